@@ -1,0 +1,113 @@
+# Improvement Office: build, run and test.
+#
+#   make install    Python venv (.venv) + front-end assets; fast when nothing changed
+#   make demo       install, load the three example programmes, run on 127.0.0.1:PORT
+#   make browsers   Debian's Chromium, for the browser tests
+#   make test       the whole pytest suite on SQLite, then on a throwaway PostgreSQL
+#   make lint       ruff check, ruff format --check, mypy
+#   make bench      the plan-page benchmark
+#   make clean      remove everything generated (venv, node_modules, CSS, caches, demo db)
+#
+# Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments,
+# e.g. PYTEST_ARGS="-k plan -x" or PYTEST_ARGS="-n 2"), PYTHON (default python3).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+CSS := improve/static/improve/app.css
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export npm_config_fund := false
+export npm_config_audit := false
+export npm_config_update_notifier := false
+
+# Stamp files are keyed on the content of what they install from, so a changed
+# requirement file or lock file reinstalls and anything else is a no-op.
+hash = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
+PY_STAMP := $(VENV)/.stamp-python-$(call hash,requirements/base.txt requirements/dev.txt pyproject.toml)
+NPM_STAMP := $(VENV)/.stamp-npm-$(call hash,package.json package-lock.json)
+
+# A deleted node_modules means npm ci again, whatever the stamp says.
+ifeq ($(wildcard node_modules/.package-lock.json),)
+.PHONY: $(NPM_STAMP)
+endif
+
+SCSS := $(shell find assets -type f 2>/dev/null)
+
+.PHONY: help install install-python install-assets demo browsers test lint bench clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+install: install-python install-assets
+
+install-python: $(PY_STAMP)
+
+install-assets: $(CSS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): | $(BIN)/python
+	$(BIN)/pip install -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/pip install --no-deps -e .
+	rm -f $(VENV)/.stamp-python-*
+	touch $@
+
+$(NPM_STAMP): | $(BIN)/python
+	npm ci
+	rm -f $(VENV)/.stamp-npm-*
+	touch $@
+
+$(CSS): $(NPM_STAMP) $(SCSS) package.json
+	npm run build
+
+demo: install
+	$(BIN)/improve migrate --noinput
+	$(BIN)/improve load-example barking-dagenham-2019 --replace
+	$(BIN)/improve load-example havering-2019 --replace
+	$(BIN)/improve load-example cambridgeshire-2016 --replace
+	$(BIN)/improve demo-users
+	$(BIN)/improve runserver 127.0.0.1:$(PORT)
+
+browsers:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "Chromium: $$(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"; \
+	else \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			chromium fonts-liberation; \
+	fi
+
+# Both runs always happen; the target fails if either failed. The PostgreSQL
+# server is stopped by with-postgres.sh whatever pytest's outcome.
+test: install browsers
+	@rc=0; \
+	echo "== pytest on SQLite =="; \
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || rc=1; \
+	echo "== pytest on PostgreSQL =="; \
+	bash scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS) || rc=1; \
+	if [ $$rc -ne 0 ]; then echo "make test: FAILED (see above)"; fi; \
+	exit $$rc
+
+lint: install-python
+	@rc=0; \
+	$(BIN)/ruff check . || rc=1; \
+	$(BIN)/ruff format --check . || rc=1; \
+	$(BIN)/mypy improve || rc=1; \
+	exit $$rc
+
+bench: install
+	$(BIN)/python bench/plan.py
+
+clean:
+	rm -rf $(VENV) node_modules $(CSS) staticfiles build test-results screenshots \
+		.pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info db.sqlite3 db.sqlite3-*
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,135 @@
+"""The role × URL matrix, generated from the URL configuration.
+
+Every URL must carry an access rule (set by the decorators in improve.accounts.permissions); a
+new page without one fails here. Each role is then asked for each page and must get exactly what
+the permission table grants.
+"""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from improve.accounts.models import Role
+from improve.accounts.permissions import Perm, role_allows
+from improve.programmes.models import Baseline, Dependency, PlanItem
+
+
+def iter_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from iter_urls(p, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name}", p
+
+
+ALL_URLS = sorted(iter_urls(), key=lambda t: t[0])
+URL_NAMES = [name for name, _ in ALL_URLS]
+
+
+def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
+    """Real objects for each URL keyword, so every page is asked for something that exists."""
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        if key == "slug":
+            kwargs[key] = programme.slug
+        elif key == "uid":
+            kwargs[key] = "17"
+        elif key == "code":
+            kwargs[key] = "define" if "stage" in name else "1"
+        elif key == "pk" and "dependency" in name:
+            kwargs[key] = Dependency.objects.get(programme=programme).pk
+        elif key == "pk" and "baseline" in name:
+            kwargs[key] = Baseline.objects.get(programme=programme).pk
+        else:
+            raise AssertionError(f"The matrix does not know how to fill <{key}> in {name}: add it here")
+    return kwargs
+
+
+@pytest.fixture
+def world(programme):
+    items = {i.uid: i for i in PlanItem.objects.filter(programme=programme)}
+    Dependency.objects.create(programme=programme, predecessor=items["1"], successor=items["17"])
+    Baseline.objects.create(programme=programme, name="Agreed plan", taken_on=dt.date(2019, 6, 1))
+    return programme
+
+
+def test_every_url_has_an_access_rule():
+    missing = [name for name, p in ALL_URLS if not hasattr(p.callback, "access_rule")]
+    assert not missing, f"Pages without an access rule: {missing}"
+    assert len(ALL_URLS) >= 20
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_anonymous_is_sent_to_sign_in(name, world):
+    pattern = dict(ALL_URLS)[name]
+    url = reverse(name, kwargs=sample_kwargs(name, pattern, world))
+    response = Client().get(url)
+    if pattern.callback.access_rule == "public":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", [*Role.values, "non-member"])
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_role_gets_what_the_table_grants(name, role, world, member):
+    pattern = dict(ALL_URLS)[name]
+    rule = pattern.callback.access_rule
+    strand_one = world.strands.get(code="1")
+    if role == "non-member":
+        from improve.programmes.tests.factories import UserFactory
+
+        client = Client()
+        client.force_login(UserFactory(email="outsider@example.org"))
+    else:
+        client = member(role, strands=[strand_one] if role == Role.WORKSTREAM_LEAD else [])
+    url = reverse(name, kwargs=sample_kwargs(name, pattern, world))
+    get = client.get(url)
+    post = client.post(url, {})
+    if rule == "public":
+        assert get.status_code in (200, 302)
+        return
+    if rule == "signed_in":
+        assert get.status_code in (200, 302, 405)
+        return
+    if role == "non-member":
+        assert get.status_code == 404 and post.status_code == 404
+        return
+    allowed = role_allows(role, Perm(rule), strand_ids=frozenset({strand_one.pk}))
+    for response in (get, post):
+        if allowed:
+            assert response.status_code in (200, 302, 405), (name, role, response.status_code)
+        else:
+            assert response.status_code == 403, (name, role, response.status_code)
+
+
+def test_workstream_lead_cannot_edit_another_strands_line(programme, member):
+    lead = member(Role.WORKSTREAM_LEAD, strands=[programme.strands.get(code="1")])
+    other = PlanItem.objects.get(programme=programme, uid="23")  # strand 2
+    assert lead.get(reverse("programmes:item-edit", args=[programme.slug, "17"])).status_code == 200
+    assert lead.get(reverse("programmes:item-edit", args=[programme.slug, other.uid])).status_code == 403
+    response = lead.post(reverse("programmes:item-archive", args=[programme.slug, other.uid]))
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.archived is False
+
+
+def test_read_only_roles_change_nothing(programme, member):
+    for role in (Role.BOARD_MEMBER, Role.VIEWER, Role.FINANCE_LEAD, Role.ANALYST):
+        client = member(role)
+        client.post(reverse("programmes:item-archive", args=[programme.slug, "1"]))
+    assert not PlanItem.objects.filter(archived=True).exists()
+
+
+def test_csrf_is_enforced(programme, member):
+    pmo = member(Role.PMO_OFFICER)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pmo.user)
+    response = client.post(reverse("programmes:item-archive", args=[programme.slug, "1"]))
+    assert response.status_code == 403
+    assert not PlanItem.objects.filter(archived=True).exists()

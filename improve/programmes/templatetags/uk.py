@@ -1,0 +1,31 @@
+"""Template filters for UK display: dates as 18/04/2019, plan dates with TBD."""
+
+import datetime as dt
+
+from django import template
+
+from improve.programmes.dates import format_plan_date
+
+register = template.Library()
+
+
+@register.filter
+def ukdate(value: dt.date | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def plandate(value: dt.date | None, tbd: bool = False) -> str:
+    return format_plan_date(value, tbd)
+
+
+@register.filter
+def lines(value: str) -> list[str]:
+    """Split a one-item-per-line text into its items."""
+    return [line.strip(" -•\t") for line in (value or "").splitlines() if line.strip(" -•\t")]

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from improve.programmes import views
+
+app_name = "programmes"
+P = "programmes/<slug:slug>/"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(P, views.overview, name="overview"),
+    path(P + "edit/", views.programme_edit, name="edit"),
+    path(P + "history/", views.programme_history, name="history"),
+    path(P + "plan/", views.plan, name="plan"),
+    path(P + "timeline/", views.timeline_view, name="timeline"),
+    path(P + "plan/new/", views.item_create, name="item-create"),
+    path(P + "plan/<str:uid>/", views.item_detail, name="item"),
+    path(P + "plan/<str:uid>/edit/", views.item_edit, name="item-edit"),
+    path(P + "plan/<str:uid>/archive/", views.item_archive, name="item-archive"),
+    path(P + "plan/<str:uid>/history/", views.item_history, name="item-history"),
+    path(P + "plan/<str:uid>/dependencies/add/", views.dependency_add, name="dependency-add"),
+    path(P + "dependencies/<int:pk>/remove/", views.dependency_remove, name="dependency-remove"),
+    path(P + "strands/new/", views.strand_edit, name="strand-create"),
+    path(P + "strands/<str:code>/edit/", views.strand_edit, name="strand-edit"),
+    path(P + "stages/new/", views.stage_edit, name="stage-create"),
+    path(P + "stages/<str:code>/edit/", views.stage_edit, name="stage-edit"),
+    path(P + "baselines/", views.baseline_list, name="baselines"),
+    path(P + "baselines/new/", views.baseline_create, name="baseline-create"),
+    path(P + "baselines/<int:pk>/", views.baseline_detail, name="baseline"),
+]
