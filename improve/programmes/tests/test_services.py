@@ -1,0 +1,105 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from improve.accounts.audit import Actor, history_for
+from improve.accounts.models import AuditEvent
+from improve.programmes import selectors, services
+from improve.programmes.graph import find_cycle
+from improve.programmes.models import Baseline, Dependency, PlanItem
+
+ACTOR = Actor(user=None, via="test")
+
+
+def item(programme, uid):
+    return PlanItem.objects.get(programme=programme, uid=uid)
+
+
+def test_update_records_before_and_after(programme):
+    d = item(programme, "1")
+    services.plan_item_update(actor=ACTOR, item=d, expected_version=d.version,
+                              end_date=dt.date(2019, 5, 2), status="complete", percent_complete=100)
+    event = history_for(d).get()
+    assert event.action == "update"
+    assert dict((f, (b, a)) for f, b, a in event.changes) == {
+        "end": ("18/04/2019", "02/05/2019"),
+        "status": ("In progress", "Complete"),
+        "percent_complete": (40, 100),
+    }
+
+
+def test_second_save_from_a_stale_form_is_refused_and_shown_the_other_change(programme):
+    first = item(programme, "1")
+    second = item(programme, "1")  # both loaded at version 1
+    services.plan_item_update(actor=ACTOR, item=first, expected_version=1, title="Design pack signed off")
+    with pytest.raises(services.EditConflict) as exc:
+        services.plan_item_update(actor=ACTOR, item=second, expected_version=1, title="Something else")
+    assert exc.value.current.title == "Design pack signed off"
+    assert exc.value.events and exc.value.events[0].after["title"] == "Design pack signed off"
+    assert item(programme, "1").title == "Design pack signed off"
+
+
+def test_invalid_update_saves_nothing(programme):
+    d = item(programme, "1")
+    with pytest.raises(ValidationError) as exc:
+        services.plan_item_update(actor=ACTOR, item=d, expected_version=1, end_date=dt.date(2017, 1, 1))
+    assert "end_date" in exc.value.message_dict
+    d.refresh_from_db()
+    assert d.end_date == dt.date(2019, 4, 18) and d.version == 1
+    assert not AuditEvent.objects.exists()
+
+
+def test_dependency_loop_is_refused_naming_the_loop(programme):
+    a, b, c = item(programme, "1"), item(programme, "17"), item(programme, "23")
+    services.dependency_create(actor=ACTOR, programme=programme, predecessor=a, successor=b)
+    services.dependency_create(actor=ACTOR, programme=programme, predecessor=b, successor=c)
+    with pytest.raises(ValidationError) as exc:
+        services.dependency_create(actor=ACTOR, programme=programme, predecessor=c, successor=a)
+    assert "23 → 1 → 17 → 23" in str(exc.value) or "1 → 17 → 23 → 1" in str(exc.value)
+    assert Dependency.objects.count() == 2
+
+
+def test_find_cycle_handles_long_chains_without_recursion():
+    edges = [(i, i + 1) for i in range(5000)]
+    assert find_cycle(edges) is None
+    assert find_cycle([*edges, (5000, 0)]) is not None
+
+
+def test_parent_loop_is_refused(programme):
+    d, gate = item(programme, "1"), item(programme, "17")
+    with pytest.raises(ValidationError):
+        services.plan_item_update(actor=ACTOR, item=d, expected_version=1, parent=gate)
+    assert item(programme, "1").parent is None
+
+
+def test_baseline_lists_slipped_items_with_days(programme):
+    baseline = services.baseline_create(actor=ACTOR, programme=programme, name="PID v3", taken_on=dt.date(2019, 6, 1))
+    gate = item(programme, "17")
+    services.plan_item_update(actor=ACTOR, item=gate, expected_version=1,
+                              start_date=dt.date(2019, 9, 5), end_date=dt.date(2019, 9, 5))
+    d = item(programme, "1")
+    services.plan_item_update(actor=ACTOR, item=d, expected_version=1, end_date=None, end_tbd=True)
+    services.plan_item_create(actor=ACTOR, programme=programme, uid="99", title="New line",
+                              strand=gate.strand, status="not_started")
+    result = selectors.baseline_comparison(Baseline.objects.get(pk=baseline.pk))
+    slipped = {s.item.uid: s for s in result["slipped"]}
+    assert slipped["17"].days_slipped == 42  # 25/07/2019 -> 05/09/2019
+    assert slipped["1"].days_slipped is None and "TBD" in slipped["1"].change
+    assert [i.uid for i in result["added"]] == ["99"]
+    assert baseline.items.count() == 3
+
+
+def test_archive_keeps_history(programme):
+    d = item(programme, "23")
+    services.plan_item_archive(actor=ACTOR, item=d)
+    assert item(programme, "23").archived
+    assert "23" not in [i.uid for i in selectors.plan_items(programme)]
+    assert history_for(d).get().action == "archive"
+
+
+def test_complete_must_be_100_percent(programme):
+    d = item(programme, "1")
+    with pytest.raises(ValidationError) as exc:
+        services.plan_item_update(actor=ACTOR, item=d, expected_version=1, status="complete", percent_complete=90)
+    assert "percent_complete" in exc.value.message_dict

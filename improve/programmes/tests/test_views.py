@@ -1,0 +1,136 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from improve.accounts.models import AuditEvent
+from improve.programmes.models import PlanItem
+from improve.programmes.tests.factories import PlanItemFactory
+
+
+def edit_data(item, **overrides):
+    data = {
+        "uid": item.uid, "title": item.title, "kind": item.kind, "gate_type": item.gate_type, "level": item.level,
+        "strand": str(item.strand_id), "parent": item.parent.uid if item.parent else "",
+        "owner": str(item.owner_id or ""), "team": item.team, "start": item.start_display, "end": item.end_display,
+        "status": item.status, "rag": item.rag, "percent_complete": item.percent_complete, "notes": item.notes,
+        "version": item.version,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_overview_shows_strands_and_counts(programme, pmo):
+    response = pmo.get(reverse("programmes:overview", args=[programme.slug]))
+    body = response.content.decode()
+    assert "Practice Improvement" in body and "Defining a Programme" in body
+    assert "01/04/2019" in body  # UK dates
+
+
+def test_plan_filters(programme, pmo):
+    url = reverse("programmes:plan", args=[programme.slug])
+    assert pmo.get(url).context["count"] == 3
+    assert [i.uid for g in pmo.get(url, {"strand": "2"}).context["groups"] for i in g.items] == ["23"]
+    assert pmo.get(url, {"tbd": "on"}).context["count"] == 1
+    assert pmo.get(url, {"owner": "Workforce Board"}).context["count"] == 1
+    assert pmo.get(url, {"kind": "gate"}).context["count"] == 1
+    assert pmo.get(url, {"status": "not_started", "strand": "1"}).context["count"] == 1
+    assert pmo.get(url, {"q": "TOM2"}).context["count"] == 1
+
+
+def test_plan_filter_htmx_returns_the_partial(programme, pmo):
+    response = pmo.get(reverse("programmes:plan", args=[programme.slug]), {"strand": "1"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body and "2</strong> plan lines" in body
+
+
+def test_overdue_filter_uses_today(programme, pmo):
+    # Every dated item in the fixture ended in 2019; only the unfinished ones are overdue.
+    response = pmo.get(reverse("programmes:plan", args=[programme.slug]), {"overdue": "on"})
+    assert sorted(i.uid for g in response.context["groups"] for i in g.items) == ["1", "17"]
+
+
+def test_edit_saves_and_audits(programme, pmo):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    url = reverse("programmes:item-edit", args=[programme.slug, "1"])
+    response = pmo.post(url, edit_data(item, end="30/04/2019", status="complete", percent_complete=100))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.end_date == dt.date(2019, 4, 30) and item.status == "complete" and item.version == 2
+    event = AuditEvent.objects.get()
+    assert event.actor == pmo.user and event.before["end"] == "18/04/2019" and event.after["end"] == "30/04/2019"
+    history = pmo.get(reverse("programmes:item-history", args=[programme.slug, "1"])).content.decode()
+    assert "18/04/2019 → 30/04/2019" in history
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"end": "01/01/2018"}, "end", "The end date must be the same as or after the start date"),
+    ({"start": "31/02/2019"}, "start", "Start date must be a real date"),
+    ({"title": ""}, "title", "This field is required"),
+    ({"uid": "17"}, "uid", "Unique ID 17 is already used"),
+    ({"parent": "404"}, "parent", "There is no plan line with unique ID 404"),
+    ({"kind": "gate"}, "gate_type", "Select the type of governance gate"),
+    ({"percent_complete": "140"}, "percent_complete", "less than or equal to 100"),
+])
+def test_bad_edit_names_the_field_and_saves_nothing(programme, pmo, overrides, field, message):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), edit_data(item, **overrides))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and f'href="#id_{field}"' in body and message in body
+    fresh = PlanItem.objects.get(pk=item.pk)
+    assert (fresh.version, fresh.end_date, fresh.title) == (1, item.end_date, item.title)
+    assert not AuditEvent.objects.exists()
+
+
+def test_stale_form_is_told_of_the_other_change(programme, pmo, member):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    stale = edit_data(item, title="My title")
+    other = member("programme_manager")
+    other.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), edit_data(item, title="Their title"))
+    response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), stale)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else changed this line" in body and "Their title" in body
+    assert PlanItem.objects.get(pk=item.pk).title == "Their title"
+    # Saving again, now on the newer version, is deliberate and goes through.
+    response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), {**stale, "version": 2})
+    assert response.status_code == 302 and PlanItem.objects.get(pk=item.pk).title == "My title"
+
+
+def test_create_item(programme, pmo):
+    strand = programme.strands.get(code="2")
+    response = pmo.post(reverse("programmes:item-create", args=[programme.slug]), {
+        "uid": "300", "title": "Commissioning plans", "kind": "deliverable", "level": 1, "strand": strand.pk,
+        "owner": "TBD", "start": "01/05/2019", "end": "TBD", "status": "not_started", "percent_complete": 0,
+    })
+    assert response.status_code == 302
+    created = PlanItem.objects.get(programme=programme, uid="300")
+    assert created.owner_tbd and created.end_tbd and created.end_date is None
+    assert AuditEvent.objects.get().action == "create"
+
+
+def test_dependency_form_refuses_a_loop(programme, pmo):
+    url = reverse("programmes:dependency-add", args=[programme.slug, "17"])
+    assert pmo.post(url, {"predecessor": "1", "type": "FS", "lag_days": 0}).status_code == 302
+    back = reverse("programmes:dependency-add", args=[programme.slug, "1"])
+    response = pmo.post(back, {"predecessor": "17", "type": "FS", "lag_days": 0})
+    assert response.status_code == 200 and "dependency loop" in response.content.decode()
+
+
+def test_timeline_draws_every_line(programme, pmo):
+    for n in range(40):
+        PlanItemFactory(strand=programme.strands.first(), uid=f"x{n}", title=f"Extra line {n}")
+    response = pmo.get(reverse("programmes:timeline", args=[programme.slug]))
+    svg = response.context["svg"]
+    assert svg.count("<g><title>") == 43 + programme.stages.count()
+    assert "TBD" in svg
+
+
+def test_baseline_page_shows_days_slipped(programme, pmo):
+    pmo.post(reverse("programmes:baseline-create", args=[programme.slug]), {"name": "PID v3"})
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), edit_data(item, end="28/04/2019"))
+    baseline = programme.baselines.get()
+    body = pmo.get(reverse("programmes:baseline", args=[programme.slug, baseline.pk])).content.decode()
+    assert "<strong>1</strong> line slipped" in body and ">10</td>" in body
