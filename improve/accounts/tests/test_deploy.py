@@ -1,0 +1,29 @@
+"""Production settings pass Django's deployment checks and refuse to start without a secret."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROD = {"PRODUCTION": "true", "SECURE": "true", "ALLOWED_HOSTS": "improve.example.org",
+        "SECRET_KEY": "k" * 20 + "-production-secret-only-for-this-check-" + "z" * 20}
+
+
+def improve(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PRODUCTION", "SECURE", "DEBUG"}}
+    return subprocess.run([sys.executable, "-c", "from improve.cli import main; main()", *args],
+                          env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("database_url", ["", "postgres://improve:secret@db.internal:5432/improve"])
+def test_check_deploy_is_clean(database_url):
+    env = dict(PROD, DATABASE_URL=database_url) if database_url else PROD
+    result = improve("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret():
+    env = {k: v for k, v in PROD.items() if k != "SECRET_KEY"}
+    result = improve("check", **env)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
