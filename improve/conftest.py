@@ -29,17 +29,50 @@ def programme(db):
     s2 = StrandFactory(programme=p, code="2", name="Service Design", order=2)
     sean = OwnerFactory(programme=p, name="Sean Girty", title="Head of Service Development")
     board = OwnerFactory(programme=p, name="Workforce Board", kind="board")
-    StageFactory(programme=p, code="define", name="Defining a Programme",
-                 start_date=dt.date(2019, 4, 1), end_date=dt.date(2019, 6, 30))
-    d1 = PlanItemFactory(strand=s1, uid="1", title="TOM2 Design Pack Completed", owner=sean,
-                         start_date=dt.date(2018, 6, 1), end_date=dt.date(2019, 4, 18))
-    PlanItemFactory(strand=s1, uid="17", title="Endorsed by Workforce Board", kind="gate", gate_type="endorsement",
-                    level=2, parent=d1, owner=board, team="Governance",
-                    start_date=dt.date(2019, 7, 25), end_date=dt.date(2019, 7, 25), status="not_started", rag="",
-                    percent_complete=0)
-    PlanItemFactory(strand=s2, uid="23", title="Stakeholder Analysis and Communications Plan", owner=sean,
-                    start_date=None, start_tbd=True, end_date=None, end_tbd=True, status="not_started", rag="",
-                    percent_complete=0)
+    StageFactory(
+        programme=p,
+        code="define",
+        name="Defining a Programme",
+        start_date=dt.date(2019, 4, 1),
+        end_date=dt.date(2019, 6, 30),
+    )
+    d1 = PlanItemFactory(
+        strand=s1,
+        uid="1",
+        title="TOM2 Design Pack Completed",
+        owner=sean,
+        start_date=dt.date(2018, 6, 1),
+        end_date=dt.date(2019, 4, 18),
+    )
+    PlanItemFactory(
+        strand=s1,
+        uid="17",
+        title="Endorsed by Workforce Board",
+        kind="gate",
+        gate_type="endorsement",
+        level=2,
+        parent=d1,
+        owner=board,
+        team="Governance",
+        start_date=dt.date(2019, 7, 25),
+        end_date=dt.date(2019, 7, 25),
+        status="not_started",
+        rag="",
+        percent_complete=0,
+    )
+    PlanItemFactory(
+        strand=s2,
+        uid="23",
+        title="Stakeholder Analysis and Communications Plan",
+        owner=sean,
+        start_date=None,
+        start_tbd=True,
+        end_date=None,
+        end_tbd=True,
+        status="not_started",
+        rag="",
+        percent_complete=0,
+    )
     return p
 
 

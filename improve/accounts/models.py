@@ -38,9 +38,9 @@ class User(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = ["full_name"]
+    REQUIRED_FIELDS = ["full_name"]  # noqa: RUF012
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc, assignment]
 
     class Meta:
         ordering = ["full_name"]
@@ -75,9 +75,7 @@ class Membership(models.Model):
     strands = models.ManyToManyField("programmes.Strand", blank=True, related_name="leads")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "programme"], name="one_membership_per_programme")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "programme"], name="one_membership_per_programme")]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from improve.accounts.models import Membership, Role
 
@@ -51,8 +51,9 @@ SCOPED_TO_STRANDS: dict[Perm, frozenset[Role]] = {
 }
 
 
-def role_allows(role: str, perm: Perm, *, strand_id: int | None = None,
-                strand_ids: frozenset[int] = frozenset()) -> bool:
+def role_allows(
+    role: str, perm: Perm, *, strand_id: int | None = None, strand_ids: frozenset[int] = frozenset()
+) -> bool:
     """Whether ``role`` holds ``perm``; for strand-scoped roles, on ``strand_id``.
 
     With ``strand_id=None`` a scoped role is allowed if it leads any strand (it may open the
@@ -111,7 +112,7 @@ def programme_access(user: Any, slug: str) -> Access | None:
     return Access(membership=membership, strand_ids=frozenset(s.pk for s in membership.strands.all()))
 
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def public(view: View) -> View:
@@ -136,7 +137,7 @@ def programme_view(perm: Perm) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
             access = programme_access(request.user, slug)
             if access is None:
                 raise Http404("No such programme")

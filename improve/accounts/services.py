@@ -26,8 +26,14 @@ def user_ensure(*, actor: Actor, email: str, full_name: str, password: str, job_
         user.save()
     after = {"email": user.email, "full_name": user.full_name, "job_title": user.job_title}
     if before != after:
-        audit_record(actor=actor, programme_id=None, obj=user, action="create" if before is None else "update",
-                     before=before, after=after)
+        audit_record(
+            actor=actor,
+            programme_id=None,
+            obj=user,
+            action="create" if before is None else "update",
+            before=before,
+            after=after,
+        )
     return user
 
 
@@ -43,8 +49,14 @@ def membership_grant(*, actor: Actor, user: User, programme: Any, role: str, str
     membership.strands.set(list(strands))
     after = _values(membership)
     if before != after:
-        audit_record(actor=actor, programme_id=programme.pk, obj=membership,
-                     action="create" if before is None else "update", before=before, after=after)
+        audit_record(
+            actor=actor,
+            programme_id=programme.pk,
+            obj=membership,
+            action="create" if before is None else "update",
+            before=before,
+            after=after,
+        )
     return membership
 
 

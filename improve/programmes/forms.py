@@ -54,6 +54,12 @@ class SimpleDateField(forms.DateField):
         return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def _blank_choice(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
@@ -62,13 +68,20 @@ class PlanItemForm(forms.Form):
     uid = forms.CharField(label="Unique ID", max_length=40, help_text="The plan's own ID for this line, for example 25")
     title = forms.CharField(label="Title", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices)
-    gate_type = forms.ChoiceField(label="Gate type", required=False,
-                                  choices=_blank_choice("Not a gate", list(GateType.choices)),
-                                  help_text="For governance gates only")
+    gate_type = forms.ChoiceField(
+        label="Gate type",
+        required=False,
+        choices=_blank_choice("Not a gate", list(GateType.choices)),
+        help_text="For governance gates only",
+    )
     level = forms.IntegerField(label="Level", min_value=1, max_value=9, initial=1)
     strand = forms.ChoiceField(label="Strand")
-    parent = forms.CharField(label="Sits under (unique ID)", required=False, max_length=40,
-                             help_text="The unique ID of the deliverable this line belongs to, if any")
+    parent = forms.CharField(
+        label="Sits under (unique ID)",
+        required=False,
+        max_length=40,
+        help_text="The unique ID of the deliverable this line belongs to, if any",
+    )
     owner = forms.ChoiceField(label="Owner", required=False)
     team = forms.CharField(label="Team or department", required=False, max_length=200)
     start = PlanDateField(label="Start date")
@@ -79,26 +92,46 @@ class PlanItemForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, programme: Programme, strands: list[Any], owners: list[Owner],
-                 items_by_uid: dict[str, int] | None = None, editing: PlanItem | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        programme: Programme,
+        strands: list[Any],
+        owners: list[Owner],
+        items_by_uid: dict[str, int] | None = None,
+        editing: PlanItem | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.editing = editing
         self.items_by_uid = items_by_uid or {}
         self.fields["strand"].label = programme.strand_word
-        self.fields["strand"].choices = [(str(s.pk), s.name) for s in strands]
+        _choice_field(self, "strand").choices = [(str(s.pk), s.name) for s in strands]
         self._owners = {str(o.pk): o for o in owners}
-        self.fields["owner"].choices = [("", "No owner"), ("TBD", "TBD")] + [(str(o.pk), o.name) for o in owners]
+        _choice_field(self, "owner").choices = [("", "No owner"), ("TBD", "TBD")] + [
+            (str(o.pk), o.name) for o in owners
+        ]
 
     @classmethod
     def initial_for(cls, item: PlanItem) -> dict[str, Any]:
         return {
-            "uid": item.uid, "title": item.title, "kind": item.kind, "gate_type": item.gate_type,
-            "level": item.level, "strand": str(item.strand_id), "parent": item.parent.uid if item.parent else "",
+            "uid": item.uid,
+            "title": item.title,
+            "kind": item.kind,
+            "gate_type": item.gate_type,
+            "level": item.level,
+            "strand": str(item.strand_id),
+            "parent": item.parent.uid if item.parent else "",
             "owner": "TBD" if item.owner_tbd else (str(item.owner_id) if item.owner_id else ""),
-            "team": item.team, "start": format_plan_date(item.start_date, item.start_tbd),
-            "end": format_plan_date(item.end_date, item.end_tbd), "status": item.status, "rag": item.rag,
-            "percent_complete": item.percent_complete, "notes": item.notes, "version": item.version,
+            "team": item.team,
+            "start": format_plan_date(item.start_date, item.start_tbd),
+            "end": format_plan_date(item.end_date, item.end_tbd),
+            "status": item.status,
+            "rag": item.rag,
+            "percent_complete": item.percent_complete,
+            "notes": item.notes,
+            "version": item.version,
         }
 
     def clean_uid(self) -> str:
@@ -117,7 +150,7 @@ class PlanItemForm(forms.Form):
         return parent
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and start[0] and end[0] and end[0] < start[0]:
             self.add_error("end", "The end date must be the same as or after the start date")
@@ -135,11 +168,23 @@ class PlanItemForm(forms.Form):
         (start, start_tbd), (end, end_tbd) = d["start"], d["end"]
         owner = self._owners.get(d["owner"]) if d["owner"] not in ("", "TBD") else None
         return {
-            "uid": d["uid"], "title": d["title"], "kind": d["kind"], "gate_type": d["gate_type"] or "",
-            "level": d["level"], "strand": strands_by_id[d["strand"]], "parent": parents.get(d["parent"]),
-            "owner": owner, "owner_tbd": d["owner"] == "TBD", "team": d["team"],
-            "start_date": start, "start_tbd": start_tbd, "end_date": end, "end_tbd": end_tbd,
-            "status": d["status"], "rag": d["rag"] or "", "percent_complete": d["percent_complete"],
+            "uid": d["uid"],
+            "title": d["title"],
+            "kind": d["kind"],
+            "gate_type": d["gate_type"] or "",
+            "level": d["level"],
+            "strand": strands_by_id[d["strand"]],
+            "parent": parents.get(d["parent"]),
+            "owner": owner,
+            "owner_tbd": d["owner"] == "TBD",
+            "team": d["team"],
+            "start_date": start,
+            "start_tbd": start_tbd,
+            "end_date": end,
+            "end_tbd": end_tbd,
+            "status": d["status"],
+            "rag": d["rag"] or "",
+            "percent_complete": d["percent_complete"],
             "notes": d["notes"],
         }
 
@@ -149,19 +194,23 @@ class PlanFilterForm(forms.Form):
     strand = forms.ChoiceField(label="Strand", required=False)
     owner = forms.ChoiceField(label="Owner", required=False)
     team = forms.ChoiceField(label="Team or department", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=_blank_choice("Any status", list(Status.choices)))
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=_blank_choice("Any status", list(Status.choices))
+    )
     kind = forms.ChoiceField(label="Kind", required=False, choices=_blank_choice("Any kind", list(ItemKind.choices)))
     overdue = forms.BooleanField(label="Overdue only", required=False)
     tbd = forms.BooleanField(label="TBD dates or owner only", required=False)
 
-    def __init__(self, *args: Any, programme: Programme, strands: list[Any], owners: list[Owner],
-                 teams: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, programme: Programme, strands: list[Any], owners: list[Owner], teams: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["strand"].label = programme.strand_word
-        self.fields["strand"].choices = [("", f"Any {programme.strand_word.lower()}")] + [
-            (s.code, s.name) for s in strands]
-        self.fields["owner"].choices = [("", "Any owner"), ("TBD", "TBD")] + [(o.name, o.name) for o in owners]
-        self.fields["team"].choices = [("", "Any team")] + [(t, t) for t in teams]
+        _choice_field(self, "strand").choices = [("", f"Any {programme.strand_word.lower()}")] + [
+            (s.code, s.name) for s in strands
+        ]
+        _choice_field(self, "owner").choices = [("", "Any owner"), ("TBD", "TBD")] + [(o.name, o.name) for o in owners]
+        _choice_field(self, "team").choices = [("", "Any team")] + [(t, t) for t in teams]
 
 
 class ProgrammeForm(forms.Form):
@@ -171,19 +220,26 @@ class ProgrammeForm(forms.Form):
     start_date = SimpleDateField(label="Start date")
     end_date = SimpleDateField(label="End date")
     background = forms.CharField(label="Background", required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    objectives = forms.CharField(label="Objectives", required=False, widget=forms.Textarea(attrs={"rows": 5}),
-                                 help_text="One per line")
-    outcomes = forms.CharField(label="Outcomes / critical success factors", required=False,
-                               widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line")
-    principles = forms.CharField(label="Principles", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text="One per line")
-    lessons_learned = forms.CharField(label="Lessons learned", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line")
+    objectives = forms.CharField(
+        label="Objectives", required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line"
+    )
+    outcomes = forms.CharField(
+        label="Outcomes / critical success factors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One per line",
+    )
+    principles = forms.CharField(
+        label="Principles", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line"
+    )
+    lessons_learned = forms.CharField(
+        label="Lessons learned", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One per line"
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         s, e = data.get("start_date"), data.get("end_date")
         if s and e and e < s:
             self.add_error("end_date", "The end date must be the same as or after the start date")
@@ -201,7 +257,7 @@ class StrandForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._owners = {str(o.pk): o for o in owners}
         self.taken_codes = taken_codes
-        self.fields["lead"].choices = [("", "No lead")] + [(str(o.pk), o.name) for o in owners]
+        _choice_field(self, "lead").choices = [("", "No lead")] + [(str(o.pk), o.name) for o in owners]
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -221,20 +277,31 @@ class StageForm(forms.Form):
     start = PlanDateField(label="Start date")
     end = PlanDateField(label="End date")
     owner = forms.ChoiceField(label="Owner", required=False)
-    description = forms.CharField(label="What happens in this stage", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}), help_text="One item per line")
+    description = forms.CharField(
+        label="What happens in this stage",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One item per line",
+    )
     order = forms.IntegerField(label="Order", min_value=0, initial=0)
 
     def __init__(self, *args: Any, owners: list[Owner], taken_codes: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._owners = {str(o.pk): o for o in owners}
         self.taken_codes = taken_codes
-        self.fields["owner"].choices = [("", "No owner")] + [(str(o.pk), o.name) for o in owners]
+        _choice_field(self, "owner").choices = [("", "No owner")] + [(str(o.pk), o.name) for o in owners]
 
     @classmethod
     def initial_for(cls, stage: Stage) -> dict[str, Any]:
-        return {"code": stage.code, "name": stage.name, "start": stage.start_display, "end": stage.end_display,
-                "owner": str(stage.owner_id or ""), "description": stage.description, "order": stage.order}
+        return {
+            "code": stage.code,
+            "name": stage.name,
+            "start": stage.start_display,
+            "end": stage.end_display,
+            "owner": str(stage.owner_id or ""),
+            "description": stage.description,
+            "order": stage.order,
+        }
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -243,7 +310,7 @@ class StageForm(forms.Form):
         return code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         s, e = data.get("start"), data.get("end")
         if s and e and s[0] and e[0] and e[0] < s[0]:
             self.add_error("end", "The end date must be the same as or after the start date")
@@ -251,17 +318,27 @@ class StageForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"code": d["code"], "name": d["name"], "start_date": d["start"][0], "start_tbd": d["start"][1],
-                "end_date": d["end"][0], "end_tbd": d["end"][1], "owner": self._owners.get(d["owner"]),
-                "description": d["description"], "order": d["order"]}
+        return {
+            "code": d["code"],
+            "name": d["name"],
+            "start_date": d["start"][0],
+            "start_tbd": d["start"][1],
+            "end_date": d["end"][0],
+            "end_tbd": d["end"][1],
+            "owner": self._owners.get(d["owner"]),
+            "description": d["description"],
+            "order": d["order"],
+        }
 
 
 class DependencyForm(forms.Form):
-    predecessor = forms.CharField(label="Depends on (unique ID)", max_length=40,
-                                  help_text="The unique ID of the line that must happen first")
+    predecessor = forms.CharField(
+        label="Depends on (unique ID)", max_length=40, help_text="The unique ID of the line that must happen first"
+    )
     type = forms.ChoiceField(label="Type", choices=DependencyType.choices, initial=DependencyType.FS)
-    lag_days = forms.IntegerField(label="Lag in days", initial=0, min_value=-3650, max_value=3650,
-                                  help_text="Negative for a lead time")
+    lag_days = forms.IntegerField(
+        label="Lag in days", initial=0, min_value=-3650, max_value=3650, help_text="Negative for a lead time"
+    )
 
     def __init__(self, *args: Any, items_by_uid: dict[str, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -275,8 +352,11 @@ class DependencyForm(forms.Form):
 
 
 class BaselineForm(forms.Form):
-    name = forms.CharField(label="Baseline name", max_length=120,
-                           help_text="For example, 'Agreed at Children's Improvement Board, July 2019'")
+    name = forms.CharField(
+        label="Baseline name",
+        max_length=120,
+        help_text="For example, 'Agreed at Children's Improvement Board, July 2019'",
+    )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, taken_names: set[str], **kwargs: Any) -> None:

@@ -29,7 +29,7 @@ def find_cycle(edges: Iterable[tuple[Hashable, Hashable]]) -> list[Hashable] | N
                 stack[-1] = (node, i + 1)
                 child = children[i]
                 if colour[child] == grey:
-                    return [*path[path.index(child):], child]
+                    return [*path[path.index(child) :], child]
                 if colour[child] == white:
                     colour[child] = grey
                     stack.append((child, 0))

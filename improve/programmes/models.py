@@ -60,10 +60,17 @@ class Programme(models.Model):
 
     def audit_values(self) -> dict[str, Any]:
         return {
-            "council": self.council, "name": self.name, "strand_term": self.strand_term,
-            "start": self.start_date, "end": self.end_date, "background": self.background,
-            "objectives": self.objectives, "outcomes": self.outcomes, "principles": self.principles,
-            "lessons_learned": self.lessons_learned, "notes": self.notes,
+            "council": self.council,
+            "name": self.name,
+            "strand_term": self.strand_term,
+            "start": self.start_date,
+            "end": self.end_date,
+            "background": self.background,
+            "objectives": self.objectives,
+            "outcomes": self.outcomes,
+            "principles": self.principles,
+            "lessons_learned": self.lessons_learned,
+            "notes": self.notes,
         }
 
 
@@ -163,8 +170,13 @@ class Stage(PlanDatesMixin):
 
     def audit_values(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "owner": self.owner, "start": self.start_display,
-            "end": self.end_display, "description": self.description, "order": self.order,
+            "code": self.code,
+            "name": self.name,
+            "owner": self.owner,
+            "start": self.start_display,
+            "end": self.end_display,
+            "description": self.description,
+            "order": self.order,
         }
 
 
@@ -184,8 +196,13 @@ class Project(models.Model):
         return self.name
 
     def audit_values(self) -> dict[str, Any]:
-        return {"code": self.code, "strand": self.strand, "name": self.name, "lead": self.lead,
-                "description": self.description}
+        return {
+            "code": self.code,
+            "strand": self.strand,
+            "name": self.name,
+            "lead": self.lead,
+            "description": self.description,
+        }
 
 
 class ItemKind(models.TextChoices):
@@ -261,7 +278,7 @@ class PlanItem(PlanDatesMixin):
             errors["owner"] = "Select an owner or TBD, not both"
         if self.status == Status.COMPLETE and self.percent_complete != 100:
             errors["percent_complete"] = "A complete item must be 100% complete"
-        if self.project_id and self.strand_id and self.project.strand_id != self.strand_id:
+        if self.project is not None and self.strand_id and self.project.strand_id != self.strand_id:
             errors["project"] = "The project belongs to a different strand"
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "An item cannot sit under itself"
@@ -279,15 +296,23 @@ class PlanItem(PlanDatesMixin):
 
     def audit_values(self) -> dict[str, Any]:
         return {
-            "uid": self.uid, "level": self.level, "kind": self.get_kind_display(),
+            "uid": self.uid,
+            "level": self.level,
+            "kind": self.get_kind_display(),
             "gate_type": self.get_gate_type_display() if self.gate_type else "",
-            "title": self.title, "strand": self.strand.name if self.strand_id else "",
-            "project": self.project.name if self.project_id else "",
-            "parent": self.parent.uid if self.parent_id else "",
-            "owner": self.owner_display, "team": self.team, "start": self.start_display,
-            "end": self.end_display, "status": self.get_status_display(),
-            "rag": self.get_rag_display() if self.rag else "", "percent_complete": self.percent_complete,
-            "notes": self.notes, "archived": self.archived,
+            "title": self.title,
+            "strand": self.strand.name if self.strand_id else "",
+            "project": self.project.name if self.project is not None else "",
+            "parent": self.parent.uid if self.parent is not None else "",
+            "owner": self.owner_display,
+            "team": self.team,
+            "start": self.start_display,
+            "end": self.end_display,
+            "status": self.get_status_display(),
+            "rag": self.get_rag_display() if self.rag else "",
+            "percent_complete": self.percent_complete,
+            "notes": self.notes,
+            "archived": self.archived,
         }
 
 
@@ -317,8 +342,12 @@ class Dependency(models.Model):
         return f"{self.predecessor.uid} → {self.successor.uid} ({self.type}{self.lag_days:+d}d)"
 
     def audit_values(self) -> dict[str, Any]:
-        return {"predecessor": self.predecessor.uid, "successor": self.successor.uid,
-                "type": self.type, "lag_days": self.lag_days}
+        return {
+            "predecessor": self.predecessor.uid,
+            "successor": self.successor.uid,
+            "type": self.type,
+            "lag_days": self.lag_days,
+        }
 
 
 class Baseline(models.Model):
@@ -328,7 +357,9 @@ class Baseline(models.Model):
     name = models.CharField(max_length=120)
     taken_on = models.DateField()
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-taken_on", "-id"]

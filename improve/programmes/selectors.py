@@ -52,7 +52,8 @@ def plan_items(programme: Programme, *, include_archived: bool = False) -> Query
 
 def plan_item(programme: Programme, uid: str) -> PlanItem:
     return PlanItem.objects.select_related("strand", "owner", "project", "parent", "programme").get(
-        programme=programme, uid=uid)
+        programme=programme, uid=uid
+    )
 
 
 @dataclass
@@ -105,8 +106,15 @@ def group_by_strand(items: list[PlanItem], strands: list[Strand]) -> list[Strand
 
 
 def team_names(programme: Programme) -> list[str]:
-    return sorted({t for t in PlanItem.objects.filter(programme=programme, archived=False)
-                   .values_list("team", flat=True).distinct() if t})
+    return sorted(
+        {
+            t
+            for t in PlanItem.objects.filter(programme=programme, archived=False)
+            .values_list("team", flat=True)
+            .distinct()
+            if t
+        }
+    )
 
 
 @dataclass
@@ -136,8 +144,11 @@ def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60) ->
     overdue = [i for i in items if i.is_overdue(today)]
     overdue.sort(key=lambda i: i.end_date or today)
     horizon = today + dt.timedelta(days=horizon_days)
-    upcoming = [i for i in items if i.kind == ItemKind.GATE and i.end_date and today <= i.end_date <= horizon
-                and i.status not in CLOSED_STATUSES]
+    upcoming = [
+        i
+        for i in items
+        if i.kind == ItemKind.GATE and i.end_date and today <= i.end_date <= horizon and i.status not in CLOSED_STATUSES
+    ]
     upcoming.sort(key=lambda i: i.end_date or today)
     return Overview(
         total=len(items),
@@ -153,8 +164,9 @@ def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60) ->
 
 def item_dependencies(item: PlanItem) -> tuple[list[Dependency], list[Dependency]]:
     """(links where item is the successor, links where it is the predecessor)."""
-    deps = list(Dependency.objects.filter(Q(successor=item) | Q(predecessor=item))
-                .select_related("predecessor", "successor"))
+    deps = list(
+        Dependency.objects.filter(Q(successor=item) | Q(predecessor=item)).select_related("predecessor", "successor")
+    )
     return [d for d in deps if d.successor_id == item.pk], [d for d in deps if d.predecessor_id == item.pk]
 
 
@@ -195,13 +207,11 @@ def baseline_comparison(baseline: Baseline) -> dict[str, list[Any]]:
         elif b.end_date and item.end_date and item.end_date != b.end_date:
             days = (item.end_date - b.end_date).days
             target = slipped if days > 0 else improved
-            target.append(Slip(item, b.start_date, b.end_date, b.end_tbd, days,
-                               "Later" if days > 0 else "Earlier"))
+            target.append(Slip(item, b.start_date, b.end_date, b.end_tbd, days, "Later" if days > 0 else "Earlier"))
     slipped.sort(key=lambda s: (s.days_slipped is not None, -(s.days_slipped or 0)))
     added = [i for uid, i in current.items() if uid not in frozen]
     removed = [b for uid, b in frozen.items() if uid not in current]
-    return {"slipped": slipped, "improved": improved, "added": added, "removed": removed,
-            "compared": [len(frozen)]}
+    return {"slipped": slipped, "improved": improved, "added": added, "removed": removed, "compared": [len(frozen)]}
 
 
 STATUS_ORDER = [s.value for s in Status]

@@ -23,7 +23,7 @@ from improve.programmes.models import (
 )
 
 
-class EditConflict(Exception):
+class EditConflict(Exception):  # noqa: N818 - it is a conflict, not an error of the caller
     """Someone else saved the object after the editor loaded it."""
 
     def __init__(self, obj: Any, events: list[AuditEvent]) -> None:
@@ -53,7 +53,9 @@ def programme_update(*, actor: Actor, programme: Programme, expected_version: in
     current.version += 1
     current.full_clean()
     current.save()
-    audit_record(actor=actor, programme_id=current.pk, obj=current, action="update", before=before, after=current.audit_values())
+    audit_record(
+        actor=actor, programme_id=current.pk, obj=current, action="update", before=before, after=current.audit_values()
+    )
     return current
 
 
@@ -65,8 +67,14 @@ def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = N
     _apply(obj, fields)
     obj.full_clean()
     obj.save()
-    audit_record(actor=actor, programme_id=programme.pk, obj=obj, action="create" if creating else "update",
-                 before=before, after=obj.audit_values())
+    audit_record(
+        actor=actor,
+        programme_id=programme.pk,
+        obj=obj,
+        action="create" if creating else "update",
+        before=before,
+        after=obj.audit_values(),
+    )
     return obj
 
 
@@ -78,8 +86,14 @@ def stage_save(*, actor: Actor, programme: Programme, stage: Stage | None = None
     _apply(obj, fields)
     obj.full_clean()
     obj.save()
-    audit_record(actor=actor, programme_id=programme.pk, obj=obj, action="create" if creating else "update",
-                 before=before, after=obj.audit_values())
+    audit_record(
+        actor=actor,
+        programme_id=programme.pk,
+        obj=obj,
+        action="create" if creating else "update",
+        before=before,
+        after=obj.audit_values(),
+    )
     return obj
 
 
@@ -104,7 +118,9 @@ def plan_item_create(*, actor: Actor, programme: Programme, **fields: Any) -> Pl
         item.order = (last or 0) + 10
     item.full_clean()
     item.save()
-    audit_record(actor=actor, programme_id=programme.pk, obj=item, action="create", before=None, after=item.audit_values())
+    audit_record(
+        actor=actor, programme_id=programme.pk, obj=item, action="create", before=None, after=item.audit_values()
+    )
     return item
 
 
@@ -126,7 +142,14 @@ def plan_item_update(*, actor: Actor, item: PlanItem, expected_version: int, **f
         raise EditConflict(latest, _changes_since(latest, expected_version))
     current.version = expected_version + 1
     current.save()
-    audit_record(actor=actor, programme_id=current.programme_id, obj=current, action="update", before=before, after=current.audit_values())
+    audit_record(
+        actor=actor,
+        programme_id=current.programme_id,
+        obj=current,
+        action="update",
+        before=before,
+        after=current.audit_values(),
+    )
     return current
 
 
@@ -136,8 +159,14 @@ def plan_item_archive(*, actor: Actor, item: PlanItem, archived: bool = True) ->
     item.archived = archived
     item.version += 1
     item.save(update_fields=["archived", "version", "updated_at"])
-    audit_record(actor=actor, programme_id=item.programme_id, obj=item, action="archive" if archived else "restore",
-                 before=before, after=item.audit_values())
+    audit_record(
+        actor=actor,
+        programme_id=item.programme_id,
+        obj=item,
+        action="archive" if archived else "restore",
+        before=before,
+        after=item.audit_values(),
+    )
     return item
 
 
@@ -149,8 +178,15 @@ def check_no_loop(edges: list[tuple[int, int]], labels: dict[int, str]) -> None:
 
 
 @transaction.atomic
-def dependency_create(*, actor: Actor, programme: Programme, predecessor: PlanItem, successor: PlanItem,
-                      type: str = "FS", lag_days: int = 0) -> Dependency:  # noqa: A002
+def dependency_create(
+    *,
+    actor: Actor,
+    programme: Programme,
+    predecessor: PlanItem,
+    successor: PlanItem,
+    type: str = "FS",
+    lag_days: int = 0,
+) -> Dependency:  # noqa: A002
     if predecessor.pk == successor.pk:
         raise ValidationError({"predecessor": "An item cannot depend on itself"})
     if predecessor.programme_id != programme.pk or successor.programme_id != programme.pk:
@@ -162,32 +198,43 @@ def dependency_create(*, actor: Actor, programme: Programme, predecessor: PlanIt
     dep = Dependency(programme=programme, predecessor=predecessor, successor=successor, type=type, lag_days=lag_days)
     dep.full_clean()
     dep.save()
-    audit_record(actor=actor, programme_id=programme.pk, obj=dep, action="create", before=None, after=dep.audit_values())
+    audit_record(
+        actor=actor, programme_id=programme.pk, obj=dep, action="create", before=None, after=dep.audit_values()
+    )
     return dep
 
 
 @transaction.atomic
 def dependency_delete(*, actor: Actor, dependency: Dependency) -> None:
     before = dependency.audit_values()
-    audit_record(actor=actor, programme_id=dependency.programme_id, obj=dependency, action="delete", before=before, after=None)
+    audit_record(
+        actor=actor, programme_id=dependency.programme_id, obj=dependency, action="delete", before=before, after=None
+    )
     dependency.delete()
 
 
 @transaction.atomic
-def baseline_create(*, actor: Actor, programme: Programme, name: str, note: str = "",
-                    taken_on: dt.date | None = None) -> Baseline:
+def baseline_create(
+    *, actor: Actor, programme: Programme, name: str, note: str = "", taken_on: dt.date | None = None
+) -> Baseline:
     """Freeze the dates of every current (not archived) plan item."""
     from django.utils import timezone
 
-    baseline = Baseline(programme=programme, name=name, note=note, taken_on=taken_on or timezone.localdate(),
-                        created_by=actor.user)
+    baseline = Baseline(
+        programme=programme, name=name, note=note, taken_on=taken_on or timezone.localdate(), created_by=actor.user
+    )
     baseline.full_clean()
     baseline.save()
     rows = PlanItem.objects.filter(programme=programme, archived=False).values_list(
-        "uid", "title", "start_date", "start_tbd", "end_date", "end_tbd")
+        "uid", "title", "start_date", "start_tbd", "end_date", "end_tbd"
+    )
     BaselineItem.objects.bulk_create(
-        [BaselineItem(baseline=baseline, uid=uid, title=title, start_date=s, start_tbd=stbd, end_date=e, end_tbd=etbd)
-         for uid, title, s, stbd, e, etbd in rows],
+        [
+            BaselineItem(
+                baseline=baseline, uid=uid, title=title, start_date=s, start_tbd=stbd, end_date=e, end_tbd=etbd
+            )
+            for uid, title, s, stbd, e, etbd in rows
+        ],
         batch_size=500,
     )
     after = {**baseline.audit_values(), "items": len(rows)}

@@ -75,8 +75,7 @@ def date_range(rows: Sequence[Row], bands: Sequence[Band], today: dt.date) -> tu
     return first, last
 
 
-def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *, today: dt.date,
-           title: str) -> str:
+def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *, today: dt.date, title: str) -> str:
     first, last = date_range(rows, bands, today)
     days = max((last - first).days, 1)
     px_per_day = min(MAX_PX_PER_DAY, max(MIN_PX_PER_DAY, MIN_CHART_WIDTH / days))
@@ -90,13 +89,19 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
 
     out: list[str] = []
     a = out.append
-    a(f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="tl-title tl-desc" '
-      f'width="{width:.0f}" height="{height}" viewBox="0 0 {width:.0f} {height}" class="io-timeline__svg">')
+    a(
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="tl-title tl-desc" '
+        f'width="{width:.0f}" height="{height}" viewBox="0 0 {width:.0f} {height}" class="io-timeline__svg">'
+    )
     a(f'<title id="tl-title">{escape(title)}</title>')
-    a(f'<desc id="tl-desc">Timeline of {len([r for r in rows if not r.heading])} plan lines from '
-      f'{first:%d/%m/%Y} to {last:%d/%m/%Y}, with stages, dependencies and today ({today:%d/%m/%Y}).</desc>')
-    a('<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
-      'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#505a5f"/></marker></defs>')
+    a(
+        f'<desc id="tl-desc">Timeline of {len([r for r in rows if not r.heading])} plan lines from '
+        f"{first:%d/%m/%Y} to {last:%d/%m/%Y}, with stages, dependencies and today ({today:%d/%m/%Y}).</desc>"
+    )
+    a(
+        '<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
+        'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#505a5f"/></marker></defs>'
+    )
 
     # Month grid and labels.
     a('<g font-size="11" fill="#0b0c0c">')
@@ -115,11 +120,13 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
             if not (b.start and b.end):
                 continue
             bx, bw = x(b.start), max((b.end - b.start).days + 1, 1) * px_per_day
-            a(f'<g><title>{escape(b.label)}: {b.start:%d/%m/%Y} to {b.end:%d/%m/%Y}</title>'
-              f'<rect x="{bx:.1f}" y="{HEADER_HEIGHT}" width="{bw:.1f}" height="{STAGE_HEIGHT - 2}" '
-              f'fill="{STAGE_FILLS[i % 2]}" stroke="#1d70b8"/>'
-              f'<text x="{bx + 4:.1f}" y="{HEADER_HEIGHT + 15}" font-size="11" fill="#0b0c0c">'
-              f'{escape(_fit(b.label, bw))}</text></g>')
+            a(
+                f"<g><title>{escape(b.label)}: {b.start:%d/%m/%Y} to {b.end:%d/%m/%Y}</title>"
+                f'<rect x="{bx:.1f}" y="{HEADER_HEIGHT}" width="{bw:.1f}" height="{STAGE_HEIGHT - 2}" '
+                f'fill="{STAGE_FILLS[i % 2]}" stroke="#1d70b8"/>'
+                f'<text x="{bx + 4:.1f}" y="{HEADER_HEIGHT + 15}" font-size="11" fill="#0b0c0c">'
+                f"{escape(_fit(b.label, bw))}</text></g>"
+            )
         a(f'<text x="4" y="{HEADER_HEIGHT + 15}" font-size="12" font-weight="bold" fill="#0b0c0c">Stages</text>')
 
     # Rows.
@@ -129,37 +136,47 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
         y = top + n * ROW_HEIGHT
         mid = y + ROW_HEIGHT / 2
         if r.heading:
-            a(f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_HEIGHT}" fill="#f3f2f1"/>'
-              f'<text x="4" y="{mid + 4:.1f}" font-weight="bold">{escape(_fit(r.label, LABEL_WIDTH * 2))}</text>')
+            a(
+                f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_HEIGHT}" fill="#f3f2f1"/>'
+                f'<text x="4" y="{mid + 4:.1f}" font-weight="bold">{escape(_fit(r.label, LABEL_WIDTH * 2))}</text>'
+            )
             continue
         indent = 4 + (r.level - 1) * 12
         label = escape(_fit(r.label, LABEL_WIDTH - indent - 8))
         text = f'<text x="{indent}" y="{mid + 4:.1f}">{label}</text>'
         if r.href:
             text = f'<a href="{escape(r.href)}">{text}</a>'
-        a(f'<g><title>{escape(r.label)}{" — " + escape(r.detail) if r.detail else ""}</title>{text}')
+        a(f"<g><title>{escape(r.label)}{' — ' + escape(r.detail) if r.detail else ''}</title>{text}")
         fill = RAG_FILL.get(r.rag, RAG_FILL[""])
         if r.kind in ("milestone", "gate") or (r.start is None and r.end is not None):
             d = r.end or r.start
             if d:
                 cx = x(d) + px_per_day / 2
                 s = 6
-                shape = (f'<path d="M{cx:.1f},{mid - s:.1f} L{cx + s:.1f},{mid:.1f} L{cx:.1f},{mid + s:.1f} '
-                         f'L{cx - s:.1f},{mid:.1f} z" fill="{fill}"/>')
+                shape = (
+                    f'<path d="M{cx:.1f},{mid - s:.1f} L{cx + s:.1f},{mid:.1f} L{cx:.1f},{mid + s:.1f} '
+                    f'L{cx - s:.1f},{mid:.1f} z" fill="{fill}"/>'
+                )
                 if r.kind == "gate" and r.start and r.end and r.end > r.start:
-                    shape = (f'<rect x="{x(r.start):.1f}" y="{mid - 1:.1f}" width="{x(r.end) - x(r.start):.1f}" '
-                             f'height="2" fill="{fill}"/>') + shape
+                    shape = (
+                        f'<rect x="{x(r.start):.1f}" y="{mid - 1:.1f}" width="{x(r.end) - x(r.start):.1f}" '
+                        f'height="2" fill="{fill}"/>'
+                    ) + shape
                 a(shape)
                 ypos[r.key] = (x(r.start or d), cx, mid)
         elif r.start and r.end:
             x0, x1 = x(r.start), x(r.end) + px_per_day
-            a(f'<rect x="{x0:.1f}" y="{y + 5}" width="{max(x1 - x0, 2):.1f}" height="{ROW_HEIGHT - 10}" '
-              f'rx="2" fill="{fill}"/>')
+            a(
+                f'<rect x="{x0:.1f}" y="{y + 5}" width="{max(x1 - x0, 2):.1f}" height="{ROW_HEIGHT - 10}" '
+                f'rx="2" fill="{fill}"/>'
+            )
             ypos[r.key] = (x0, x1, mid)
         elif r.start:
             x0 = x(r.start)
-            a(f'<rect x="{x0:.1f}" y="{y + 5}" width="4" height="{ROW_HEIGHT - 10}" fill="{fill}"/>'
-              f'<text x="{x0 + 8:.1f}" y="{mid + 4:.1f}" font-size="11">end TBD</text>')
+            a(
+                f'<rect x="{x0:.1f}" y="{y + 5}" width="4" height="{ROW_HEIGHT - 10}" fill="{fill}"/>'
+                f'<text x="{x0 + 8:.1f}" y="{mid + 4:.1f}" font-size="11">end TBD</text>'
+            )
             ypos[r.key] = (x0, x0 + 4, mid)
         if not (r.start or r.end):
             word = "TBD" if (r.start_tbd or r.end_tbd) else "no dates"
@@ -183,9 +200,11 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
     # Today.
     if first <= today <= last:
         tx = x(today)
-        a(f'<line x1="{tx:.1f}" y1="{HEADER_HEIGHT - 18}" x2="{tx:.1f}" y2="{height}" stroke="#d4351c" '
-          f'stroke-width="2"/><text x="{tx + 3:.1f}" y="{HEADER_HEIGHT - 20}" font-size="11" '
-          f'fill="#d4351c" font-weight="bold">Today</text>')
+        a(
+            f'<line x1="{tx:.1f}" y1="{HEADER_HEIGHT - 18}" x2="{tx:.1f}" y2="{height}" stroke="#d4351c" '
+            f'stroke-width="2"/><text x="{tx + 3:.1f}" y="{HEADER_HEIGHT - 20}" font-size="11" '
+            f'fill="#d4351c" font-weight="bold">Today</text>'
+        )
     a("</svg>")
     return "".join(out)
 

@@ -43,8 +43,13 @@ def _programme(request: HttpRequest) -> Programme:
 
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    return {"programme": _programme(request), "access": request.access, "Perm": Perm,  # type: ignore[attr-defined]
-            "today": _today(), **extra}
+    return {
+        "programme": _programme(request),
+        "access": request.access,  # type: ignore[attr-defined]
+        "Perm": Perm,
+        "today": _today(),
+        **extra,
+    }
 
 
 def _get_or_404(fn: Any, *args: Any) -> Any:
@@ -76,8 +81,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     summary = selectors.overview(programme, today=_today())
-    return render(request, "programmes/overview.html", _context(
-        request, summary=summary, strands=summary.strand_rows, stages=list(selectors.stages_for(programme))))
+    return render(
+        request,
+        "programmes/overview.html",
+        _context(request, summary=summary, strands=summary.strand_rows, stages=list(selectors.stages_for(programme))),
+    )
 
 
 @programme_view(Perm.VIEW)
@@ -85,14 +93,16 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     strands = list(selectors.strands_for(programme))
     owners = list(selectors.owners_for(programme))
-    form = PlanFilterForm(request.GET or None, programme=programme, strands=strands, owners=owners,
-                          teams=selectors.team_names(programme))
+    form = PlanFilterForm(
+        request.GET or None, programme=programme, strands=strands, owners=owners, teams=selectors.team_names(programme)
+    )
     filters = selectors.PlanFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.PlanFilters(**form.cleaned_data)
     items = list(selectors.filter_plan(selectors.plan_items(programme), filters, today=_today()))
-    ctx = _context(request, form=form, filters=filters, groups=selectors.group_by_strand(items, strands),
-                   count=len(items))
+    ctx = _context(
+        request, form=form, filters=filters, groups=selectors.group_by_strand(items, strands), count=len(items)
+    )
     template = "programmes/_plan_results.html" if request.htmx else "programmes/plan.html"  # type: ignore[attr-defined]
     return render(request, template, ctx)
 
@@ -105,18 +115,32 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     groups = selectors.group_by_strand(items, strands)
     rows: list[timeline.Row] = []
     for g in groups:
-        rows.append(timeline.Row(key=f"s{g.strand.pk}", label=f"{programme.strand_word}: {g.strand.name}", heading=True))
+        rows.append(
+            timeline.Row(key=f"s{g.strand.pk}", label=f"{programme.strand_word}: {g.strand.name}", heading=True)
+        )
         rows.extend(
-            timeline.Row(key=i.uid, label=f"{i.uid}  {i.title}", start=i.start_date, end=i.end_date,
-                         start_tbd=i.start_tbd, end_tbd=i.end_tbd, kind=i.kind, rag=i.rag, level=i.level,
-                         href=reverse("programmes:item", args=[programme.slug, i.uid]),
-                         detail=f"{i.start_display or '—'} to {i.end_display or '—'}; {i.get_status_display()}"
-                                + (f"; owner {i.owner_display}" if i.owner_display else ""))
-            for i in g.items)
+            timeline.Row(
+                key=i.uid,
+                label=f"{i.uid}  {i.title}",
+                start=i.start_date,
+                end=i.end_date,
+                start_tbd=i.start_tbd,
+                end_tbd=i.end_tbd,
+                kind=i.kind,
+                rag=i.rag,
+                level=i.level,
+                href=reverse("programmes:item", args=[programme.slug, i.uid]),
+                detail=f"{i.start_display or '—'} to {i.end_display or '—'}; {i.get_status_display()}"
+                + (f"; owner {i.owner_display}" if i.owner_display else ""),
+            )
+            for i in g.items
+        )
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
     uid_by_pk = {i.pk: i.uid for i in items}
-    links = [timeline.Link(uid_by_pk.get(p, ""), uid_by_pk.get(s, ""), t)
-             for p, s, t in selectors.dependencies_for(programme).values_list("predecessor_id", "successor_id", "type")]
+    links = [
+        timeline.Link(uid_by_pk.get(p, ""), uid_by_pk.get(s, ""), t)
+        for p, s, t in selectors.dependencies_for(programme).values_list("predecessor_id", "successor_id", "type")
+    ]
     svg = timeline.render(rows, bands, links, today=_today(), title=f"Timeline of {programme.name}")
     return render(request, "programmes/timeline.html", _context(request, svg=svg, item_count=len(items)))
 
@@ -126,34 +150,62 @@ def item_detail(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
     item = _get_or_404(selectors.plan_item, programme, uid)
     before, after = selectors.item_dependencies(item)
-    return render(request, "programmes/item_detail.html", _context(
-        request, item=item, depends_on=before, drives=after, children=list(item.children.filter(archived=False)),
-        can_edit=request.access.can(Perm.EDIT_PLAN, strand_id=item.strand_id),  # type: ignore[attr-defined]
-        history=list(history_for(item)[:5])))
+    return render(
+        request,
+        "programmes/item_detail.html",
+        _context(
+            request,
+            item=item,
+            depends_on=before,
+            drives=after,
+            children=list(item.children.filter(archived=False)),
+            can_edit=request.access.can(Perm.EDIT_PLAN, strand_id=item.strand_id),  # type: ignore[attr-defined]
+            history=list(history_for(item)[:5]),
+        ),
+    )
 
 
 @programme_view(Perm.VIEW)
 def item_history(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
     item = _get_or_404(selectors.plan_item, _programme(request), uid)
-    return render(request, "programmes/history.html", _context(
-        request, subject=item, events=list(history_for(item).select_related("actor")[:HISTORY_PAGE])))
+    return render(
+        request,
+        "programmes/history.html",
+        _context(request, subject=item, events=list(history_for(item).select_related("actor")[:HISTORY_PAGE])),
+    )
 
 
 @programme_view(Perm.VIEW)
 def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    return render(request, "programmes/history.html", _context(
-        request, subject=programme, events=list(history_for_programme(programme.pk).select_related("actor")[:HISTORY_PAGE])))
+    return render(
+        request,
+        "programmes/history.html",
+        _context(
+            request,
+            subject=programme,
+            events=list(history_for_programme(programme.pk).select_related("actor")[:HISTORY_PAGE]),
+        ),
+    )
 
 
 def _item_form(request: HttpRequest, item: PlanItem | None, data: Any = None, initial: Any = None) -> PlanItemForm:
     programme = _programme(request)
     access = request.access  # type: ignore[attr-defined]
-    strands = [s for s in selectors.strands_for(programme) if access.can(Perm.EDIT_PLAN, strand_id=s.pk)
-               or (item is not None and s.pk == item.strand_id)]
-    return PlanItemForm(data, initial=initial, programme=programme, strands=strands,
-                        owners=list(selectors.owners_for(programme)), items_by_uid=selectors.item_uid_map(programme),
-                        editing=item)
+    strands = [
+        s
+        for s in selectors.strands_for(programme)
+        if access.can(Perm.EDIT_PLAN, strand_id=s.pk) or (item is not None and s.pk == item.strand_id)
+    ]
+    return PlanItemForm(
+        data,
+        initial=initial,
+        programme=programme,
+        strands=strands,
+        owners=list(selectors.owners_for(programme)),
+        items_by_uid=selectors.item_uid_map(programme),
+        editing=item,
+    )
 
 
 def _save_item(request: HttpRequest, form: PlanItemForm, item: PlanItem | None) -> PlanItem | None:
@@ -167,8 +219,9 @@ def _save_item(request: HttpRequest, form: PlanItemForm, item: PlanItem | None) 
     try:
         if item is None:
             return services.plan_item_create(actor=_actor(request), programme=programme, **fields)
-        return services.plan_item_update(actor=_actor(request), item=item,
-                                         expected_version=form.cleaned_data["version"] or 0, **fields)
+        return services.plan_item_update(
+            actor=_actor(request), item=item, expected_version=form.cleaned_data["version"] or 0, **fields
+        )
     except ValidationError as exc:
         _apply_validation_error(form, exc, field_map)
     return None
@@ -177,8 +230,12 @@ def _save_item(request: HttpRequest, form: PlanItemForm, item: PlanItem | None) 
 @programme_view(Perm.EDIT_PLAN)
 def item_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    form = _item_form(request, None, request.POST or None,
-                      initial={"status": "not_started", "level": 1, "percent_complete": 0, "kind": "deliverable"})
+    form = _item_form(
+        request,
+        None,
+        request.POST or None,
+        initial={"status": "not_started", "level": 1, "percent_complete": 0, "kind": "deliverable"},
+    )
     if request.method == "POST" and form.is_valid():
         item = _save_item(request, form, None)
         if item is not None:
@@ -204,8 +261,11 @@ def item_edit(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
                 data["version"] = str(exc.current.version)
                 form = _item_form(request, item, data)
                 form.is_valid()
-                form.add_error(None, "Someone else changed this line while you were editing it. Your changes "
-                                     "have not been saved. Their change is shown below: check it, then save again.")
+                form.add_error(
+                    None,
+                    "Someone else changed this line while you were editing it. Your changes "
+                    "have not been saved. Their change is shown below: check it, then save again.",
+                )
             else:
                 if saved is not None:
                     messages.success(request, f"Plan line {saved.uid} saved")
@@ -232,13 +292,20 @@ def dependency_add(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
     item = _get_or_404(selectors.plan_item, programme, uid)
     request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)  # type: ignore[attr-defined]
-    form = DependencyForm(request.POST or None, items_by_uid=selectors.item_uid_map(programme),
-                          initial={"type": "FS", "lag_days": 0})
+    form = DependencyForm(
+        request.POST or None, items_by_uid=selectors.item_uid_map(programme), initial={"type": "FS", "lag_days": 0}
+    )
     if request.method == "POST" and form.is_valid():
         pred = selectors.items_by_uids(programme, [form.cleaned_data["predecessor"]])[form.cleaned_data["predecessor"]]
         try:
-            services.dependency_create(actor=_actor(request), programme=programme, predecessor=pred, successor=item,
-                                       type=form.cleaned_data["type"], lag_days=form.cleaned_data["lag_days"])
+            services.dependency_create(
+                actor=_actor(request),
+                programme=programme,
+                predecessor=pred,
+                successor=item,
+                type=form.cleaned_data["type"],
+                lag_days=form.cleaned_data["lag_days"],
+            )
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
@@ -267,16 +334,20 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
-                services.programme_update(actor=_actor(request), programme=programme,
-                                          expected_version=form.cleaned_data["version"], **fields)
+                services.programme_update(
+                    actor=_actor(request), programme=programme, expected_version=form.cleaned_data["version"], **fields
+                )
             except services.EditConflict as exc:
                 conflict = exc
                 data = request.POST.copy()
                 data["version"] = str(exc.current.version)
                 form = ProgrammeForm(data)
                 form.is_valid()
-                form.add_error(None, "Someone else changed the programme while you were editing it. Your changes "
-                                     "have not been saved. Their change is shown below: check it, then save again.")
+                form.add_error(
+                    None,
+                    "Someone else changed the programme while you were editing it. Your changes "
+                    "have not been saved. Their change is shown below: check it, then save again.",
+                )
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
             else:
@@ -292,10 +363,20 @@ def strand_edit(request: HttpRequest, slug: str, code: str | None = None) -> Htt
     programme = _programme(request)
     strand = _get_or_404(selectors.strand_in, programme, code) if code else None
     taken = {s.code for s in selectors.strands_for(programme)} - ({strand.code} if strand else set())
-    initial = ({"code": strand.code, "name": strand.name, "aim": strand.aim, "lead": str(strand.lead_id or ""),
-                "order": strand.order} if strand else {"order": len(taken) + 1})
-    form = StrandForm(request.POST or None, initial=initial, owners=list(selectors.owners_for(programme)),
-                      taken_codes=taken)
+    initial = (
+        {
+            "code": strand.code,
+            "name": strand.name,
+            "aim": strand.aim,
+            "lead": str(strand.lead_id or ""),
+            "order": strand.order,
+        }
+        if strand
+        else {"order": len(taken) + 1}
+    )
+    form = StrandForm(
+        request.POST or None, initial=initial, owners=list(selectors.owners_for(programme)), taken_codes=taken
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.strand_save(actor=_actor(request), programme=programme, strand=strand, **form.service_fields())
@@ -304,8 +385,11 @@ def strand_edit(request: HttpRequest, slug: str, code: str | None = None) -> Htt
         else:
             messages.success(request, f"{programme.strand_word} saved")
             return redirect("programmes:overview", slug=programme.slug)
-    return render(request, "programmes/simple_form.html", _context(
-        request, form=form, heading=f"{'Change' if strand else 'Add a'} {programme.strand_word.lower()}"))
+    return render(
+        request,
+        "programmes/simple_form.html",
+        _context(request, form=form, heading=f"{'Change' if strand else 'Add a'} {programme.strand_word.lower()}"),
+    )
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
@@ -313,8 +397,12 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
     programme = _programme(request)
     stage = _get_or_404(selectors.stage_in, programme, code) if code else None
     taken = {s.code for s in selectors.stages_for(programme)} - ({stage.code} if stage else set())
-    form = StageForm(request.POST or None, initial=StageForm.initial_for(stage) if stage else {"order": len(taken) + 1},
-                     owners=list(selectors.owners_for(programme)), taken_codes=taken)
+    form = StageForm(
+        request.POST or None,
+        initial=StageForm.initial_for(stage) if stage else {"order": len(taken) + 1},
+        owners=list(selectors.owners_for(programme)),
+        taken_codes=taken,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.stage_save(actor=_actor(request), programme=programme, stage=stage, **form.service_fields())
@@ -323,8 +411,11 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
         else:
             messages.success(request, "Stage saved")
             return redirect("programmes:overview", slug=programme.slug)
-    return render(request, "programmes/simple_form.html", _context(
-        request, form=form, heading=f"{'Change' if stage else 'Add a'} stage"))
+    return render(
+        request,
+        "programmes/simple_form.html",
+        _context(request, form=form, heading=f"{'Change' if stage else 'Add a'} stage"),
+    )
 
 
 @programme_view(Perm.VIEW)

@@ -6,45 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('programmes', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='programme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme'),
+            model_name="auditevent",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="programmes.programme",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='programmes.programme'),
+            model_name="membership",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="programmes.programme"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='strands',
-            field=models.ManyToManyField(blank=True, related_name='leads', to='programmes.strand'),
+            model_name="membership",
+            name="strands",
+            field=models.ManyToManyField(blank=True, related_name="leads", to="programmes.strand"),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_type', 'object_id'], name='accounts_au_object__95e488_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["object_type", "object_id"], name="accounts_au_object__95e488_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['programme', 'at'], name='accounts_au_program_da0dd0_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["programme", "at"], name="accounts_au_program_da0dd0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'programme'), name='one_membership_per_programme'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "programme"), name="one_membership_per_programme"),
         ),
     ]

@@ -17,7 +17,7 @@ def _error_id(field: BoundField) -> str:
 @register.simple_tag
 def govuk_error_summary(form: forms.BaseForm, *extra: str) -> SafeString:
     """The error summary at the top of a page: each error links to its field."""
-    items: list[tuple[str, str]] = []
+    items: list[tuple[str, object]] = []
     for message in [*form.non_field_errors(), *extra]:
         items.append(("#main-content", message))
     for field in form:
@@ -54,10 +54,11 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
         described.append(_error_id(field))
         error_html = format_html(
             '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
-            _error_id(field), " ".join(errors),
+            _error_id(field),
+            " ".join(str(e) for e in errors),
         )
     group_class = "govuk-form-group" + (" govuk-form-group--error" if errors else "")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if described:
         attrs["aria-describedby"] = " ".join(described)
 
@@ -65,24 +66,43 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
         options = []
         for i, (value, text) in enumerate(field.field.choices):  # type: ignore[attr-defined]
             oid = f"{field.auto_id}_{i}"
-            checked = " checked" if str(field.value()) == str(value) else ""
-            options.append(format_html(
-                '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" name="{}" '
-                'type="radio" value="{}"{}><label class="govuk-label govuk-radios__label" for="{}">{}</label></div>',
-                oid, field.html_name, value, mark_safe(checked), oid, text))  # noqa: S308 - fixed text
+            checked = str(field.value()) == str(value)
+            options.append(
+                format_html(
+                    '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" name="{}" '
+                    'type="radio" value="{}"{}><label class="govuk-label govuk-radios__label" '
+                    'for="{}">{}</label></div>',
+                    oid,
+                    field.html_name,
+                    value,
+                    " checked" if checked else "",
+                    oid,
+                    text,
+                )
+            )
         return format_html(
             '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
             'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-radios govuk-radios--small '
             'govuk-radios--inline" data-module="govuk-radios">{}</div></fieldset></div>',
-            group_class, format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
-            field.label, hint_html, error_html, mark_safe("".join(options)),  # noqa: S308 - built with format_html
+            group_class,
+            format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
+            field.label,
+            hint_html,
+            error_html,
+            mark_safe("".join(options)),  # noqa: S308 - each option built with format_html
         )
     if isinstance(widget, forms.CheckboxInput):
         attrs["class"] = "govuk-checkboxes__input"
         return format_html(
-            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">'
+            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small">'
+            '<div class="govuk-checkboxes__item">'
             '{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label></div></div></div>',
-            group_class, hint_html, error_html, field.as_widget(attrs=attrs), field.auto_id, field.label,
+            group_class,
+            hint_html,
+            error_html,
+            field.as_widget(attrs=attrs),
+            field.auto_id,
+            field.label,
         )
     if isinstance(widget, forms.Select):
         attrs["class"] = "govuk-select" + (" govuk-select--error" if errors else "")
@@ -91,9 +111,18 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
     elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
         attrs["class"] = "govuk-file-upload" + (" govuk-file-upload--error" if errors else "")
     else:
-        attrs["class"] = "govuk-input" + (f" govuk-input--width-{width}" if width else "") + (
-            " govuk-input--error" if errors else "")
+        attrs["class"] = (
+            "govuk-input"
+            + (f" govuk-input--width-{width}" if width else "")
+            + (" govuk-input--error" if errors else "")
+        )
     return format_html(
         '<div class="{}"><label class="govuk-label {}" for="{}">{}</label>{}{}{}</div>',
-        group_class, label_class, field.auto_id, field.label, hint_html, error_html, field.as_widget(attrs=attrs),
+        group_class,
+        label_class,
+        field.auto_id,
+        field.label,
+        hint_html,
+        error_html,
+        field.as_widget(attrs=attrs),
     )

@@ -6,14 +6,24 @@ import sys
 
 import pytest
 
-PROD = {"PRODUCTION": "true", "SECURE": "true", "ALLOWED_HOSTS": "improve.example.org",
-        "SECRET_KEY": "k" * 20 + "-production-secret-only-for-this-check-" + "z" * 20}
+PROD = {
+    "PRODUCTION": "true",
+    "SECURE": "true",
+    "ALLOWED_HOSTS": "improve.example.org",
+    "SECRET_KEY": "k" * 20 + "-production-secret-only-for-this-check-" + "z" * 20,
+}
 
 
 def improve(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "PRODUCTION", "SECURE", "DEBUG"}}
-    return subprocess.run([sys.executable, "-c", "from improve.cli import main; main()", *args],
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [sys.executable, "-c", "from improve.cli import main; main()", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("database_url", ["", "postgres://improve:secret@db.internal:5432/improve"])

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,215 +15,421 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Owner',
+            name="Owner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('board', 'Board'), ('team', 'Team')], default='person', max_length=8)),
-                ('title', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("board", "Board"), ("team", "Team")],
+                        default="person",
+                        max_length=8,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('council', models.CharField(max_length=200)),
-                ('name', models.CharField(max_length=300)),
-                ('strand_term', models.CharField(choices=[('strand', 'Strand'), ('theme', 'Theme'), ('workstream', 'Workstream')], default='strand', max_length=16)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('background', models.TextField(blank=True)),
-                ('objectives', models.TextField(blank=True)),
-                ('outcomes', models.TextField(blank=True, verbose_name='outcomes / critical success factors')),
-                ('principles', models.TextField(blank=True)),
-                ('lessons_learned', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("council", models.CharField(max_length=200)),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "strand_term",
+                    models.CharField(
+                        choices=[("strand", "Strand"), ("theme", "Theme"), ("workstream", "Workstream")],
+                        default="strand",
+                        max_length=16,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("background", models.TextField(blank=True)),
+                ("objectives", models.TextField(blank=True)),
+                ("outcomes", models.TextField(blank=True, verbose_name="outcomes / critical success factors")),
+                ("principles", models.TextField(blank=True)),
+                ("lessons_learned", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['council', 'name'],
+                "ordering": ["council", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Baseline',
+            name="Baseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('taken_on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120)),
+                ("taken_on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="baselines", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-taken_on', '-id'],
+                "ordering": ["-taken_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('start_tbd', models.BooleanField(default=False)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_tbd', models.BooleanField(default=False)),
-                ('uid', models.CharField(max_length=40, verbose_name='unique ID')),
-                ('level', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)])),
-                ('kind', models.CharField(choices=[('deliverable', 'Deliverable'), ('milestone', 'Milestone'), ('gate', 'Governance gate')], default='deliverable', max_length=16)),
-                ('gate_type', models.CharField(blank=True, choices=[('endorsement', 'Endorsement'), ('consultation', 'Consultation'), ('decision', 'Go / no-go decision')], max_length=16)),
-                ('title', models.CharField(max_length=500)),
-                ('owner_tbd', models.BooleanField(default=False)),
-                ('team', models.CharField(blank=True, max_length=200, verbose_name='team or department')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('complete', 'Complete'), ('on_hold', 'On hold'), ('cancelled', 'Cancelled')], default='not_started', max_length=16)),
-                ('rag', models.CharField(blank=True, choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=8, verbose_name='RAG')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)])),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('notes', models.TextField(blank=True)),
-                ('archived', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='programmes.owner')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='programmes.planitem')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("start_tbd", models.BooleanField(default=False)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("end_tbd", models.BooleanField(default=False)),
+                ("uid", models.CharField(max_length=40, verbose_name="unique ID")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9),
+                        ],
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("deliverable", "Deliverable"),
+                            ("milestone", "Milestone"),
+                            ("gate", "Governance gate"),
+                        ],
+                        default="deliverable",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "gate_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("endorsement", "Endorsement"),
+                            ("consultation", "Consultation"),
+                            ("decision", "Go / no-go decision"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                ("owner_tbd", models.BooleanField(default=False)),
+                ("team", models.CharField(blank=True, max_length=200, verbose_name="team or department")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("complete", "Complete"),
+                            ("on_hold", "On hold"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        blank=True,
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+                        max_length=8,
+                        verbose_name="RAG",
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("notes", models.TextField(blank=True)),
+                ("archived", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="programmes.owner",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="programmes.planitem",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.AddField(
-            model_name='owner',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owners', to='programmes.programme'),
+            model_name="owner",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="owners", to="programmes.programme"
+            ),
         ),
         migrations.CreateModel(
-            name='Dependency',
+            name="Dependency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('FS', 'Finish to start'), ('SS', 'Start to start'), ('FF', 'Finish to finish'), ('SF', 'Start to finish')], default='FS', max_length=2)),
-                ('lag_days', models.IntegerField(default=0)),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='programmes.planitem')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='programmes.planitem')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependencies', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("FS", "Finish to start"),
+                            ("SS", "Start to start"),
+                            ("FF", "Finish to finish"),
+                            ("SF", "Start to finish"),
+                        ],
+                        default="FS",
+                        max_length=2,
+                    ),
+                ),
+                ("lag_days", models.IntegerField(default=0)),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successor_links",
+                        to="programmes.planitem",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessor_links",
+                        to="programmes.planitem",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dependencies",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.owner')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.owner",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="projects", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['strand__order', 'code'],
+                "ordering": ["strand__order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='planitem',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='programmes.project'),
+            model_name="planitem",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="items",
+                to="programmes.project",
+            ),
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('start_tbd', models.BooleanField(default=False)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_tbd', models.BooleanField(default=False)),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.owner')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("start_tbd", models.BooleanField(default=False)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("end_tbd", models.BooleanField(default=False)),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.owner",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="stages", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Strand',
+            name="Strand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('aim', models.TextField(blank=True)),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='programmes.owner')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='strands', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("aim", models.TextField(blank=True)),
+                ("order", models.PositiveIntegerField(default=0)),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="programmes.owner",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="strands", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='strand',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='programmes.strand'),
+            model_name="project",
+            name="strand",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="projects", to="programmes.strand"
+            ),
         ),
         migrations.AddField(
-            model_name='planitem',
-            name='strand',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='programmes.strand'),
+            model_name="planitem",
+            name="strand",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="items", to="programmes.strand"
+            ),
         ),
         migrations.CreateModel(
-            name='BaselineItem',
+            name="BaselineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('start_tbd', models.BooleanField(default=False)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('end_tbd', models.BooleanField(default=False)),
-                ('uid', models.CharField(max_length=40)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('baseline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='programmes.baseline')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("start_tbd", models.BooleanField(default=False)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("end_tbd", models.BooleanField(default=False)),
+                ("uid", models.CharField(max_length=40)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                (
+                    "baseline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="programmes.baseline"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('baseline', 'uid'), name='baseline_item_unique')],
+                "constraints": [models.UniqueConstraint(fields=("baseline", "uid"), name="baseline_item_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='owner',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='owner_name_unique'),
+            model_name="owner",
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="owner_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='dependency_unique'),
+            model_name="dependency",
+            constraint=models.UniqueConstraint(fields=("predecessor", "successor"), name="dependency_unique"),
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='dependency_not_self'),
+            model_name="dependency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("predecessor", models.F("successor")), _negated=True), name="dependency_not_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='baseline',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='baseline_name_unique'),
+            model_name="baseline",
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="baseline_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='stage',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='stage_code_unique'),
+            model_name="stage",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="stage_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='strand',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='strand_code_unique'),
+            model_name="strand",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="strand_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('programme', 'code'), name='project_code_unique'),
+            model_name="project",
+            constraint=models.UniqueConstraint(fields=("programme", "code"), name="project_code_unique"),
         ),
         migrations.AddIndex(
-            model_name='planitem',
-            index=models.Index(fields=['programme', 'archived', 'order'], name='programmes__program_f61a6a_idx'),
+            model_name="planitem",
+            index=models.Index(fields=["programme", "archived", "order"], name="programmes__program_f61a6a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='planitem',
-            constraint=models.UniqueConstraint(fields=('programme', 'uid'), name='item_uid_unique'),
+            model_name="planitem",
+            constraint=models.UniqueConstraint(fields=("programme", "uid"), name="item_uid_unique"),
         ),
     ]

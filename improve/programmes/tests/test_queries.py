@@ -10,8 +10,15 @@ from django.urls import reverse
 from improve.programmes.models import Dependency, PlanItem
 from improve.programmes.tests.factories import OwnerFactory, PlanItemFactory, StrandFactory
 
-PAGES = ["programmes:overview", "programmes:plan", "programmes:timeline", "programmes:item",
-         "programmes:item-edit", "programmes:baselines", "programmes:history"]
+PAGES = [
+    "programmes:overview",
+    "programmes:plan",
+    "programmes:timeline",
+    "programmes:item",
+    "programmes:item-edit",
+    "programmes:baselines",
+    "programmes:history",
+]
 
 
 def grow(programme, n):
@@ -19,8 +26,14 @@ def grow(programme, n):
     owners = [OwnerFactory(programme=programme) for _ in range(3)]
     items = []
     for i in range(n):
-        items.append(PlanItemFactory(strand=strands[i % 3], owner=owners[i % 3], uid=f"g{len(items)}-{n}",
-                                     end_date=dt.date(2019, 8, 30) + dt.timedelta(days=i)))
+        items.append(
+            PlanItemFactory(
+                strand=strands[i % 3],
+                owner=owners[i % 3],
+                uid=f"g{len(items)}-{n}",
+                end_date=dt.date(2019, 8, 30) + dt.timedelta(days=i),
+            )
+        )
     for a, b in zip(items, items[1:], strict=False):
         Dependency.objects.create(programme=programme, predecessor=a, successor=b)
 

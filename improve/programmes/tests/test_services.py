@@ -18,8 +18,14 @@ def item(programme, uid):
 
 def test_update_records_before_and_after(programme):
     d = item(programme, "1")
-    services.plan_item_update(actor=ACTOR, item=d, expected_version=d.version,
-                              end_date=dt.date(2019, 5, 2), status="complete", percent_complete=100)
+    services.plan_item_update(
+        actor=ACTOR,
+        item=d,
+        expected_version=d.version,
+        end_date=dt.date(2019, 5, 2),
+        status="complete",
+        percent_complete=100,
+    )
     event = history_for(d).get()
     assert event.action == "update"
     assert dict((f, (b, a)) for f, b, a in event.changes) == {
@@ -76,12 +82,14 @@ def test_parent_loop_is_refused(programme):
 def test_baseline_lists_slipped_items_with_days(programme):
     baseline = services.baseline_create(actor=ACTOR, programme=programme, name="PID v3", taken_on=dt.date(2019, 6, 1))
     gate = item(programme, "17")
-    services.plan_item_update(actor=ACTOR, item=gate, expected_version=1,
-                              start_date=dt.date(2019, 9, 5), end_date=dt.date(2019, 9, 5))
+    services.plan_item_update(
+        actor=ACTOR, item=gate, expected_version=1, start_date=dt.date(2019, 9, 5), end_date=dt.date(2019, 9, 5)
+    )
     d = item(programme, "1")
     services.plan_item_update(actor=ACTOR, item=d, expected_version=1, end_date=None, end_tbd=True)
-    services.plan_item_create(actor=ACTOR, programme=programme, uid="99", title="New line",
-                              strand=gate.strand, status="not_started")
+    services.plan_item_create(
+        actor=ACTOR, programme=programme, uid="99", title="New line", strand=gate.strand, status="not_started"
+    )
     result = selectors.baseline_comparison(Baseline.objects.get(pk=baseline.pk))
     slipped = {s.item.uid: s for s in result["slipped"]}
     assert slipped["17"].days_slipped == 42  # 25/07/2019 -> 05/09/2019

@@ -10,10 +10,21 @@ from improve.programmes.tests.factories import PlanItemFactory
 
 def edit_data(item, **overrides):
     data = {
-        "uid": item.uid, "title": item.title, "kind": item.kind, "gate_type": item.gate_type, "level": item.level,
-        "strand": str(item.strand_id), "parent": item.parent.uid if item.parent else "",
-        "owner": str(item.owner_id or ""), "team": item.team, "start": item.start_display, "end": item.end_display,
-        "status": item.status, "rag": item.rag, "percent_complete": item.percent_complete, "notes": item.notes,
+        "uid": item.uid,
+        "title": item.title,
+        "kind": item.kind,
+        "gate_type": item.gate_type,
+        "level": item.level,
+        "strand": str(item.strand_id),
+        "parent": item.parent.uid if item.parent else "",
+        "owner": str(item.owner_id or ""),
+        "team": item.team,
+        "start": item.start_display,
+        "end": item.end_display,
+        "status": item.status,
+        "rag": item.rag,
+        "percent_complete": item.percent_complete,
+        "notes": item.notes,
         "version": item.version,
     }
     data.update(overrides)
@@ -63,15 +74,18 @@ def test_edit_saves_and_audits(programme, pmo):
     assert "18/04/2019 → 30/04/2019" in history
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"end": "01/01/2018"}, "end", "The end date must be the same as or after the start date"),
-    ({"start": "31/02/2019"}, "start", "Start date must be a real date"),
-    ({"title": ""}, "title", "This field is required"),
-    ({"uid": "17"}, "uid", "Unique ID 17 is already used"),
-    ({"parent": "404"}, "parent", "There is no plan line with unique ID 404"),
-    ({"kind": "gate"}, "gate_type", "Select the type of governance gate"),
-    ({"percent_complete": "140"}, "percent_complete", "less than or equal to 100"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"end": "01/01/2018"}, "end", "The end date must be the same as or after the start date"),
+        ({"start": "31/02/2019"}, "start", "Start date must be a real date"),
+        ({"title": ""}, "title", "This field is required"),
+        ({"uid": "17"}, "uid", "Unique ID 17 is already used"),
+        ({"parent": "404"}, "parent", "There is no plan line with unique ID 404"),
+        ({"kind": "gate"}, "gate_type", "Select the type of governance gate"),
+        ({"percent_complete": "140"}, "percent_complete", "less than or equal to 100"),
+    ],
+)
 def test_bad_edit_names_the_field_and_saves_nothing(programme, pmo, overrides, field, message):
     item = PlanItem.objects.get(programme=programme, uid="1")
     response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), edit_data(item, **overrides))
@@ -100,10 +114,21 @@ def test_stale_form_is_told_of_the_other_change(programme, pmo, member):
 
 def test_create_item(programme, pmo):
     strand = programme.strands.get(code="2")
-    response = pmo.post(reverse("programmes:item-create", args=[programme.slug]), {
-        "uid": "300", "title": "Commissioning plans", "kind": "deliverable", "level": 1, "strand": strand.pk,
-        "owner": "TBD", "start": "01/05/2019", "end": "TBD", "status": "not_started", "percent_complete": 0,
-    })
+    response = pmo.post(
+        reverse("programmes:item-create", args=[programme.slug]),
+        {
+            "uid": "300",
+            "title": "Commissioning plans",
+            "kind": "deliverable",
+            "level": 1,
+            "strand": strand.pk,
+            "owner": "TBD",
+            "start": "01/05/2019",
+            "end": "TBD",
+            "status": "not_started",
+            "percent_complete": 0,
+        },
+    )
     assert response.status_code == 302
     created = PlanItem.objects.get(programme=programme, uid="300")
     assert created.owner_tbd and created.end_tbd and created.end_date is None
