@@ -76,6 +76,7 @@ class PlanItemForm(forms.Form):
     )
     level = forms.IntegerField(label="Level", min_value=1, max_value=9, initial=1)
     strand = forms.ChoiceField(label="Strand")
+    project = forms.ChoiceField(label="Project", required=False)
     parent = forms.CharField(
         label="Sits under (unique ID)",
         required=False,
@@ -100,6 +101,7 @@ class PlanItemForm(forms.Form):
         owners: list[Owner],
         items_by_uid: dict[str, int] | None = None,
         editing: PlanItem | None = None,
+        projects: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -112,6 +114,8 @@ class PlanItemForm(forms.Form):
         _choice_field(self, "owner").choices = [("", "No owner"), ("TBD", "TBD")] + [
             (str(o.pk), o.name) for o in owners
         ]
+        self._projects = {str(p.pk): p for p in projects or []}
+        _choice_field(self, "project").choices = [("", "No project"), *[(str(p.pk), p.name) for p in projects or []]]
 
     @classmethod
     def initial_for(cls, item: PlanItem) -> dict[str, Any]:
@@ -122,6 +126,7 @@ class PlanItemForm(forms.Form):
             "gate_type": item.gate_type,
             "level": item.level,
             "strand": str(item.strand_id),
+            "project": str(item.project_id or ""),
             "parent": item.parent.uid if item.parent else "",
             "owner": "TBD" if item.owner_tbd else (str(item.owner_id) if item.owner_id else ""),
             "team": item.team,
@@ -174,6 +179,7 @@ class PlanItemForm(forms.Form):
             "gate_type": d["gate_type"] or "",
             "level": d["level"],
             "strand": strands_by_id[d["strand"]],
+            "project": self._projects.get(d["project"]),
             "parent": parents.get(d["parent"]),
             "owner": owner,
             "owner_tbd": d["owner"] == "TBD",
@@ -368,3 +374,64 @@ class BaselineForm(forms.Form):
         if name in self.taken_names:
             raise forms.ValidationError(f"A baseline called '{name}' already exists")
         return name
+
+
+class OwnerForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=200, help_text="As it is written in the plan, for example Workforce Board"
+    )
+    kind = forms.ChoiceField(label="Kind", choices=Owner.Kind.choices)
+    title = forms.CharField(label="Job title or remit", max_length=200, required=False)
+
+    def __init__(self, *args: Any, taken_names: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken_names = taken_names
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if name in self.taken_names:
+            raise forms.ValidationError(f"{name} is already an owner in this programme")
+        if name.upper() == "TBD":
+            raise forms.ValidationError("TBD is not a name: choose TBD as the owner on the plan line instead")
+        return name
+
+
+class ProjectForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=40)
+    name = forms.CharField(label="Name", max_length=200)
+    strand = forms.ChoiceField(label="Strand")
+    lead = forms.ChoiceField(label="Lead", required=False)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(
+        self,
+        *args: Any,
+        programme: Programme,
+        strands: list[Any],
+        owners: list[Owner],
+        taken_codes: set[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._strands = {str(s.pk): s for s in strands}
+        self._owners = {str(o.pk): o for o in owners}
+        self.taken_codes = taken_codes
+        self.fields["strand"].label = programme.strand_word
+        _choice_field(self, "strand").choices = [(str(s.pk), s.name) for s in strands]
+        _choice_field(self, "lead").choices = [("", "No lead"), *[(str(o.pk), o.name) for o in owners]]
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code in self.taken_codes:
+            raise forms.ValidationError(f"Code {code} is already used")
+        return code
+
+    def service_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "code": d["code"],
+            "name": d["name"],
+            "strand": self._strands[d["strand"]],
+            "lead": self._owners.get(d["lead"]),
+            "description": d["description"],
+        }

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from improve.programmes.models import (
     CLOSED_STATUSES,
@@ -17,6 +17,7 @@ from improve.programmes.models import (
     Owner,
     PlanItem,
     Programme,
+    Project,
     Stage,
     Status,
     Strand,
@@ -41,6 +42,22 @@ def stages_for(programme: Programme) -> QuerySet[Stage]:
 
 def owners_for(programme: Programme) -> QuerySet[Owner]:
     return Owner.objects.filter(programme=programme)
+
+
+def owners_with_counts(programme: Programme) -> QuerySet[Owner]:
+    return owners_for(programme).annotate(line_count=Count("items", filter=Q(items__archived=False)))
+
+
+def projects_for(programme: Programme) -> QuerySet[Project]:
+    return Project.objects.filter(programme=programme).select_related("strand", "lead")
+
+
+def owner_in(programme: Programme, pk: int) -> Owner:
+    return Owner.objects.get(programme=programme, pk=pk)
+
+
+def project_in(programme: Programme, code: str) -> Project:
+    return Project.objects.select_related("strand", "lead").get(programme=programme, code=code)
 
 
 def plan_items(programme: Programme, *, include_archived: bool = False) -> QuerySet[PlanItem]:

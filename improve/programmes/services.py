@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +16,15 @@ from improve.programmes.models import (
     Baseline,
     BaselineItem,
     Dependency,
+    Owner,
     PlanItem,
     Programme,
+    Project,
     Stage,
     Strand,
 )
+
+M = TypeVar("M", Strand, Stage, Owner, Project)
 
 
 class EditConflict(Exception):  # noqa: N818 - it is a conflict, not an error of the caller
@@ -59,42 +63,43 @@ def programme_update(*, actor: Actor, programme: Programme, expected_version: in
     return current
 
 
-@transaction.atomic
-def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = None, **fields: Any) -> Strand:
-    creating = strand is None
-    obj = strand or Strand(programme=programme)
-    before = None if creating else Strand.objects.get(pk=obj.pk).audit_values()
-    _apply(obj, fields)
-    obj.full_clean()
-    obj.save()
+def _definition_save(model: type[M], *, actor: Actor, programme: Programme, obj: M | None, fields: dict[str, Any]) -> M:
+    """Create or change one part of the programme's definition (strand, stage, owner, project)."""
+    creating = obj is None
+    target = obj if obj is not None else model(programme=programme)
+    before = None if creating else model.objects.get(pk=target.pk).audit_values()  # type: ignore[attr-defined]
+    _apply(target, fields)
+    target.full_clean()
+    target.save()
     audit_record(
         actor=actor,
         programme_id=programme.pk,
-        obj=obj,
+        obj=target,
         action="create" if creating else "update",
         before=before,
-        after=obj.audit_values(),
+        after=target.audit_values(),  # type: ignore[attr-defined]
     )
-    return obj
+    return target
+
+
+@transaction.atomic
+def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = None, **fields: Any) -> Strand:
+    return _definition_save(Strand, actor=actor, programme=programme, obj=strand, fields=fields)
 
 
 @transaction.atomic
 def stage_save(*, actor: Actor, programme: Programme, stage: Stage | None = None, **fields: Any) -> Stage:
-    creating = stage is None
-    obj = stage or Stage(programme=programme)
-    before = None if creating else Stage.objects.get(pk=obj.pk).audit_values()
-    _apply(obj, fields)
-    obj.full_clean()
-    obj.save()
-    audit_record(
-        actor=actor,
-        programme_id=programme.pk,
-        obj=obj,
-        action="create" if creating else "update",
-        before=before,
-        after=obj.audit_values(),
-    )
-    return obj
+    return _definition_save(Stage, actor=actor, programme=programme, obj=stage, fields=fields)
+
+
+@transaction.atomic
+def owner_save(*, actor: Actor, programme: Programme, owner: Owner | None = None, **fields: Any) -> Owner:
+    return _definition_save(Owner, actor=actor, programme=programme, obj=owner, fields=fields)
+
+
+@transaction.atomic
+def project_save(*, actor: Actor, programme: Programme, project: Project | None = None, **fields: Any) -> Project:
+    return _definition_save(Project, actor=actor, programme=programme, obj=project, fields=fields)
 
 
 def _check_parent(item: PlanItem) -> None:

@@ -19,9 +19,11 @@ from improve.programmes import selectors, services, timeline
 from improve.programmes.forms import (
     BaselineForm,
     DependencyForm,
+    OwnerForm,
     PlanFilterForm,
     PlanItemForm,
     ProgrammeForm,
+    ProjectForm,
     StageForm,
     StrandForm,
 )
@@ -199,6 +201,7 @@ def _item_form(request: HttpRequest, item: PlanItem | None, data: Any = None, in
     ]
     return PlanItemForm(
         data,
+        projects=list(selectors.projects_for(programme)),
         initial=initial,
         programme=programme,
         strands=strands,
@@ -443,3 +446,78 @@ def baseline_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     baseline = _get_or_404(selectors.baseline_in, _programme(request), pk)
     comparison = selectors.baseline_comparison(baseline)
     return render(request, "programmes/baseline_detail.html", _context(request, baseline=baseline, **comparison))
+
+
+@programme_view(Perm.VIEW)
+def owners(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    return render(
+        request,
+        "programmes/owners.html",
+        _context(
+            request,
+            owners=list(selectors.owners_with_counts(programme)),
+            projects=list(selectors.projects_for(programme)),
+        ),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def owner_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    programme = _programme(request)
+    owner = _get_or_404(selectors.owner_in, programme, pk) if pk else None
+    taken = {o.name for o in selectors.owners_for(programme)} - ({owner.name} if owner else set())
+    initial = {"name": owner.name, "kind": owner.kind, "title": owner.title} if owner else {"kind": "person"}
+    form = OwnerForm(request.POST or None, initial=initial, taken_names=taken)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.owner_save(actor=_actor(request), programme=programme, owner=owner, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} saved")
+            return redirect("programmes:owners", slug=programme.slug)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        _context(request, form=form, heading="Change owner" if owner else "Add an owner"),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def project_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    project = _get_or_404(selectors.project_in, programme, code) if code else None
+    taken = {p.code for p in selectors.projects_for(programme)} - ({project.code} if project else set())
+    initial = (
+        {
+            "code": project.code,
+            "name": project.name,
+            "strand": str(project.strand_id),
+            "lead": str(project.lead_id or ""),
+            "description": project.description,
+        }
+        if project
+        else {}
+    )
+    form = ProjectForm(
+        request.POST or None,
+        initial=initial,
+        programme=programme,
+        strands=list(selectors.strands_for(programme)),
+        owners=list(selectors.owners_for(programme)),
+        taken_codes=taken,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_save(actor=_actor(request), programme=programme, project=project, **form.service_fields())
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Project {form.cleaned_data['name']} saved")
+            return redirect("programmes:owners", slug=programme.slug)
+    return render(
+        request,
+        "programmes/simple_form.html",
+        _context(request, form=form, heading="Change project" if project else "Add a project"),
+    )

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from improve.accounts.models import Role
 from improve.accounts.permissions import Perm, role_allows
-from improve.programmes.models import Baseline, Dependency, PlanItem
+from improve.programmes.models import Baseline, Dependency, Owner, PlanItem, Project
 
 
 def iter_urls(resolver=None, namespace=""):
@@ -38,8 +38,12 @@ def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
             kwargs[key] = programme.slug
         elif key == "uid":
             kwargs[key] = "17"
+        elif key == "code" and "project" in name:
+            kwargs[key] = Project.objects.get(programme=programme).code
         elif key == "code":
             kwargs[key] = "define" if "stage" in name else "1"
+        elif key == "pk" and "owner" in name:
+            kwargs[key] = Owner.objects.filter(programme=programme).first().pk
         elif key == "pk" and "dependency" in name:
             kwargs[key] = Dependency.objects.get(programme=programme).pk
         elif key == "pk" and "baseline" in name:
@@ -54,6 +58,7 @@ def world(programme):
     items = {i.uid: i for i in PlanItem.objects.filter(programme=programme)}
     Dependency.objects.create(programme=programme, predecessor=items["1"], successor=items["17"])
     Baseline.objects.create(programme=programme, name="Agreed plan", taken_on=dt.date(2019, 6, 1))
+    Project.objects.create(programme=programme, strand=items["1"].strand, code="tom", name="Target Operating Model")
     return programme
 
 

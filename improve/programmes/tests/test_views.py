@@ -159,3 +159,34 @@ def test_baseline_page_shows_days_slipped(programme, pmo):
     baseline = programme.baselines.get()
     body = pmo.get(reverse("programmes:baseline", args=[programme.slug, baseline.pk])).content.decode()
     assert "<strong>1</strong> line slipped" in body and ">10</td>" in body
+
+
+def test_add_owner_and_refuse_a_duplicate(programme, pmo):
+    url = reverse("programmes:owner-create", args=[programme.slug])
+    assert pmo.post(url, {"name": "Gail Clark", "kind": "person", "title": "HR"}).status_code == 302
+    response = pmo.post(url, {"name": "Gail Clark", "kind": "person"})
+    assert "Gail Clark is already an owner" in response.content.decode()
+    assert programme.owners.filter(name="Gail Clark").count() == 1
+    page = pmo.get(reverse("programmes:owners", args=[programme.slug])).content.decode()
+    assert "Gail Clark" in page and "Sean Girty" in page
+
+
+def test_project_must_match_the_lines_strand(programme, pmo):
+    strand2 = programme.strands.get(code="2")
+    pmo.post(
+        reverse("programmes:project-create", args=[programme.slug]),
+        {"code": "tom", "name": "Target Operating Model", "strand": strand2.pk},
+    )
+    project = programme.projects.get(code="tom")
+    item = PlanItem.objects.get(programme=programme, uid="1")  # strand 1
+    response = pmo.post(
+        reverse("programmes:item-edit", args=[programme.slug, "1"]), edit_data(item, project=str(project.pk))
+    )
+    assert "The project belongs to a different strand" in response.content.decode()
+    item23 = PlanItem.objects.get(programme=programme, uid="23")  # strand 2
+    response = pmo.post(
+        reverse("programmes:item-edit", args=[programme.slug, "23"]),
+        edit_data(item23, project=str(project.pk), owner="TBD"),
+    )
+    assert response.status_code == 302
+    assert PlanItem.objects.get(pk=item23.pk).project == project
