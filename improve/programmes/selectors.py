@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
 
+from improve.programmes import timeline
+from improve.programmes.dates import format_plan_date
 from improve.programmes.models import (
     CLOSED_STATUSES,
     Baseline,
@@ -18,6 +20,7 @@ from improve.programmes.models import (
     PlanItem,
     Programme,
     Project,
+    Rag,
     Stage,
     Status,
     Strand,
@@ -139,43 +142,52 @@ class Overview:
     total: int
     by_status: dict[str, int]
     by_rag: dict[str, int]
-    by_kind: dict[str, int]
+    overdue_count: int
     overdue: list[PlanItem]
     upcoming_gates: list[PlanItem]
     tbd_count: int
     strand_rows: list[dict[str, Any]]
 
 
-def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60) -> Overview:
-    items = list(plan_items(programme))
+def _progress_counts(today: dt.date) -> dict[str, Count]:
+    overdue = Q(end_date__lt=today) & ~Q(status__in=CLOSED_STATUSES)
+    counts = {"total": Count("id"), "overdue": Count("id", filter=overdue)}
+    counts.update({status.value: Count("id", filter=Q(status=status)) for status in Status})
+    counts.update({f"rag_{rag.value}": Count("id", filter=Q(rag=rag)) for rag in Rag})
+    counts["rag_none"] = Count("id", filter=Q(rag=""))
+    counts["tbd"] = Count("id", filter=Q(start_tbd=True) | Q(end_tbd=True) | Q(owner_tbd=True))
+    return counts
+
+
+def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60, listed: int = 10) -> Overview:
+    """Counts by status, RAG and strand, computed in the database; the first overdue lines and gates."""
+    live = PlanItem.objects.filter(programme=programme, archived=False)
+    counts = _progress_counts(today)
+    totals = live.aggregate(**counts)
+    per_strand = {row["strand_id"]: row for row in live.values("strand_id").annotate(**counts).order_by()}
     strands = list(strands_for(programme))
-    by_strand: dict[int, Counter[str]] = {s.pk: Counter() for s in strands}
-    for i in items:
-        c = by_strand[i.strand_id]
-        c["total"] += 1
-        c[i.status] += 1
-        if i.rag:
-            c[f"rag_{i.rag}"] += 1
-        if i.is_overdue(today):
-            c["overdue"] += 1
-    overdue = [i for i in items if i.is_overdue(today)]
-    overdue.sort(key=lambda i: i.end_date or today)
+    overdue = list(
+        live.filter(end_date__lt=today)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("owner")
+        .order_by("end_date", "order")[:listed]
+    )
     horizon = today + dt.timedelta(days=horizon_days)
-    upcoming = [
-        i
-        for i in items
-        if i.kind == ItemKind.GATE and i.end_date and today <= i.end_date <= horizon and i.status not in CLOSED_STATUSES
-    ]
-    upcoming.sort(key=lambda i: i.end_date or today)
+    upcoming = list(
+        live.filter(kind=ItemKind.GATE, end_date__gte=today, end_date__lte=horizon)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("owner")
+        .order_by("end_date", "order")[:listed]
+    )
     return Overview(
-        total=len(items),
-        by_status=dict(Counter(i.status for i in items)),
-        by_rag=dict(Counter(i.rag or "none" for i in items)),
-        by_kind=dict(Counter(i.kind for i in items)),
+        total=totals["total"],
+        by_status={s.value: totals[s.value] for s in Status},
+        by_rag={key.removeprefix("rag_"): totals[key] for key in totals if key.startswith("rag_")},
+        overdue_count=totals["overdue"],
         overdue=overdue,
         upcoming_gates=upcoming,
-        tbd_count=sum(1 for i in items if i.start_tbd or i.end_tbd or i.owner_tbd),
-        strand_rows=[{"strand": s, **by_strand[s.pk]} for s in strands],
+        tbd_count=totals["tbd"],
+        strand_rows=[{"strand": s, **per_strand.get(s.pk, {})} for s in strands],
     )
 
 
@@ -256,3 +268,79 @@ def strand_in(programme: Programme, code: str) -> Strand:
 
 def stage_in(programme: Programme, code: str) -> Stage:
     return Stage.objects.select_related("owner").get(programme=programme, code=code)
+
+
+def timeline_rows(programme: Programme, *, strand_word: str, item_url: str) -> list[timeline.Row]:
+    """Every current plan line as a timeline row, under a heading row per strand.
+
+    Reads plain values (no model instances): the whole of a 3,550-line plan in one query.
+    ``item_url`` has ``{uid}`` where the line's unique ID goes.
+    """
+    status_label = dict(Status.choices)
+    rows: list[timeline.Row] = []
+    current_strand = None
+    fields = (
+        "strand_id",
+        "strand__name",
+        "uid",
+        "title",
+        "start_date",
+        "start_tbd",
+        "end_date",
+        "end_tbd",
+        "kind",
+        "rag",
+        "level",
+        "status",
+        "owner__name",
+        "owner_tbd",
+    )
+    for (
+        strand_id,
+        strand_name,
+        uid,
+        title,
+        start,
+        start_tbd,
+        end,
+        end_tbd,
+        kind,
+        rag,
+        level,
+        status,
+        owner,
+        owner_tbd,
+    ) in plan_items(programme).values_list(*fields):
+        if strand_id != current_strand:
+            current_strand = strand_id
+            rows.append(timeline.Row(key=f"strand-{strand_id}", label=f"{strand_word}: {strand_name}", heading=True))
+        owner_text = "TBD" if owner_tbd else (owner or "")
+        detail = (
+            f"{format_plan_date(start, start_tbd) or '—'} to {format_plan_date(end, end_tbd) or '—'}; "
+            f"{status_label.get(status, status)}" + (f"; owner {owner_text}" if owner_text else "")
+        )
+        rows.append(
+            timeline.Row(
+                key=uid,
+                label=f"{uid}  {title}",
+                start=start,
+                end=end,
+                start_tbd=start_tbd,
+                end_tbd=end_tbd,
+                kind=kind,
+                rag=rag,
+                level=level,
+                href=item_url.format(uid=quote(uid)),
+                detail=detail,
+            )
+        )
+    return rows
+
+
+def dependency_links(programme: Programme) -> list[tuple[str, str, str]]:
+    """(predecessor uid, successor uid, type) for every dependency between current lines."""
+    return list(
+        Dependency.objects.filter(
+            programme=programme, predecessor__archived=False, successor__archived=False
+        ).values_list("predecessor__uid", "successor__uid", "type")
+    )

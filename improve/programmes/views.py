@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from improve.programmes.forms import (
 from improve.programmes.models import PlanItem, Programme
 
 HISTORY_PAGE = 200
+PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -101,9 +103,16 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     filters = selectors.PlanFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.PlanFilters(**form.cleaned_data)
-    items = list(selectors.filter_plan(selectors.plan_items(programme), filters, today=_today()))
+    paginator = Paginator(selectors.filter_plan(selectors.plan_items(programme), filters, today=_today()), PLAN_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     ctx = _context(
-        request, form=form, filters=filters, groups=selectors.group_by_strand(items, strands), count=len(items)
+        request,
+        form=form,
+        filters=filters,
+        groups=selectors.group_by_strand(list(page.object_list), strands),
+        count=paginator.count,
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
     )
     template = "programmes/_plan_results.html" if request.htmx else "programmes/plan.html"  # type: ignore[attr-defined]
     return render(request, template, ctx)
@@ -112,39 +121,16 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 @programme_view(Perm.VIEW)
 def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    strands = list(selectors.strands_for(programme))
-    items = list(selectors.plan_items(programme))
-    groups = selectors.group_by_strand(items, strands)
-    rows: list[timeline.Row] = []
-    for g in groups:
-        rows.append(
-            timeline.Row(key=f"s{g.strand.pk}", label=f"{programme.strand_word}: {g.strand.name}", heading=True)
-        )
-        rows.extend(
-            timeline.Row(
-                key=i.uid,
-                label=f"{i.uid}  {i.title}",
-                start=i.start_date,
-                end=i.end_date,
-                start_tbd=i.start_tbd,
-                end_tbd=i.end_tbd,
-                kind=i.kind,
-                rag=i.rag,
-                level=i.level,
-                href=reverse("programmes:item", args=[programme.slug, i.uid]),
-                detail=f"{i.start_display or '—'} to {i.end_display or '—'}; {i.get_status_display()}"
-                + (f"; owner {i.owner_display}" if i.owner_display else ""),
-            )
-            for i in g.items
-        )
+    rows = selectors.timeline_rows(
+        programme,
+        strand_word=programme.strand_word,
+        item_url=reverse("programmes:item", args=[programme.slug, "UID"]).replace("UID", "{uid}"),
+    )
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
-    uid_by_pk = {i.pk: i.uid for i in items}
-    links = [
-        timeline.Link(uid_by_pk.get(p, ""), uid_by_pk.get(s, ""), t)
-        for p, s, t in selectors.dependencies_for(programme).values_list("predecessor_id", "successor_id", "type")
-    ]
+    links = [timeline.Link(*link) for link in selectors.dependency_links(programme)]
     svg = timeline.render(rows, bands, links, today=_today(), title=f"Timeline of {programme.name}")
-    return render(request, "programmes/timeline.html", _context(request, svg=svg, item_count=len(items)))
+    count = sum(1 for r in rows if not r.heading)
+    return render(request, "programmes/timeline.html", _context(request, svg=svg, item_count=count))
 
 
 @programme_view(Perm.VIEW)

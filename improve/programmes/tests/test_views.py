@@ -190,3 +190,17 @@ def test_project_must_match_the_lines_strand(programme, pmo):
     )
     assert response.status_code == 302
     assert PlanItem.objects.get(pk=item23.pk).project == project
+
+
+def test_plan_pages_through_a_large_plan_keeping_the_filters(programme, pmo):
+    strand = programme.strands.get(code="1")
+    for n in range(250):
+        PlanItemFactory(strand=strand, uid=f"p{n}", title=f"Paged line {n}")
+    url = reverse("programmes:plan", args=[programme.slug])
+    first = pmo.get(url, {"strand": "1"})
+    assert first.context["count"] == 252
+    assert sum(len(g.items) for g in first.context["groups"]) == 200
+    body = first.content.decode()
+    assert "showing 1 to 200" in body and "?strand=1&amp;page=2" in body
+    second = pmo.get(url, {"strand": "1", "page": 2})
+    assert sum(len(g.items) for g in second.context["groups"]) == 52
