@@ -6,4 +6,7 @@ app_name = "interchange"
 P = "programmes/<slug:slug>/workbook/"
 urlpatterns = [
     path(P, views.workbook, name="workbook"),
+    path(P + "download/", views.export, name="export"),
+    path(P + "import/", views.import_workbook, name="import"),
+    path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
 ]

@@ -1,14 +1,140 @@
-"""The programme workbook pages: download, upload, preview, confirm."""
+"""The programme workbook pages: download, upload, preview, confirm.
+
+An upload is checked with a dry run and shown as a preview; its bytes wait in the session (base64,
+under a random token) until the user confirms, and are then imported for real. Views call the
+interchange services and selectors only.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import base64
+import hashlib
+import secrets
+from typing import Any
 
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from improve.accounts.audit import Actor
 from improve.accounts.permissions import Perm, programme_view
+from improve.interchange import services
+from improve.interchange.forms import WorkbookUploadForm
+from improve.interchange.schema import SHEETS
+from improve.interchange.services import ImportResult
+from improve.interchange.workbook import WorkbookError, read_xlsx
+
+SESSION_KEY = "interchange_upload"
+XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor(user=request.user, via=services.VIA)  # type: ignore[arg-type]
+
+
+def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    access = request.access  # type: ignore[attr-defined]
+    return {"programme": access.programme, "access": access, "sheets": SHEETS, **extra}
+
+
+def _fingerprint(result: ImportResult) -> str:
+    """A digest of what an import would do, to notice if the programme changed meanwhile."""
+    text = repr([(s.sheet, s.created, [(c.key, c.fields) for c in s.changed], s.removed) for s in result.sheets])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _workbook_page(
+    request: HttpRequest, form: WorkbookUploadForm | None = None, *, page_error: str = ""
+) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    if form is None and access.can(Perm.IMPORT):
+        form = WorkbookUploadForm()
+    return render(request, "interchange/workbook.html", _context(request, form=form, page_error=page_error))
+
+
+def _preview(
+    request: HttpRequest, result: ImportResult, *, filename: str, data: bytes | None, changed_meanwhile: bool = False
+) -> HttpResponse:
+    token = ""
+    request.session.pop(SESSION_KEY, None)
+    if result.ok and result.has_changes and data is not None:
+        token = secrets.token_urlsafe(24)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "slug": result.slug,
+            "filename": filename,
+            "data": base64.b64encode(data).decode("ascii"),
+            "fingerprint": _fingerprint(result),
+        }
+    form = WorkbookUploadForm() if result.problems else None
+    return render(
+        request,
+        "interchange/preview.html",
+        _context(
+            request,
+            result=result,
+            filename=filename,
+            token=token,
+            form=form,
+            changed_meanwhile=changed_meanwhile,
+            changed_sheets=[s for s in result.sheets if s.has_changes],
+        ),
+    )
 
 
 @programme_view(Perm.VIEW)
 def workbook(request: HttpRequest, slug: str) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
-    return render(request, "interchange/workbook.html", {"programme": access.programme, "access": access})
+    return _workbook_page(request)
+
+
+@programme_view(Perm.EXPORT)
+def export(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = request.access.programme  # type: ignore[attr-defined]
+    response = HttpResponse(services.workbook_export_xlsx(programme=programme), content_type=XLSX_CONTENT)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-workbook.xlsx"'
+    return response
+
+
+@programme_view(Perm.IMPORT)
+def import_workbook(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("interchange:workbook", slug=slug)
+    form = WorkbookUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _workbook_page(request, form)
+    result = services.workbook_import(actor=_actor(request), sheets=form.sheets, dry_run=True, expect_slug=slug)
+    return _preview(request, result, filename=form.cleaned_data["file"].name, data=form.file_bytes)
+
+
+@programme_view(Perm.IMPORT)
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("interchange:workbook", slug=slug)
+    pending = request.session.get(SESSION_KEY)
+    token = request.POST.get("token", "")
+    if (
+        not pending
+        or not token
+        or not secrets.compare_digest(pending.get("token", ""), token)
+        or pending.get("slug") != slug
+    ):
+        return _workbook_page(
+            request, page_error="This upload has expired or has already been imported: upload the workbook again"
+        )
+    data = base64.b64decode(pending["data"])
+    filename = pending["filename"]
+    try:
+        sheets = read_xlsx(data)
+    except WorkbookError:
+        request.session.pop(SESSION_KEY, None)
+        return _workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")
+    # If someone changed the programme since the preview, show the new preview instead.
+    check = services.workbook_import(actor=_actor(request), sheets=sheets, dry_run=True, expect_slug=slug)
+    if not check.ok or _fingerprint(check) != pending.get("fingerprint"):
+        return _preview(request, check, filename=filename, data=data, changed_meanwhile=True)
+    result = services.workbook_import(actor=_actor(request), sheets=sheets, expect_slug=slug)
+    request.session.pop(SESSION_KEY, None)
+    if not result.ok:
+        return _preview(request, result, filename=filename, data=None)
+    messages.success(request, f"{filename} was imported: {result.summary()}.")
+    return redirect("programmes:overview", slug=slug)

@@ -1,0 +1,34 @@
+"""The workbook upload form: an .xlsx file that opens as a workbook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from improve.interchange.workbook import WorkbookError, read_xlsx
+
+XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a workbook",
+        help_text="An Excel workbook (.xlsx) with the programme's sheets, as downloaded from this page.",
+        error_messages={"required": "Select a workbook to upload", "empty": "The selected file is empty"},
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT}"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "The selected file must be an Excel workbook (.xlsx): save it as 'Excel Workbook' and upload it again"
+            )
+        data = upload.read()
+        try:
+            self.sheets = read_xlsx(data)
+        except WorkbookError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        self.file_bytes = data
+        return upload

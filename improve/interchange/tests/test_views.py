@@ -1,0 +1,181 @@
+"""The workbook pages: download, upload, preview, confirm; who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from improve.accounts.models import AuditEvent, Membership, User
+from improve.interchange import services
+from improve.interchange.tests.conftest import ACTOR, counts
+from improve.interchange.views import SESSION_KEY, XLSX_CONTENT
+from improve.interchange.workbook import read_xlsx, xlsx_bytes
+from improve.programmes.models import PlanItem
+
+pytestmark = pytest.mark.django_db
+
+
+def member(programme, role: str, email: str = "pmo@example.org") -> User:
+    user = User.objects.create_user(email=email, password="a long pass phrase", full_name="Pat Officer")
+    Membership.objects.create(user=user, programme=programme, role=role)
+    return user
+
+
+@pytest.fixture
+def pmo(client, havering):
+    user = member(havering, "pmo_officer")
+    client.force_login(user)
+    return user
+
+
+def url(name, programme):
+    return reverse(f"interchange:{name}", args=[programme.slug])
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX_CONTENT)
+
+
+def changed_workbook(programme) -> bytes:
+    sheets = services.workbook_export(programme=programme)
+    row = next(r for r in sheets["plan_items"] if r["uid"] == "102")
+    row["title"] = "Health Passport agreed with health partners"
+    row["end"] = dt.date(2019, 12, 31)
+    return xlsx_bytes(sheets)
+
+
+def test_workbook_page_for_a_pmo_officer(client, pmo, havering):
+    response = client.get(url("workbook", havering))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert url("export", havering) in html
+    assert f'action="{url("import", havering)}"' in html
+    assert 'enctype="multipart/form-data"' in html
+    assert '<label class="govuk-label govuk-label--s" for="id_file">' in html
+
+
+def test_viewer_sees_neither_download_nor_upload(client, havering):
+    client.force_login(member(havering, "viewer", "viewer@example.org"))
+    html = client.get(url("workbook", havering)).content.decode()
+    assert url("export", havering) not in html and url("import", havering) not in html
+    assert client.get(url("export", havering)).status_code == 403
+    assert client.post(url("import", havering)).status_code == 403
+    assert client.post(url("import-confirm", havering)).status_code == 403
+
+
+def test_workstream_lead_downloads_but_cannot_import(client, havering):
+    client.force_login(member(havering, "workstream_lead", "lead@example.org"))
+    html = client.get(url("workbook", havering)).content.decode()
+    assert url("export", havering) in html and url("import", havering) not in html
+    assert client.post(url("import", havering)).status_code == 403
+
+
+def test_non_member_gets_not_found(client, havering):
+    client.force_login(User.objects.create_user(email="x@example.org", password="pw long enough", full_name="X"))
+    assert client.get(url("workbook", havering)).status_code == 404
+
+
+def test_download(client, pmo, havering):
+    response = client.get(url("export", havering))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT
+    assert response["Content-Disposition"] == 'attachment; filename="havering-2019-workbook.xlsx"'
+    sheets = read_xlsx(response.content)
+    assert len(sheets["plan_items"].rows) == 54
+
+
+def test_upload_preview_confirm(client, pmo, havering):
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Check the changes before you import them" in html
+    assert "Health Passport agreed with health partners" in html
+    assert "31/12/2019" in html
+    assert url("import-confirm", havering) in html
+    assert counts() == before  # the preview wrote nothing
+    token = client.session[SESSION_KEY]["token"]
+
+    response = client.post(url("import-confirm", havering), {"token": token})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programmes:overview", args=[havering.slug])
+    item = PlanItem.objects.get(programme=havering, uid="102")
+    assert item.title == "Health Passport agreed with health partners"
+    assert item.end_date == dt.date(2019, 12, 31)
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.via, event.actor_id) == ("update", "workbook import", pmo.pk)
+    assert SESSION_KEY not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "plan.xlsx was imported: 0 created, 1 changed, 0 removed." in page
+    # The same token cannot be used twice.
+    again = client.post(url("import-confirm", havering), {"token": token})
+    assert "This upload has expired or has already been imported" in again.content.decode()
+
+
+def test_confirm_shows_a_new_preview_if_the_programme_changed(client, pmo, havering):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    token = client.session[SESSION_KEY]["token"]
+    sheets = services.workbook_export(programme=havering)
+    sheets["owners"].append({"name": "Someone Else", "kind": "person", "title": ""})
+    services.workbook_import(actor=ACTOR, sheets=sheets)
+    response = client.post(url("import-confirm", havering), {"token": token})
+    assert response.status_code == 200
+    assert "The programme changed after you checked the workbook" in response.content.decode()
+    assert PlanItem.objects.get(programme=havering, uid="102").title == "Health Passport developed"
+
+
+def test_upload_with_problems_shows_them_and_saves_nothing(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    sheets["plan_items"][0]["owner"] = "Jane Doe"
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))})
+    html = response.content.decode()
+    assert "There is a problem" in html and 'href="#problems"' in html
+    assert "<caption" in html and '<th scope="col" class="govuk-table__header">Sheet</th>' in html
+    assert "&#x27;Jane Doe&#x27; is not in the owners sheet" in html
+    assert SESSION_KEY not in client.session
+    assert counts() == before
+
+
+def test_upload_of_another_programmes_workbook(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    sheets["programme"][0]["slug"] = "somewhere-else"
+    html = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))}).content.decode()
+    assert "This workbook is for the programme &#x27;somewhere-else&#x27;, not &#x27;havering-2019&#x27;" in html
+
+
+def test_unchanged_upload_says_no_changes(client, pmo, havering):
+    data = services.workbook_export_xlsx(programme=havering)
+    html = client.post(url("import", havering), {"file": upload("plan.xlsx", data)}).content.decode()
+    assert "No changes" in html and url("import-confirm", havering) not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("plan.csv", b"uid,title\n1,A\n", "The selected file must be an Excel workbook (.xlsx)"),
+        ("plan.xlsx", b"not really a workbook", "could not be read as an Excel workbook"),
+    ],
+)
+def test_bad_uploads_are_form_errors(client, pmo, havering, name, data, message):
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload(name, data)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and message in html
+    assert "govuk-form-group--error" in html
+    assert counts() == before
+
+
+def test_upload_without_a_file(client, pmo, havering):
+    html = client.post(url("import", havering), {}).content.decode()
+    assert "Select a workbook to upload" in html
+
+
+def test_get_on_post_only_pages_goes_back_to_the_workbook_page(client, pmo, havering):
+    for name in ("import", "import-confirm"):
+        response = client.get(url(name, havering))
+        assert response.status_code == 302 and response["Location"] == url("workbook", havering)

@@ -1,0 +1,314 @@
+"""Read and write programme workbooks: Excel (.xlsx) or a folder of CSV files. No database.
+
+A workbook is a ``dict`` of :class:`Sheet` keyed by the sheet's name. Each sheet keeps its column
+names (as in row 1) and its rows, each with the row number a spreadsheet user sees (row 2 is the
+first row under the header). Blank rows are skipped but do not shift the numbers of later rows.
+
+Cell values are kept as read: strings from CSV; strings, numbers, dates or ``None`` from Excel.
+:mod:`improve.interchange.services` turns them into canonical values.
+
+Writing takes canonical sheets (``dict[str, list[dict]]``, as made by ``workbook_export``) and
+produces the same bytes for the same content: fixed document dates, fixed zip entry times.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import xlsxwriter
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from improve.interchange.schema import (
+    DATE,
+    INT,
+    PLANDATE,
+    SHEET_BY_NAME,
+    SHEET_NAMES,
+    SheetSpec,
+    normalise_name,
+)
+from improve.programmes.dates import TBD
+
+DATE_FORMAT = "%d/%m/%Y"
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"
+# Fixed document and zip entry times, so the same content gives the same bytes.
+FIXED_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a moment
+MAX_COLUMN_WIDTH = 60
+
+
+class WorkbookError(Exception):
+    """The file or folder cannot be read as a workbook (the message is fit for a person)."""
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    title: str = ""  # the name as written in the file, if it differs
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        return [dict(r.values) for r in self.rows]
+
+
+Sheets = dict[str, Sheet]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet_from_rows(title: str, records: Iterable[Iterable[Any]]) -> Sheet:
+    """Build a sheet from row 1 (header) and the rows below it."""
+    it = iter(records)
+    header = [normalise_name(h) for h in next(it, [])]
+    raw_rows: list[tuple[int, list[Any]]] = []
+    for number, record in enumerate(it, start=2):
+        values = list(record)
+        if all(_blank(v) for v in values):
+            continue
+        raw_rows.append((number, values))
+    width = max([len(header), *(len(v) for _, v in raw_rows)], default=0)
+    header += [""] * (width - len(header))
+    # A column with values but no name gets a name the validator can report.
+    for i, name in enumerate(header):
+        if not name and any(i < len(v) and not _blank(v[i]) for _, v in raw_rows):
+            header[i] = f"(column {get_column_letter(i + 1)})"
+    while header and not header[-1]:
+        header.pop()
+    taken: set[str] = set()
+    positions: list[tuple[int, str]] = []
+    for i, name in enumerate(header):
+        if name and name not in taken:  # a repeated column: the first one counts
+            taken.add(name)
+            positions.append((i, name))
+    rows = [
+        Row(number, {name: (values[i] if i < len(values) else None) for i, name in positions})
+        for number, values in raw_rows
+    ]
+    name = normalise_name(title)
+    return Sheet(name=name, columns=header, rows=rows, title=title if title != name else "")
+
+
+def _add(sheets: Sheets, sheet: Sheet) -> None:
+    if sheet.name in sheets:
+        raise WorkbookError(f"The workbook has two sheets called '{sheet.name}'")
+    sheets[sheet.name] = sheet
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
+    """Read an Excel workbook from a path, an open binary file (an upload) or bytes."""
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
+        raise WorkbookError(
+            "The file could not be read as an Excel workbook: save it as .xlsx (Excel Workbook) and try again"
+        ) from exc
+    sheets: Sheets = {}
+    try:
+        for ws in book.worksheets:
+            ws.reset_dimensions()  # do not trust the stored size: read every row there is
+            _add(sheets, _sheet_from_rows(ws.title, ws.iter_rows(values_only=True)))
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError("The Excel workbook is damaged and could not be read") from exc
+    finally:
+        book.close()
+    return sheets
+
+
+def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
+    """Read every ``<sheet>.csv`` in ``folder`` (UTF-8, with or without a byte-order mark)."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise WorkbookError(f"{path} is not a folder")
+    sheets: Sheets = {}
+    for file in sorted(path.glob("*.csv")):
+        try:
+            with file.open(encoding="utf-8-sig", newline="") as fh:
+                sheet = _sheet_from_rows(file.stem, csv.reader(fh))
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"{file.name} is not UTF-8 text: save it as 'CSV UTF-8'") from exc
+        except csv.Error as exc:
+            raise WorkbookError(f"{file.name} is not a valid CSV file: {exc}") from exc
+        _add(sheets, sheet)
+    if not sheets:
+        raise WorkbookError(f"{path} has no .csv files")
+    return sheets
+
+
+def read_workbook(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
+    """Read an .xlsx path, an uploaded file, bytes, or a folder of CSV files."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if path.is_dir():
+            return read_csv_folder(path)
+        if not path.exists():
+            raise WorkbookError(f"{path} does not exist")
+        if path.suffix.lower() != ".xlsx":
+            raise WorkbookError(f"{path.name} is not an .xlsx file or a folder of CSV files")
+    return read_xlsx(source)
+
+
+def sheets_from_dicts(data: Mapping[str, Any]) -> Sheets:
+    """Sheets from ``{name: [row dict, ...]}`` (rows numbered from 2), or passed through."""
+    sheets: Sheets = {}
+    for name, rows in data.items():
+        if isinstance(rows, Sheet):
+            sheets[name] = rows
+            continue
+        rows = list(rows)
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(c for c in row if c not in columns)
+        if not rows and name in SHEET_BY_NAME:
+            columns = SHEET_BY_NAME[name].column_names
+        sheets[name] = Sheet(name=name, columns=columns, rows=[Row(i, dict(r)) for i, r in enumerate(rows, start=2)])
+    return sheets
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _ordered(data: Mapping[str, list[dict[str, Any]]]) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
+    names = [n for n in SHEET_NAMES if n in data] + [n for n in data if n not in SHEET_BY_NAME]
+    out = []
+    for name in names:
+        rows = data[name]
+        spec = SHEET_BY_NAME.get(name)
+        columns = spec.column_names if spec else list(dict.fromkeys(c for r in rows for c in r))
+        out.append((name, columns, rows))
+    return out
+
+
+def cell_text(value: Any) -> str:
+    """A canonical value as CSV text: dates ``dd/mm/yyyy``, empty for ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    return str(value)
+
+
+def write_csv_folder(data: Mapping[str, list[dict[str, Any]]], folder: str | os.PathLike[str]) -> Path:
+    """Write one ``<sheet>.csv`` per sheet (UTF-8, no byte-order mark, ``\\n`` line ends)."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    for name, columns, rows in _ordered(data):
+        with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([cell_text(r.get(c)) for c in columns] for r in rows)
+    return path
+
+
+def _clean_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _column_width(spec: SheetSpec | None, name: str, rows: list[dict[str, Any]]) -> float:
+    if spec and name in spec.by_name:
+        return spec.by_name[name].width
+    longest = max([len(name), *(len(cell_text(r.get(name)).split("\n")[0]) for r in rows[:200])])
+    return min(max(longest + 2, 8), MAX_COLUMN_WIDTH)
+
+
+def write_xlsx(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathLike[str] | IO[bytes]) -> None:
+    """Write an Excel workbook: bold frozen header, date cells as ``dd/mm/yyyy``, ``TBD`` as text.
+
+    Written with XlsxWriter, row by row in constant memory; the document's dates are fixed so the
+    same programme always gives the same bytes. Text is always written as text, never a formula.
+    """
+    book = xlsxwriter.Workbook(
+        target if isinstance(target, str) else (os.fspath(target) if isinstance(target, os.PathLike) else target),
+        {
+            "constant_memory": True,
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    book.set_properties({"author": "Improvement Office", "created": FIXED_TIME})
+    bold = book.add_format({"bold": True})
+    date_format = book.add_format({"num_format": EXCEL_DATE_FORMAT})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    for name, columns, rows in _ordered(data):
+        ws = book.add_worksheet(name)
+        spec = SHEET_BY_NAME.get(name)
+        types = [spec.by_name[c].type if spec and c in spec.by_name else "" for c in columns]
+        for i, column in enumerate(columns):
+            ws.set_column(i, i, _column_width(spec, column, rows))
+        ws.freeze_panes(1, 0)
+        for i, column in enumerate(columns):
+            ws.write_string(0, i, column, bold)
+        for r, row in enumerate(rows, start=1):
+            for c, (column, kind) in enumerate(zip(columns, types, strict=True)):
+                value = row.get(column)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, dt.date) and kind in (DATE, PLANDATE, ""):
+                    ws.write_datetime(r, c, value, date_format)
+                elif isinstance(value, int) and not isinstance(value, bool) and kind in (INT, ""):
+                    ws.write_number(r, c, value)
+                else:
+                    text = _clean_text(cell_text(value))
+                    ws.write_string(r, c, text, wrap if "\n" in text else None)
+    book.close()
+
+
+def xlsx_bytes(data: Mapping[str, list[dict[str, Any]]]) -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(data, buffer)
+    return buffer.getvalue()
+
+
+def write_workbook(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathLike[str]) -> Path:
+    """Write to ``target``: an ``.xlsx`` file, or else a folder of CSV files."""
+    path = Path(target)
+    if path.suffix.lower() == ".xlsx":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_xlsx(data, path)
+        return path
+    return write_csv_folder(data, path)
+
+
+__all__ = [
+    "TBD",
+    "Row",
+    "Sheet",
+    "Sheets",
+    "WorkbookError",
+    "cell_text",
+    "read_csv_folder",
+    "read_workbook",
+    "read_xlsx",
+    "sheets_from_dicts",
+    "write_csv_folder",
+    "write_workbook",
+    "write_xlsx",
+    "xlsx_bytes",
+]
