@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -54,6 +57,58 @@ class SimpleDateField(forms.DateField):
         return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
 
 
+HIDDEN_KEYS = ("version", "loaded")
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def with_loaded(initial: dict[str, Any]) -> dict[str, Any]:
+    """The form's initial values plus ``loaded``: the same values as text, to merge against later."""
+    loaded = {k: _as_text(v) for k, v in initial.items() if k not in HIDDEN_KEYS}
+    return {**initial, "loaded": json.dumps(loaded, sort_keys=True)}
+
+
+@dataclass
+class Merge:
+    data: dict[str, str]
+    clashes: dict[str, str]
+
+
+def merge_after_conflict(posted: Mapping[str, Any], current: dict[str, Any], version: int) -> Merge:
+    """Three-way merge of an edit that lost the race.
+
+    ``posted`` is what the editor sent (with ``loaded``: the values when they opened the form);
+    ``current`` is the saved object's form values now. Fields the editor did not touch take the
+    saved value; fields both people changed differently keep the editor's value and are reported
+    in ``clashes`` with the other person's value, so nobody's change is lost without being seen.
+    """
+    try:
+        loaded = json.loads(posted.get("loaded") or "{}")
+    except ValueError:
+        loaded = {}
+    data = {k: posted.get(k, "") for k in current if k not in HIDDEN_KEYS}
+    clashes: dict[str, str] = {}
+    for field, theirs_raw in current.items():
+        if field in HIDDEN_KEYS:
+            continue
+        mine, theirs, base = _as_text(posted.get(field, "")), _as_text(theirs_raw), loaded.get(field)
+        if base is None or theirs == base:
+            continue  # the other person did not change this field (or we cannot tell): keep mine
+        if mine == base:
+            data[field] = theirs  # only they changed it
+        elif mine != theirs:
+            clashes[field] = theirs
+    data["version"] = str(version)
+    data["loaded"] = with_loaded(current)["loaded"]
+    return Merge(data=data, clashes=clashes)
+
+
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
@@ -92,6 +147,7 @@ class PlanItemForm(forms.Form):
     percent_complete = forms.IntegerField(label="Per cent complete", min_value=0, max_value=100, initial=0)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self,
@@ -138,6 +194,10 @@ class PlanItemForm(forms.Form):
             "notes": item.notes,
             "version": item.version,
         }
+
+    @classmethod
+    def initial_with_loaded(cls, item: PlanItem) -> dict[str, Any]:
+        return with_loaded(cls.initial_for(item))
 
     def clean_uid(self) -> str:
         uid = self.cleaned_data["uid"].strip()
@@ -243,6 +303,7 @@ class ProgrammeForm(forms.Form):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+    loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -18,7 +18,7 @@ HEADER_HEIGHT = 44
 STAGE_HEIGHT = 24
 MIN_CHART_WIDTH = 900
 MAX_PX_PER_DAY = 3.0
-MIN_PX_PER_DAY = 0.6
+MIN_PX_PER_DAY = 1.0
 
 RAG_FILL = {"red": "#d4351c", "amber": "#f47738", "green": "#00703c", "": "#505a5f"}
 STAGE_FILLS = ("#e8f1f8", "#d2e2f1")
@@ -90,7 +90,7 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
     out: list[str] = []
     a = out.append
     a(
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="tl-title tl-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="tl-title" aria-describedby="tl-desc" '
         f'width="{width:.0f}" height="{height}" viewBox="0 0 {width:.0f} {height}" class="io-timeline__svg">'
     )
     a(f'<title id="tl-title">{escape(title)}</title>')

@@ -18,8 +18,10 @@ from improve.accounts.audit import Actor, history_for, history_for_programme
 from improve.accounts.permissions import Perm, programme_view, signed_in
 from improve.programmes import selectors, services, timeline
 from improve.programmes.forms import (
+    HIDDEN_KEYS,
     BaselineForm,
     DependencyForm,
+    Merge,
     OwnerForm,
     PlanFilterForm,
     PlanItemForm,
@@ -27,6 +29,8 @@ from improve.programmes.forms import (
     ProjectForm,
     StageForm,
     StrandForm,
+    merge_after_conflict,
+    with_loaded,
 )
 from improve.programmes.models import PlanItem, Programme
 
@@ -71,6 +75,22 @@ def _apply_validation_error(form: Any, exc: ValidationError, field_map: dict[str
             form.add_error(target if target in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _report_conflict(form: Any, merge: Merge, what: str) -> None:
+    """Tell the editor that someone saved first, and where their changes clash."""
+    form.add_error(
+        None,
+        f"Someone else changed {what} while you were editing it. Your changes have not been saved yet. "
+        "Their changes are shown below and have been kept where you had not changed the same thing: "
+        "check the form, then save again.",
+    )
+    for field, theirs in merge.clashes.items():
+        if field in form.fields:
+            label = form.fields[field].label
+            form.add_error(
+                field, f"{label} was changed to '{theirs or '(empty)'}' by someone else: yours is kept below"
+            )
 
 
 @signed_in
@@ -128,9 +148,15 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
     links = [timeline.Link(*link) for link in selectors.dependency_links(programme)]
-    svg = timeline.render(rows, bands, links, today=_today(), title=f"Timeline of {programme.name}")
+    today = _today()
+    svg = timeline.render(rows, bands, links, today=today, title=f"Timeline of {programme.name}")
+    first, last = timeline.date_range(rows, bands, today)
     count = sum(1 for r in rows if not r.heading)
-    return render(request, "programmes/timeline.html", _context(request, svg=svg, item_count=count))
+    return render(
+        request,
+        "programmes/timeline.html",
+        _context(request, svg=svg, item_count=count, today_in_range=first <= today <= last),
+    )
 
 
 @programme_view(Perm.VIEW)
@@ -246,21 +272,16 @@ def item_edit(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
                 saved = _save_item(request, form, item)
             except services.EditConflict as exc:
                 conflict = exc
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = _item_form(request, item, data)
+                merge = merge_after_conflict(request.POST, PlanItemForm.initial_for(exc.current), exc.current.version)
+                form = _item_form(request, exc.current, merge.data)
                 form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else changed this line while you were editing it. Your changes "
-                    "have not been saved. Their change is shown below: check it, then save again.",
-                )
+                _report_conflict(form, merge, "this line")
             else:
                 if saved is not None:
                     messages.success(request, f"Plan line {saved.uid} saved")
                     return redirect("programmes:item", slug=programme.slug, uid=saved.uid)
     else:
-        form = _item_form(request, item, initial=PlanItemForm.initial_for(item))
+        form = _item_form(request, item, initial=PlanItemForm.initial_with_loaded(item))
     return render(request, "programmes/item_form.html", _context(request, form=form, item=item, conflict=conflict))
 
 
@@ -328,22 +349,20 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except services.EditConflict as exc:
                 conflict = exc
-                data = request.POST.copy()
-                data["version"] = str(exc.current.version)
-                form = ProgrammeForm(data)
+                current = {f: getattr(exc.current, f) for f in ProgrammeForm.base_fields if f not in HIDDEN_KEYS}
+                merge = merge_after_conflict(request.POST, current, exc.current.version)
+                form = ProgrammeForm(merge.data)
                 form.is_valid()
-                form.add_error(
-                    None,
-                    "Someone else changed the programme while you were editing it. Your changes "
-                    "have not been saved. Their change is shown below: check it, then save again.",
-                )
+                _report_conflict(form, merge, "the programme")
             except ValidationError as exc:
                 _apply_validation_error(form, exc)
             else:
                 messages.success(request, "Programme details saved")
                 return redirect("programmes:overview", slug=programme.slug)
     else:
-        form = ProgrammeForm(initial={f: getattr(programme, f) for f in ProgrammeForm.base_fields})
+        form = ProgrammeForm(
+            initial=with_loaded({f: getattr(programme, f) for f in ProgrammeForm.base_fields if f != "loaded"})
+        )
     return render(request, "programmes/programme_form.html", _context(request, form=form, conflict=conflict))
 
 

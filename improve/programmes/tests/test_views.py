@@ -204,3 +204,39 @@ def test_plan_pages_through_a_large_plan_keeping_the_filters(programme, pmo):
     assert "showing 1 to 200" in body and "?strand=1&amp;page=2" in body
     second = pmo.get(url, {"strand": "1", "page": 2})
     assert sum(len(g.items) for g in second.context["groups"]) == 52
+
+
+def opened_form(client, programme, uid):
+    """The edit form's values as the browser would post them back."""
+    form = client.get(reverse("programmes:item-edit", args=[programme.slug, uid])).context["form"]
+    return {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+
+
+def test_conflict_keeps_the_other_change_where_i_did_not_touch_it(programme, pmo, member):
+    mine = opened_form(pmo, programme, "1")
+    other = member("programme_manager")
+    theirs = opened_form(other, programme, "1")
+    assert other.post(reverse("programmes:item-edit", args=[programme.slug, "1"]),
+                      {**theirs, "end": "30/05/2019"}).status_code == 302
+    response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), {**mine, "title": "My title"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["end"].value() == "30/05/2019" and form["title"].value() == "My title"
+    assert not form.errors.get("end") and not form.errors.get("title")
+    # Saving the merged form keeps both changes.
+    merged = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
+    assert pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), merged).status_code == 302
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    assert (item.title, item.end_date) == ("My title", dt.date(2019, 5, 30))
+
+
+def test_conflict_on_the_same_field_shows_both_values(programme, pmo, member):
+    mine = opened_form(pmo, programme, "1")
+    other = member("programme_manager")
+    other.post(reverse("programmes:item-edit", args=[programme.slug, "1"]),
+               {**opened_form(other, programme, "1"), "title": "Their title"})
+    response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), {**mine, "title": "My title"})
+    form = response.context["form"]
+    assert form["title"].value() == "My title"
+    assert "Title was changed to 'Their title' by someone else" in form.errors["title"][0]
+    assert PlanItem.objects.get(programme=programme, uid="1").title == "Their title"
