@@ -9,14 +9,14 @@
 #   make clean      remove everything generated (venv, node_modules, CSS, caches, demo db)
 #
 # Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments,
-# e.g. PYTEST_ARGS="-k plan -x" or PYTEST_ARGS="-n 2"), PYTHON (default python3).
+# default "-n 2": two workers; e.g. PYTEST_ARGS="-k plan -x"), PYTHON (default python3).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
 PORT ?= 8000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 VENV := .venv
 BIN := $(VENV)/bin

@@ -216,8 +216,12 @@ def test_conflict_keeps_the_other_change_where_i_did_not_touch_it(programme, pmo
     mine = opened_form(pmo, programme, "1")
     other = member("programme_manager")
     theirs = opened_form(other, programme, "1")
-    assert other.post(reverse("programmes:item-edit", args=[programme.slug, "1"]),
-                      {**theirs, "end": "30/05/2019"}).status_code == 302
+    assert (
+        other.post(
+            reverse("programmes:item-edit", args=[programme.slug, "1"]), {**theirs, "end": "30/05/2019"}
+        ).status_code
+        == 302
+    )
     response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), {**mine, "title": "My title"})
     assert response.status_code == 200
     form = response.context["form"]
@@ -233,8 +237,10 @@ def test_conflict_keeps_the_other_change_where_i_did_not_touch_it(programme, pmo
 def test_conflict_on_the_same_field_shows_both_values(programme, pmo, member):
     mine = opened_form(pmo, programme, "1")
     other = member("programme_manager")
-    other.post(reverse("programmes:item-edit", args=[programme.slug, "1"]),
-               {**opened_form(other, programme, "1"), "title": "Their title"})
+    other.post(
+        reverse("programmes:item-edit", args=[programme.slug, "1"]),
+        {**opened_form(other, programme, "1"), "title": "Their title"},
+    )
     response = pmo.post(reverse("programmes:item-edit", args=[programme.slug, "1"]), {**mine, "title": "My title"})
     form = response.context["form"]
     assert form["title"].value() == "My title"
