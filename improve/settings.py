@@ -3,6 +3,7 @@
 Production differs from development only through environment variables (one ``env`` object).
 """
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -107,6 +108,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Until `improve collectstatic` has run, files come from the finders; WhiteNoise need not warn.
+warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploaded workbooks are read in memory; 20 MB is far above a real programme's workbook.
