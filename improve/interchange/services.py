@@ -314,7 +314,11 @@ def workbook_export(*, programme: Programme) -> dict[str, list[dict[str, Any]]]:
     canonical: text as ``str``, whole numbers as ``int``, dates as :class:`datetime.date`, ``"TBD"``,
     or ``None`` for no date.
     """
-    return _sheets_from_state(selectors.programme_state(programme.slug))
+    state = selectors.programme_state(programme.slug, big_sheets=False)
+    sheets = _sheets_from_state(state)
+    sheets["plan_items"] = selectors.export_plan_rows(programme)
+    sheets["dependencies"] = selectors.export_dependency_rows(programme)
+    return sheets
 
 
 def workbook_export_xlsx(*, programme: Programme) -> bytes:

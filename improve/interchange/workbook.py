@@ -274,6 +274,8 @@ def write_xlsx(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathLi
                     ws.write_datetime(r, c, value, date_format)
                 elif isinstance(value, int) and not isinstance(value, bool) and kind in (INT, ""):
                     ws.write_number(r, c, value)
+                elif isinstance(value, str) and value.isprintable():
+                    ws.write_string(r, c, value)  # the common case: one line, no control characters
                 else:
                     text = _clean_text(cell_text(value))
                     ws.write_string(r, c, text, wrap if "\n" in text else None)
