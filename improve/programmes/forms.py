@@ -119,6 +119,26 @@ def _blank_choice(label: str, choices: list[tuple[str, str]]) -> list[tuple[str,
     return [("", label), *choices]
 
 
+class UniqueKeyForm(forms.Form):
+    """A form whose key (a code or a name) must not repeat one the programme already has."""
+
+    key_field = "code"
+    taken_message = "Code {key} is already used"
+
+    def __init__(self, *args: Any, taken: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken = taken
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        key = (data.get(self.key_field) or "").strip()
+        if key:
+            data[self.key_field] = key
+        if key in self.taken:
+            self.add_error(self.key_field, self.taken_message.format(key=key))
+        return data
+
+
 class PlanItemForm(forms.Form):
     uid = forms.CharField(label="Unique ID", max_length=40, help_text="The plan's own ID for this line, for example 25")
     title = forms.CharField(label="Title", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
@@ -313,24 +333,17 @@ class ProgrammeForm(forms.Form):
         return data
 
 
-class StrandForm(forms.Form):
+class StrandForm(UniqueKeyForm):
     code = forms.CharField(label="Code", max_length=40, help_text="A short key, for example 1 or practice")
     name = forms.CharField(label="Name", max_length=200)
     aim = forms.CharField(label="Aim", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     lead = forms.ChoiceField(label="Lead", required=False)
     order = forms.IntegerField(label="Order", min_value=0, initial=0)
 
-    def __init__(self, *args: Any, owners: list[Owner], taken_codes: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[Owner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._owners = {str(o.pk): o for o in owners}
-        self.taken_codes = taken_codes
         _choice_field(self, "lead").choices = [("", "No lead")] + [(str(o.pk), o.name) for o in owners]
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if code in self.taken_codes:
-            raise forms.ValidationError(f"Code {code} is already used")
-        return code
 
     def service_fields(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
@@ -338,7 +351,7 @@ class StrandForm(forms.Form):
         return d
 
 
-class StageForm(forms.Form):
+class StageForm(UniqueKeyForm):
     code = forms.CharField(label="Code", max_length=40)
     name = forms.CharField(label="Name", max_length=200)
     start = PlanDateField(label="Start date")
@@ -352,10 +365,9 @@ class StageForm(forms.Form):
     )
     order = forms.IntegerField(label="Order", min_value=0, initial=0)
 
-    def __init__(self, *args: Any, owners: list[Owner], taken_codes: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: list[Owner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._owners = {str(o.pk): o for o in owners}
-        self.taken_codes = taken_codes
         _choice_field(self, "owner").choices = [("", "No owner")] + [(str(o.pk), o.name) for o in owners]
 
     @classmethod
@@ -369,12 +381,6 @@ class StageForm(forms.Form):
             "description": stage.description,
             "order": stage.order,
         }
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if code in self.taken_codes:
-            raise forms.ValidationError(f"Code {code} is already used")
-        return code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -418,7 +424,10 @@ class DependencyForm(forms.Form):
         return uid
 
 
-class BaselineForm(forms.Form):
+class BaselineForm(UniqueKeyForm):
+    key_field = "name"
+    taken_message = "A baseline called '{key}' already exists"
+
     name = forms.CharField(
         label="Baseline name",
         max_length=120,
@@ -426,38 +435,25 @@ class BaselineForm(forms.Form):
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, taken_names: set[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.taken_names = taken_names
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if name in self.taken_names:
-            raise forms.ValidationError(f"A baseline called '{name}' already exists")
-        return name
+class OwnerForm(UniqueKeyForm):
+    key_field = "name"
+    taken_message = "{key} is already an owner in this programme"
 
-
-class OwnerForm(forms.Form):
     name = forms.CharField(
         label="Name", max_length=200, help_text="As it is written in the plan, for example Workforce Board"
     )
     kind = forms.ChoiceField(label="Kind", choices=Owner.Kind.choices)
     title = forms.CharField(label="Job title or remit", max_length=200, required=False)
 
-    def __init__(self, *args: Any, taken_names: set[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.taken_names = taken_names
-
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        if name in self.taken_names:
-            raise forms.ValidationError(f"{name} is already an owner in this programme")
         if name.upper() == "TBD":
             raise forms.ValidationError("TBD is not a name: choose TBD as the owner on the plan line instead")
         return name
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(UniqueKeyForm):
     code = forms.CharField(label="Code", max_length=40)
     name = forms.CharField(label="Name", max_length=200)
     strand = forms.ChoiceField(label="Strand")
@@ -470,22 +466,14 @@ class ProjectForm(forms.Form):
         programme: Programme,
         strands: list[Any],
         owners: list[Owner],
-        taken_codes: set[str],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._strands = {str(s.pk): s for s in strands}
         self._owners = {str(o.pk): o for o in owners}
-        self.taken_codes = taken_codes
         self.fields["strand"].label = programme.strand_word
         _choice_field(self, "strand").choices = [(str(s.pk), s.name) for s in strands]
         _choice_field(self, "lead").choices = [("", "No lead"), *[(str(o.pk), o.name) for o in owners]]
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if code in self.taken_codes:
-            raise forms.ValidationError(f"Code {code} is already used")
-        return code
 
     def service_fields(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -91,6 +92,27 @@ def _report_conflict(form: Any, merge: Merge, what: str) -> None:
             form.add_error(
                 field, f"{label} was changed to '{theirs or '(empty)'}' by someone else: yours is kept below"
             )
+
+
+def _definition_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    heading: str,
+    save: Callable[[], Any],
+    done_url: str,
+    field_map: dict[str, str] | None = None,
+) -> HttpResponse:
+    """The add / change page of a strand, stage, owner or project: validate, save, report."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as exc:
+            _apply_validation_error(form, exc, field_map)
+        else:
+            messages.success(request, f"{saved} saved")
+            return redirect(done_url)
+    return render(request, "programmes/simple_form.html", _context(request, form=form, heading=heading))
 
 
 @signed_in
@@ -382,21 +404,16 @@ def strand_edit(request: HttpRequest, slug: str, code: str | None = None) -> Htt
         if strand
         else {"order": len(taken) + 1}
     )
-    form = StrandForm(
-        request.POST or None, initial=initial, owners=list(selectors.owners_for(programme)), taken_codes=taken
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.strand_save(actor=_actor(request), programme=programme, strand=strand, **form.service_fields())
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"{programme.strand_word} saved")
-            return redirect("programmes:overview", slug=programme.slug)
-    return render(
+    form = StrandForm(request.POST or None, initial=initial, owners=list(selectors.owners_for(programme)), taken=taken)
+    word = programme.strand_word.lower()
+    return _definition_page(
         request,
-        "programmes/simple_form.html",
-        _context(request, form=form, heading=f"{'Change' if strand else 'Add a'} {programme.strand_word.lower()}"),
+        form,
+        heading=f"Change {word}" if strand else f"Add a {word}",
+        save=lambda: services.strand_save(
+            actor=_actor(request), programme=programme, strand=strand, **form.service_fields()
+        ),
+        done_url=reverse("programmes:overview", args=[programme.slug]),
     )
 
 
@@ -409,20 +426,17 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
         request.POST or None,
         initial=StageForm.initial_for(stage) if stage else {"order": len(taken) + 1},
         owners=list(selectors.owners_for(programme)),
-        taken_codes=taken,
+        taken=taken,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_save(actor=_actor(request), programme=programme, stage=stage, **form.service_fields())
-        except ValidationError as exc:
-            _apply_validation_error(form, exc, {"start_date": "start", "end_date": "end"})
-        else:
-            messages.success(request, "Stage saved")
-            return redirect("programmes:overview", slug=programme.slug)
-    return render(
+    return _definition_page(
         request,
-        "programmes/simple_form.html",
-        _context(request, form=form, heading=f"{'Change' if stage else 'Add a'} stage"),
+        form,
+        heading="Change stage" if stage else "Add a stage",
+        save=lambda: services.stage_save(
+            actor=_actor(request), programme=programme, stage=stage, **form.service_fields()
+        ),
+        done_url=reverse("programmes:overview", args=[programme.slug]),
+        field_map={"start_date": "start", "end_date": "end"},
     )
 
 
@@ -430,7 +444,7 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
 def baseline_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     baselines = list(selectors.baselines_for(programme))
-    form = BaselineForm(taken_names={b.name for b in baselines})
+    form = BaselineForm(taken={b.name for b in baselines})
     return render(request, "programmes/baselines.html", _context(request, baselines=baselines, form=form))
 
 
@@ -438,7 +452,7 @@ def baseline_list(request: HttpRequest, slug: str) -> HttpResponse:
 def baseline_create(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     baselines = list(selectors.baselines_for(programme))
-    form = BaselineForm(request.POST or None, taken_names={b.name for b in baselines})
+    form = BaselineForm(request.POST or None, taken={b.name for b in baselines})
     if request.method == "POST" and form.is_valid():
         baseline = services.baseline_create(actor=_actor(request), programme=programme, **form.cleaned_data)
         messages.success(request, f"Baseline '{baseline.name}' taken")
@@ -473,19 +487,13 @@ def owner_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
     owner = _get_or_404(selectors.owner_in, programme, pk) if pk else None
     taken = {o.name for o in selectors.owners_for(programme)} - ({owner.name} if owner else set())
     initial = {"name": owner.name, "kind": owner.kind, "title": owner.title} if owner else {"kind": "person"}
-    form = OwnerForm(request.POST or None, initial=initial, taken_names=taken)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.owner_save(actor=_actor(request), programme=programme, owner=owner, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} saved")
-            return redirect("programmes:owners", slug=programme.slug)
-    return render(
+    form = OwnerForm(request.POST or None, initial=initial, taken=taken)
+    return _definition_page(
         request,
-        "programmes/simple_form.html",
-        _context(request, form=form, heading="Change owner" if owner else "Add an owner"),
+        form,
+        heading="Change owner" if owner else "Add an owner",
+        save=lambda: services.owner_save(actor=_actor(request), programme=programme, owner=owner, **form.cleaned_data),
+        done_url=reverse("programmes:owners", args=[programme.slug]),
     )
 
 
@@ -511,18 +519,14 @@ def project_edit(request: HttpRequest, slug: str, code: str | None = None) -> Ht
         programme=programme,
         strands=list(selectors.strands_for(programme)),
         owners=list(selectors.owners_for(programme)),
-        taken_codes=taken,
+        taken=taken,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_save(actor=_actor(request), programme=programme, project=project, **form.service_fields())
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"Project {form.cleaned_data['name']} saved")
-            return redirect("programmes:owners", slug=programme.slug)
-    return render(
+    return _definition_page(
         request,
-        "programmes/simple_form.html",
-        _context(request, form=form, heading="Change project" if project else "Add a project"),
+        form,
+        heading="Change project" if project else "Add a project",
+        save=lambda: services.project_save(
+            actor=_actor(request), programme=programme, project=project, **form.service_fields()
+        ),
+        done_url=reverse("programmes:owners", args=[programme.slug]),
     )
