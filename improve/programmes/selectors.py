@@ -126,14 +126,12 @@ def group_by_strand(items: list[PlanItem], strands: list[Strand]) -> list[Strand
 
 
 def team_names(programme: Programme) -> list[str]:
-    return sorted(
-        {
-            t
-            for t in PlanItem.objects.filter(programme=programme, archived=False)
-            .values_list("team", flat=True)
-            .distinct()
-            if t
-        }
+    return list(
+        PlanItem.objects.filter(programme=programme, archived=False)
+        .exclude(team="")
+        .order_by("team")
+        .values_list("team", flat=True)
+        .distinct()
     )
 
 
