@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("accounts/", include("improve.accounts.urls")),
+    path("", include("improve.accounts.urls")),
     path("", include("improve.interchange.urls")),
     path("", include("improve.programmes.urls")),
 ]

@@ -31,6 +31,7 @@ class Perm(enum.StrEnum):
     MANAGE_BASELINES = "manage_baselines"
     IMPORT = "import"
     EXPORT = "export"
+    MANAGE_MEMBERS = "manage_members"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -43,6 +44,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.EDIT_PROGRAMME: PLAN_KEEPERS,
     Perm.MANAGE_BASELINES: PLAN_KEEPERS,
     Perm.IMPORT: frozenset({Role.PROGRAMME_MANAGER, Role.PMO_OFFICER}),
+    Perm.MANAGE_MEMBERS: frozenset({Role.SRO, Role.PROGRAMME_MANAGER}),
 }
 
 # Roles that hold a permission only for the strands they lead.

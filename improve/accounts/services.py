@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from improve.accounts.audit import Actor, audit_record
@@ -62,3 +64,43 @@ def membership_grant(*, actor: Actor, user: User, programme: Any, role: str, str
 
 def _values(m: Membership) -> dict[str, Any]:
     return {"user": m.user.email, "role": m.get_role_display(), "strands": sorted(str(s) for s in m.strands.all())}
+
+
+@transaction.atomic
+def member_add(
+    *, actor: Actor, programme: Any, email: str, full_name: str, role: str, strands: Iterable[Any] = ()
+) -> tuple[Membership, str]:
+    """Give ``email`` a role in the programme, creating the user if new.
+
+    Returns the membership and, for a new user, a temporary password to pass on (empty otherwise).
+    """
+    temporary = ""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        temporary = secrets.token_urlsafe(12)
+        user = user_ensure(actor=actor, email=email.strip(), full_name=full_name, password=temporary)
+    if Membership.objects.filter(user=user, programme=programme).exists():
+        raise ValidationError({"email": f"{user.email} is already a member of this programme"})
+    return membership_grant(actor=actor, user=user, programme=programme, role=role, strands=strands), temporary
+
+
+@transaction.atomic
+def member_remove(*, actor: Actor, membership: Membership) -> None:
+    before = _values(membership)
+    audit_record(
+        actor=actor, programme_id=membership.programme_id, obj=membership, action="delete", before=before, after=None
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def password_change_record(*, actor: Actor, user: User) -> None:
+    """Audit a password change (never the password itself)."""
+    audit_record(
+        actor=actor,
+        programme_id=None,
+        obj=user,
+        action="update",
+        before={"password": "(old)"},
+        after={"password": "(changed)"},
+    )

@@ -23,7 +23,7 @@ def govuk_error_summary(form: forms.BaseForm, *extra: str) -> SafeString:
     for field in form:
         for message in field.errors:
             anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
+            if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{field.auto_id}_0"
             items.append((f"#{anchor}", message))
     if not items:
@@ -62,6 +62,38 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
     if described:
         attrs["aria-describedby"] = " ".join(described)
 
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        chosen = {str(v) for v in (field.value() or [])}
+        boxes = format_html_join(
+            "",
+            '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="{}_{}" name="{}" '
+            'type="checkbox" value="{}"{}><label class="govuk-label govuk-checkboxes__label" for="{}_{}">{}</label>'
+            "</div>",
+            (
+                (
+                    field.auto_id,
+                    i,
+                    field.html_name,
+                    value,
+                    " checked" if str(value) in chosen else "",
+                    field.auto_id,
+                    i,
+                    text,
+                )
+                for i, (value, text) in enumerate(widget.choices)
+            ),
+        )
+        return format_html(
+            '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
+            'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-checkboxes govuk-checkboxes--small" '
+            'data-module="govuk-checkboxes">{}</div></fieldset></div>',
+            group_class,
+            format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
+            field.label,
+            hint_html,
+            error_html,
+            boxes,
+        )
     if isinstance(widget, forms.RadioSelect):
         options = []
         for i, (value, text) in enumerate(field.field.choices):  # type: ignore[attr-defined]
@@ -82,13 +114,14 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
             )
         return format_html(
             '<div class="{}"><fieldset class="govuk-fieldset"{}><legend class="govuk-fieldset__legend '
-            'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-radios govuk-radios--small '
-            'govuk-radios--inline" data-module="govuk-radios">{}</div></fieldset></div>',
+            'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-radios govuk-radios--small{}" '
+            'data-module="govuk-radios">{}</div></fieldset></div>',
             group_class,
             format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
             field.label,
             hint_html,
             error_html,
+            " govuk-radios--inline" if len(options) <= 3 else "",
             mark_safe("".join(options)),  # noqa: S308 - each option built with format_html
         )
     if isinstance(widget, forms.CheckboxInput):

@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from improve.accounts.models import Role
+from improve.accounts.models import Membership, Role
 from improve.accounts.permissions import Perm, role_allows
 from improve.programmes.models import Baseline, Dependency, Owner, PlanItem, Project
+from improve.programmes.tests.factories import MembershipFactory, UserFactory
 
 
 def iter_urls(resolver=None, namespace=""):
@@ -42,6 +43,8 @@ def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
             kwargs[key] = Project.objects.get(programme=programme).code
         elif key == "code":
             kwargs[key] = "define" if "stage" in name else "1"
+        elif key == "pk" and "member" in name:
+            kwargs[key] = Membership.objects.get(programme=programme, user__email="other@example.org").pk
         elif key == "pk" and "owner" in name:
             kwargs[key] = Owner.objects.filter(programme=programme).first().pk
         elif key == "pk" and "dependency" in name:
@@ -59,6 +62,7 @@ def world(programme):
     Dependency.objects.create(programme=programme, predecessor=items["1"], successor=items["17"])
     Baseline.objects.create(programme=programme, name="Agreed plan", taken_on=dt.date(2019, 6, 1))
     Project.objects.create(programme=programme, strand=items["1"].strand, code="tom", name="Target Operating Model")
+    MembershipFactory(user=UserFactory(email="other@example.org"), programme=programme, role="viewer")
     return programme
 
 
@@ -87,8 +91,6 @@ def test_role_gets_what_the_table_grants(name, role, world, member):
     rule = pattern.callback.access_rule
     strand_one = world.strands.get(code="1")
     if role == "non-member":
-        from improve.programmes.tests.factories import UserFactory
-
         client = Client()
         client.force_login(UserFactory(email="outsider@example.org"))
     else:
