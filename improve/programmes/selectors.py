@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from improve.programmes import timeline
 from improve.programmes.dates import format_plan_date
@@ -268,12 +269,23 @@ def stage_in(programme: Programme, code: str) -> Stage:
     return Stage.objects.select_related("owner").get(programme=programme, code=code)
 
 
-def timeline_rows(programme: Programme, *, strand_word: str, item_url: str) -> list[timeline.Row]:
+def timeline_rows(
+    programme: Programme,
+    *,
+    strand_word: str,
+    item_url: str,
+    filters: PlanFilters | None = None,
+    today: dt.date | None = None,
+) -> list[timeline.Row]:
     """Every current plan line as a timeline row, under a heading row per strand.
 
     Reads plain values (no model instances): the whole of a 3,550-line plan in one query.
-    ``item_url`` has ``{uid}`` where the line's unique ID goes.
+    ``item_url`` has ``{uid}`` where the line's unique ID goes; ``filters`` narrow the lines as on
+    the plan page.
     """
+    items = plan_items(programme)
+    if filters is not None and filters.active:
+        items = filter_plan(items, filters, today=today or timezone.localdate())
     status_label = dict(Status.choices)
     rows: list[timeline.Row] = []
     current_strand = None
@@ -308,7 +320,7 @@ def timeline_rows(programme: Programme, *, strand_word: str, item_url: str) -> l
         status,
         owner,
         owner_tbd,
-    ) in plan_items(programme).values_list(*fields):
+    ) in items.values_list(*fields):
         if strand_id != current_strand:
             current_strand = strand_id
             rows.append(timeline.Row(key=f"strand-{strand_id}", label=f"{strand_word}: {strand_name}", heading=True))

@@ -134,17 +134,26 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@programme_view(Perm.VIEW)
-def plan(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request)
-    strands = list(selectors.strands_for(programme))
-    owners = list(selectors.owners_for(programme))
+def _plan_filters(request: HttpRequest, programme: Programme, strands: list[Any]) -> tuple[Any, Any]:
+    """The plan's filter form from the query string, and the filters it gives (none if invalid)."""
     form = PlanFilterForm(
-        request.GET or None, programme=programme, strands=strands, owners=owners, teams=selectors.team_names(programme)
+        request.GET or None,
+        programme=programme,
+        strands=strands,
+        owners=list(selectors.owners_for(programme)),
+        teams=selectors.team_names(programme),
     )
     filters = selectors.PlanFilters()
     if form.is_bound and form.is_valid():
         filters = selectors.PlanFilters(**form.cleaned_data)
+    return form, filters
+
+
+@programme_view(Perm.VIEW)
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    strands = list(selectors.strands_for(programme))
+    form, filters = _plan_filters(request, programme, strands)
     paginator = Paginator(selectors.filter_plan(selectors.plan_items(programme), filters, today=_today()), PLAN_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     ctx = _context(
@@ -163,10 +172,13 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 @programme_view(Perm.VIEW)
 def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
+    form, filters = _plan_filters(request, programme, list(selectors.strands_for(programme)))
     rows = selectors.timeline_rows(
         programme,
         strand_word=programme.strand_word,
         item_url=reverse("programmes:item", args=[programme.slug, "UID"]).replace("UID", "{uid}"),
+        filters=filters,
+        today=_today(),
     )
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
     links = [timeline.Link(*link) for link in selectors.dependency_links(programme)]
@@ -177,7 +189,7 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programmes/timeline.html",
-        _context(request, svg=svg, item_count=count, today_in_range=first <= today <= last),
+        _context(request, svg=svg, item_count=count, today_in_range=first <= today <= last, form=form, filters=filters),
     )
 
 

@@ -246,3 +246,13 @@ def test_conflict_on_the_same_field_shows_both_values(programme, pmo, member):
     assert form["title"].value() == "My title"
     assert "Title was changed to 'Their title' by someone else" in form.errors["title"][0]
     assert PlanItem.objects.get(programme=programme, uid="1").title == "Their title"
+
+
+def test_timeline_takes_the_plan_filters(programme, pmo):
+    url = reverse("programmes:timeline", args=[programme.slug])
+    everything = pmo.get(url)
+    assert everything.context["item_count"] == 3
+    one_strand = pmo.get(url, {"strand": "2"})
+    assert one_strand.context["item_count"] == 1
+    assert "Stakeholder Analysis" in one_strand.context["svg"] and "TOM2" not in one_strand.context["svg"]
+    assert "match the filters" in one_strand.content.decode()
