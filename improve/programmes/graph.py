@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Iterable
 
 
@@ -39,3 +40,24 @@ def find_cycle(edges: Iterable[tuple[Hashable, Hashable]]) -> list[Hashable] | N
                 stack.pop()
                 path.pop()
     return None
+
+
+def dependency_slack(
+    kind: str,
+    lag_days: int,
+    pred_start: dt.date | None,
+    pred_end: dt.date | None,
+    succ_start: dt.date | None,
+    succ_end: dt.date | None,
+) -> int | None:
+    """Days to spare on a dependency: negative when it is broken, None when a date is missing.
+
+    Plans here are kept by the day, so finish-to-start allows the successor to start on the day the
+    predecessor ends (as councils write "Endorsed 11/04, CSG 11/04"). ``lag_days`` pushes the
+    earliest allowed date later (negative: a lead time). [days]
+    """
+    driver = {"FS": pred_end, "SS": pred_start, "FF": pred_end, "SF": pred_start}[kind]
+    driven = {"FS": succ_start, "SS": succ_start, "FF": succ_end, "SF": succ_end}[kind]
+    if driver is None or driven is None:
+        return None
+    return (driven - (driver + dt.timedelta(days=lag_days))).days

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from improve.programmes import timeline
 from improve.programmes.dates import format_plan_date
+from improve.programmes.graph import dependency_slack
 from improve.programmes.models import (
     CLOSED_STATUSES,
     Baseline,
@@ -195,6 +196,9 @@ def item_dependencies(item: PlanItem) -> tuple[list[Dependency], list[Dependency
     deps = list(
         Dependency.objects.filter(Q(successor=item) | Q(predecessor=item)).select_related("predecessor", "successor")
     )
+    for d in deps:
+        p, q = d.predecessor, d.successor
+        d.slack = dependency_slack(d.type, d.lag_days, p.start_date, p.end_date, q.start_date, q.end_date)  # type: ignore[attr-defined]
     return [d for d in deps if d.successor_id == item.pk], [d for d in deps if d.predecessor_id == item.pk]
 
 
@@ -354,3 +358,39 @@ def dependency_links(programme: Programme) -> list[tuple[str, str, str]]:
             programme=programme, predecessor__archived=False, successor__archived=False
         ).values_list("predecessor__uid", "successor__uid", "type")
     )
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    predecessor_uid: str
+    predecessor_title: str
+    successor_uid: str
+    successor_title: str
+    type: str
+    lag_days: int
+    days_short: int
+
+
+def broken_dependencies(programme: Programme) -> list[BrokenLink]:
+    """Dependencies whose successor's dates do not respect them, worst first (one query)."""
+    rows = Dependency.objects.filter(
+        programme=programme, predecessor__archived=False, successor__archived=False
+    ).values_list(
+        "predecessor__uid",
+        "predecessor__title",
+        "predecessor__start_date",
+        "predecessor__end_date",
+        "successor__uid",
+        "successor__title",
+        "successor__start_date",
+        "successor__end_date",
+        "type",
+        "lag_days",
+    )
+    broken = []
+    for p_uid, p_title, p_start, p_end, s_uid, s_title, s_start, s_end, kind, lag in rows:
+        slack = dependency_slack(kind, lag, p_start, p_end, s_start, s_end)
+        if slack is not None and slack < 0:
+            broken.append(BrokenLink(p_uid, p_title, s_uid, s_title, kind, lag, -slack))
+    broken.sort(key=lambda b: -b.days_short)
+    return broken

@@ -130,7 +130,13 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programmes/overview.html",
-        _context(request, summary=summary, strands=summary.strand_rows, stages=list(selectors.stages_for(programme))),
+        _context(
+            request,
+            summary=summary,
+            strands=summary.strand_rows,
+            stages=list(selectors.stages_for(programme)),
+            broken=selectors.broken_dependencies(programme),
+        ),
     )
 
 

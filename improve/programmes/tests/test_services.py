@@ -111,3 +111,33 @@ def test_complete_must_be_100_percent(programme):
     with pytest.raises(ValidationError) as exc:
         services.plan_item_update(actor=ACTOR, item=d, expected_version=1, status="complete", percent_complete=90)
     assert "percent_complete" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kind", "lag", "succ_start", "succ_end", "slack"),
+    [
+        ("FS", 0, dt.date(2019, 4, 18), dt.date(2019, 5, 1), 0),  # starts the day the driver ends: allowed
+        ("FS", 0, dt.date(2019, 4, 15), dt.date(2019, 5, 1), -3),
+        ("FS", 7, dt.date(2019, 4, 20), dt.date(2019, 5, 1), -5),
+        ("SS", 0, dt.date(2019, 4, 2), dt.date(2019, 5, 1), 1),
+        ("FF", 0, dt.date(2019, 4, 2), dt.date(2019, 4, 17), -1),
+        ("SF", -1, dt.date(2019, 3, 1), dt.date(2019, 3, 31), 0),
+        ("FS", 0, None, dt.date(2019, 5, 1), None),  # a TBD start cannot be checked
+    ],
+)
+def test_dependency_slack(kind, lag, succ_start, succ_end, slack):
+    from improve.programmes.graph import dependency_slack
+
+    assert dependency_slack(kind, lag, dt.date(2019, 4, 1), dt.date(2019, 4, 18), succ_start, succ_end) == slack
+
+
+def test_broken_dependencies_are_listed_worst_first(programme):
+    a, b, c = item(programme, "1"), item(programme, "17"), item(programme, "23")
+    services.dependency_create(actor=ACTOR, programme=programme, predecessor=a, successor=b)  # 18/04 -> 25/07: met
+    services.dependency_create(actor=ACTOR, programme=programme, predecessor=b, successor=c)  # c is TBD: unknown
+    assert selectors.broken_dependencies(programme) == []
+    services.plan_item_update(
+        actor=ACTOR, item=b, expected_version=1, start_date=dt.date(2019, 4, 8), end_date=dt.date(2019, 4, 8)
+    )
+    broken = selectors.broken_dependencies(programme)
+    assert [(x.predecessor_uid, x.successor_uid, x.days_short) for x in broken] == [("1", "17", 10)]
