@@ -75,30 +75,49 @@ def date_range(rows: Sequence[Row], bands: Sequence[Band], today: dt.date) -> tu
     return first, last
 
 
-def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *, today: dt.date, title: str) -> str:
+def render(
+    rows: Sequence[Row],
+    bands: Sequence[Band],
+    links: Iterable[Link],
+    *,
+    today: dt.date,
+    title: str,
+    focus: dt.date | None = None,
+) -> str:
+    """The chart as HTML: a fixed column of line labels beside a chart that scrolls sideways.
+
+    ``focus`` is the date the chart should open at; its position is in ``data-focus-x`` on the
+    chart's ``<svg>`` for the page to scroll to.
+    """
     first, last = date_range(rows, bands, today)
     days = max((last - first).days, 1)
     px_per_day = min(MAX_PX_PER_DAY, max(MIN_PX_PER_DAY, MIN_CHART_WIDTH / days))
-    chart_w = days * px_per_day
-    width = LABEL_WIDTH + chart_w + 20
+    width = days * px_per_day + 20
     top = HEADER_HEIGHT + (STAGE_HEIGHT if bands else 0)
     height = top + ROW_HEIGHT * len(rows) + 10
+    item_count = sum(1 for r in rows if not r.heading)
 
     def x(d: dt.date) -> float:
-        return LABEL_WIDTH + (d - first).days * px_per_day
+        return (d - first).days * px_per_day
 
-    out: list[str] = []
-    a = out.append
-    a(
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="group" aria-labelledby="tl-title" aria-describedby="tl-desc" '
-        f'width="{width:.0f}" height="{height}" viewBox="0 0 {width:.0f} {height}" class="io-timeline__svg">'
+    focus_x = max(x(focus) - 40, 0) if focus and first <= focus <= last else 0
+    labels: list[str] = []
+    chart: list[str] = []
+    lab, a = labels.append, chart.append
+
+    lab(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="io-gantt__labels" role="group" '
+        f'aria-labelledby="tl-title" aria-describedby="tl-desc" width="{LABEL_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {LABEL_WIDTH} {height}">'
+        f'<title id="tl-title">{escape(title)}</title>'
+        f'<desc id="tl-desc">Timeline of {item_count} plan lines from {first:%d/%m/%Y} to {last:%d/%m/%Y}, '
+        f"with stages, dependencies and today ({today:%d/%m/%Y}). Each line's label links to the line.</desc>"
+        '<g font-size="12" fill="#0b0c0c">'
     )
-    a(f'<title id="tl-title">{escape(title)}</title>')
     a(
-        f'<desc id="tl-desc">Timeline of {len([r for r in rows if not r.heading])} plan lines from '
-        f"{first:%d/%m/%Y} to {last:%d/%m/%Y}, with stages, dependencies and today ({today:%d/%m/%Y}).</desc>"
-    )
-    a(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="io-gantt__bars" role="img" '
+        f'aria-label="Bars and milestones for the {item_count} lines listed beside the chart" '
+        f'data-focus-x="{focus_x:.0f}" width="{width:.0f}" height="{height}" viewBox="0 0 {width:.0f} {height}">'
         '<defs><marker id="tl-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="6" markerHeight="6" '
         'orient="auto-start-reverse"><path d="M0,0 L8,4 L0,8 z" fill="#505a5f"/></marker></defs>'
     )
@@ -116,6 +135,7 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
 
     # Stage bands.
     if bands:
+        lab(f'<text x="4" y="{HEADER_HEIGHT + 15}" font-weight="bold">Stages</text>')
         for i, b in enumerate(bands):
             if not (b.start and b.end):
                 continue
@@ -127,26 +147,27 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
                 f'<text x="{bx + 4:.1f}" y="{HEADER_HEIGHT + 15}" font-size="11" fill="#0b0c0c">'
                 f"{escape(_fit(b.label, bw))}</text></g>"
             )
-        a(f'<text x="4" y="{HEADER_HEIGHT + 15}" font-size="12" font-weight="bold" fill="#0b0c0c">Stages</text>')
 
-    # Rows.
+    # Rows: the label on the left, the bar or diamond on the chart.
     ypos: dict[str, tuple[float, float, float]] = {}
     a('<g font-size="12" fill="#0b0c0c">')
     for n, r in enumerate(rows):
         y = top + n * ROW_HEIGHT
         mid = y + ROW_HEIGHT / 2
         if r.heading:
-            a(
-                f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_HEIGHT}" fill="#f3f2f1"/>'
-                f'<text x="4" y="{mid + 4:.1f}" font-weight="bold">{escape(_fit(r.label, LABEL_WIDTH * 2))}</text>'
+            lab(
+                f'<rect x="0" y="{y}" width="{LABEL_WIDTH}" height="{ROW_HEIGHT}" fill="#f3f2f1"/>'
+                f'<text x="4" y="{mid + 4:.1f}" font-weight="bold">{escape(_fit(r.label, LABEL_WIDTH - 8))}</text>'
             )
+            a(f'<rect x="0" y="{y}" width="{width:.0f}" height="{ROW_HEIGHT}" fill="#f3f2f1"/>')
             continue
         indent = 4 + (r.level - 1) * 12
-        label = escape(_fit(r.label, LABEL_WIDTH - indent - 8))
-        text = f'<text x="{indent}" y="{mid + 4:.1f}">{label}</text>'
+        tooltip = f"<title>{escape(r.label)}{' — ' + escape(r.detail) if r.detail else ''}</title>"
+        text = f'<text x="{indent}" y="{mid + 4:.1f}">{escape(_fit(r.label, LABEL_WIDTH - indent - 8))}</text>'
         if r.href:
             text = f'<a href="{escape(r.href)}">{text}</a>'
-        a(f"<g><title>{escape(r.label)}{' — ' + escape(r.detail) if r.detail else ''}</title>{text}")
+        lab(f"<g>{tooltip}{text}</g>")
+        a(f'<g class="io-bar">{tooltip}')
         fill = RAG_FILL.get(r.rag, RAG_FILL[""])
         if r.kind in ("milestone", "gate") or (r.start is None and r.end is not None):
             d = r.end or r.start
@@ -180,9 +201,10 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
             ypos[r.key] = (x0, x0 + 4, mid)
         if not (r.start or r.end):
             word = "TBD" if (r.start_tbd or r.end_tbd) else "no dates"
-            a(f'<text x="{LABEL_WIDTH + 6}" y="{mid + 4:.1f}" font-size="11" font-style="italic">{word}</text>')
+            a(f'<text x="{focus_x + 6:.0f}" y="{mid + 4:.1f}" font-size="11" font-style="italic">{word}</text>')
         a("</g>")
     a("</g>")
+    lab("</g></svg>")
 
     # Dependencies.
     a('<g fill="none" stroke="#505a5f" stroke-width="1">')
@@ -206,7 +228,12 @@ def render(rows: Sequence[Row], bands: Sequence[Band], links: Iterable[Link], *,
             f'fill="#d4351c" font-weight="bold">Today</text>'
         )
     a("</svg>")
-    return "".join(out)
+    return (
+        '<div class="io-gantt">'
+        + "".join(labels)
+        + '<div class="io-gantt__chart" id="timeline" tabindex="0" role="region" '
+        'aria-label="Timeline chart, scrolls sideways">' + "".join(chart) + "</div></div>"
+    )
 
 
 def _fit(text: str, px: float, char_px: float = 6.6) -> str:

@@ -189,7 +189,10 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
     links = [timeline.Link(*link) for link in selectors.dependency_links(programme)]
     today = _today()
-    svg = timeline.render(rows, bands, links, today=today, title=f"Timeline of {programme.name}")
+    focus = today if programme.start_date and programme.start_date <= today <= (programme.end_date or today) else None
+    svg = timeline.render(
+        rows, bands, links, today=today, title=f"Timeline of {programme.name}", focus=focus or programme.start_date
+    )
     first, last = timeline.date_range(rows, bands, today)
     count = sum(1 for r in rows if not r.heading)
     return render(
