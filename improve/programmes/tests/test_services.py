@@ -141,3 +141,45 @@ def test_broken_dependencies_are_listed_worst_first(programme):
     )
     broken = selectors.broken_dependencies(programme)
     assert [(x.predecessor_uid, x.successor_uid, x.days_short) for x in broken] == [("1", "17", 10)]
+
+
+def test_member_command_adds_the_first_member(programme):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from improve.accounts.models import Membership
+
+    out = io.StringIO()
+    call_command(
+        "member",
+        "add",
+        "--programme",
+        programme.slug,
+        "--email",
+        "sro@council.example.org",
+        "--name",
+        "Elaine Allegretti",
+        "--role",
+        "sro",
+        stdout=out,
+    )
+    assert "Temporary password" in out.getvalue()
+    assert Membership.objects.get(user__email="sro@council.example.org").role == "sro"
+    with pytest.raises(CommandError, match="Unknown strand"):
+        call_command(
+            "member",
+            "add",
+            "--programme",
+            programme.slug,
+            "--email",
+            "x@example.org",
+            "--role",
+            "workstream_lead",
+            "--strand",
+            "99",
+        )
+    with pytest.raises(CommandError, match="already a member"):
+        call_command(
+            "member", "add", "--programme", programme.slug, "--email", "sro@council.example.org", "--role", "viewer"
+        )
