@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -236,12 +238,34 @@ def _column_width(spec: SheetSpec | None, name: str, rows: list[dict[str, Any]])
     return min(max(longest + 2, 8), MAX_COLUMN_WIDTH)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a workbook is built.
+
+    Writing a large plan makes tens of thousands of short-lived objects, all freed by reference
+    counting; the collector's passes over them cost about a sixth of the time and make it uneven
+    (measured on a 3,550-line plan: 312–393 ms with it, 303–308 ms without).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_xlsx(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathLike[str] | IO[bytes]) -> None:
     """Write an Excel workbook: bold frozen header, date cells as ``dd/mm/yyyy``, ``TBD`` as text.
 
-    Written with XlsxWriter, row by row in constant memory; the document's dates are fixed so the
-    same programme always gives the same bytes. Text is always written as text, never a formula.
+    Written with XlsxWriter; the document's dates are fixed so the same programme always gives the
+    same bytes. Text is always written as text, never a formula.
     """
+    with _collector_paused():
+        _write_xlsx(data, target)
+
+
+def _write_xlsx(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathLike[str] | IO[bytes]) -> None:
     book = xlsxwriter.Workbook(
         target if isinstance(target, str) else (os.fspath(target) if isinstance(target, os.PathLike) else target),
         {
