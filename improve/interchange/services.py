@@ -44,6 +44,7 @@ from improve.interchange.selectors import ProgrammeState
 from improve.interchange.workbook import (
     Sheet,
     cell_text,
+    collector_paused,
     sheets_from_dicts,
     write_workbook,
     xlsx_bytes,
@@ -1166,6 +1167,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 # --- the service ---------------------------------------------------------------------------------
 
 
+@collector_paused()
 @transaction.atomic
 def workbook_import(
     *, actor: Actor, sheets: Mapping[str, Any], dry_run: bool = False, expect_slug: str | None = None
