@@ -1,4 +1,4 @@
-"""The workbook upload form: an .xlsx file that opens as a workbook."""
+"""The workbook upload form: an .xlsx file, or a .zip of the CSV files, that opens as a workbook."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from improve.interchange.workbook import WorkbookError, read_xlsx
+from improve.interchange.workbook import WorkbookError, read_upload
 
 XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -14,20 +14,22 @@ XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 class WorkbookUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a workbook",
-        help_text="An Excel workbook (.xlsx) with the programme's sheets, as downloaded from this page.",
+        help_text="An Excel workbook (.xlsx) with the programme's sheets, as downloaded from this page, "
+        "or a .zip file of its sheets as CSV files (one <sheet>.csv per sheet).",
         error_messages={"required": "Select a workbook to upload", "empty": "The selected file is empty"},
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,.zip,{XLSX_CONTENT},application/zip"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
+        if not upload.name.lower().endswith((".xlsx", ".zip")):
             raise forms.ValidationError(
-                "The selected file must be an Excel workbook (.xlsx): save it as 'Excel Workbook' and upload it again"
+                "The selected file must be an Excel workbook (.xlsx) or a .zip of CSV files: "
+                "save it as 'Excel Workbook' and upload it again"
             )
         data = upload.read()
         try:
-            self.sheets = read_xlsx(data)
+            self.sheets = read_upload(upload.name, data)
         except WorkbookError as exc:
             raise forms.ValidationError(str(exc)) from exc
         self.file_bytes = data

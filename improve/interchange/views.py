@@ -22,7 +22,7 @@ from improve.interchange import services
 from improve.interchange.forms import WorkbookUploadForm
 from improve.interchange.schema import SHEETS
 from improve.interchange.services import ImportResult
-from improve.interchange.workbook import WorkbookError, read_xlsx
+from improve.interchange.workbook import WorkbookError, read_upload
 
 SESSION_KEY = "interchange_upload"
 XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -124,7 +124,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     data = base64.b64decode(pending["data"])
     filename = pending["filename"]
     try:
-        sheets = read_xlsx(data)
+        sheets = read_upload(filename, data)
     except WorkbookError:
         request.session.pop(SESSION_KEY, None)
         return _workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")

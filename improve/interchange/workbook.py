@@ -18,6 +18,7 @@ import datetime as dt
 import gc
 import io
 import os
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -164,6 +165,17 @@ def _read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
     return sheets
 
 
+def _csv_sheet(name: str, text_of: Any) -> Sheet:
+    """One CSV file as a sheet; ``text_of()`` opens it as text (UTF-8, with or without a BOM)."""
+    try:
+        with text_of() as fh:
+            return _sheet_from_rows(name, csv.reader(fh))
+    except UnicodeDecodeError as exc:
+        raise WorkbookError(f"{name}.csv is not UTF-8 text: save it as 'CSV UTF-8'") from exc
+    except csv.Error as exc:
+        raise WorkbookError(f"{name}.csv is not a valid CSV file: {exc}") from exc
+
+
 def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
     """Read every ``<sheet>.csv`` in ``folder`` (UTF-8, with or without a byte-order mark)."""
     path = Path(folder)
@@ -171,17 +183,52 @@ def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
         raise WorkbookError(f"{path} is not a folder")
     sheets: Sheets = {}
     for file in sorted(path.glob("*.csv")):
-        try:
-            with file.open(encoding="utf-8-sig", newline="") as fh:
-                sheet = _sheet_from_rows(file.stem, csv.reader(fh))
-        except UnicodeDecodeError as exc:
-            raise WorkbookError(f"{file.name} is not UTF-8 text: save it as 'CSV UTF-8'") from exc
-        except csv.Error as exc:
-            raise WorkbookError(f"{file.name} is not a valid CSV file: {exc}") from exc
-        _add(sheets, sheet)
+        _add(sheets, _csv_sheet(file.stem, lambda file=file: file.open(encoding="utf-8-sig", newline="")))
     if not sheets:
         raise WorkbookError(f"{path} has no .csv files")
     return sheets
+
+
+MAX_ZIP_BYTES = 50 * 1024 * 1024  # uncompressed; a real programme's CSV files are a few megabytes
+
+
+def read_csv_zip(data: bytes) -> Sheets:
+    """Read a .zip of ``<sheet>.csv`` files (a CSV folder, zipped), wherever they sit inside it."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise WorkbookError("The file is not a .zip archive") from exc
+    members = [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and m.filename.lower().endswith(".csv")
+        and not Path(m.filename).name.startswith((".", "__MACOSX"))
+        and "__MACOSX" not in m.filename
+    ]
+    if not members:
+        raise WorkbookError("The .zip file has no .csv files in it")
+    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+        raise WorkbookError("The .zip file is too large once unpacked (more than 50 MB of CSV)")
+    sheets: Sheets = {}
+    for member in sorted(members, key=lambda m: m.filename):
+        name = Path(member.filename).stem
+        if name in sheets:
+            raise WorkbookError(f"The .zip file has two files called {name}.csv")
+        _add(
+            sheets,
+            _csv_sheet(
+                name, lambda member=member: io.TextIOWrapper(archive.open(member), encoding="utf-8-sig", newline="")
+            ),
+        )
+    return sheets
+
+
+def read_upload(filename: str, data: bytes) -> Sheets:
+    """An uploaded workbook: an .xlsx file, or a .zip of the CSV files."""
+    if filename.lower().endswith(".zip"):
+        return read_csv_zip(data)
+    return read_xlsx(data)
 
 
 def read_workbook(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:

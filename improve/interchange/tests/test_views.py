@@ -158,6 +158,8 @@ def test_unchanged_upload_says_no_changes(client, pmo, havering):
     [
         ("plan.csv", b"uid,title\n1,A\n", "The selected file must be an Excel workbook (.xlsx)"),
         ("plan.xlsx", b"not really a workbook", "could not be read as an Excel workbook"),
+        ("plan.zip", b"not really a zip", "The file is not a .zip archive"),
+        ("plan.zip", b"PK\x05\x06" + b"\x00" * 18, "The .zip file has no .csv files in it"),
     ],
 )
 def test_bad_uploads_are_form_errors(client, pmo, havering, name, data, message):
@@ -179,3 +181,47 @@ def test_get_on_post_only_pages_goes_back_to_the_workbook_page(client, pmo, have
     for name in ("import", "import-confirm"):
         response = client.get(url(name, havering))
         assert response.status_code == 302 and response["Location"] == url("workbook", havering)
+
+
+def zipped_csv_folder(programme, tmp_path, change=None) -> bytes:
+    """The programme's CSV folder export, zipped inside a folder as a file manager would."""
+    import io
+    import zipfile
+
+    from improve.interchange.workbook import write_csv_folder
+
+    sheets = services.workbook_export(programme=programme)
+    if change:
+        change(sheets)
+    folder = write_csv_folder(sheets, tmp_path / "havering")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in sorted(folder.glob("*.csv")):
+            archive.write(file, f"havering/{file.name}")
+        archive.writestr("__MACOSX/havering/._plan_items.csv", b"\x00\x05junk")
+    return buffer.getvalue()
+
+
+def test_upload_a_zip_of_csv_files_preview_and_confirm(client, pmo, havering, tmp_path):
+    def change(sheets):
+        sheets["plan_items"][0]["title"] = "Retitled in a CSV file"
+
+    data = zipped_csv_folder(havering, tmp_path, change)
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload("havering.zip", data)})
+    assert "Retitled in a CSV file" in response.content.decode() and counts() == before
+    token = client.session[SESSION_KEY]["token"]
+    assert client.post(url("import-confirm", havering), {"token": token}).status_code == 302
+    assert PlanItem.objects.filter(programme=havering, title="Retitled in a CSV file").count() == 1
+
+
+def test_zip_with_two_sheets_of_one_name_is_refused(client, pmo, havering):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a/owners.csv", "name,kind,title\n")
+        archive.writestr("b/owners.csv", "name,kind,title\n")
+    html = client.post(url("import", havering), {"file": upload("two.zip", buffer.getvalue())}).content.decode()
+    assert "two files called owners.csv" in html
