@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from improve.accounts.audit import Actor, audit_record
+from improve.accounts.audit import Actor, audit_record, history_for
 from improve.accounts.models import AuditEvent
 from improve.programmes.graph import find_cycle
 from improve.programmes.models import (
@@ -37,8 +38,6 @@ class EditConflict(Exception):  # noqa: N818 - it is a conflict, not an error of
 
 
 def _changes_since(obj: Any, expected_version: int) -> list[AuditEvent]:
-    from improve.accounts.audit import history_for
-
     return list(history_for(obj).filter(action=AuditEvent.Action.UPDATE)[: max(obj.version - expected_version, 1)])
 
 
@@ -223,8 +222,6 @@ def baseline_create(
     *, actor: Actor, programme: Programme, name: str, note: str = "", taken_on: dt.date | None = None
 ) -> Baseline:
     """Freeze the dates of every current (not archived) plan item."""
-    from django.utils import timezone
-
     baseline = Baseline(
         programme=programme, name=name, note=note, taken_on=taken_on or timezone.localdate(), created_by=actor.user
     )
