@@ -40,6 +40,13 @@ def _member_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"programme": access.programme, "access": access, **extra}
 
 
+def _membership_or_404(programme: Any, pk: int) -> Membership:
+    try:
+        return selectors.member_of(programme, pk)
+    except Membership.DoesNotExist as exc:
+        raise Http404("No such member") from exc
+
+
 @programme_view(Perm.VIEW)
 def members(request: HttpRequest, slug: str) -> HttpResponseBase:
     programme = request.access.programme  # type: ignore[attr-defined]
@@ -94,10 +101,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponseBase:
 @programme_view(Perm.MANAGE_MEMBERS)
 def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     programme = request.access.programme  # type: ignore[attr-defined]
-    try:
-        membership = selectors.member_of(programme, pk)
-    except Membership.DoesNotExist as exc:
-        raise Http404("No such member") from exc
+    membership = _membership_or_404(programme, pk)
     form = _member_form(request, request.POST or None, membership=membership)
     if request.method == "POST" and form.is_valid():
         if membership.user_id == request.user.pk and form.cleaned_data["role"] != membership.role:
@@ -119,10 +123,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
 @require_POST
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     programme = request.access.programme  # type: ignore[attr-defined]
-    try:
-        membership = selectors.member_of(programme, pk)
-    except Membership.DoesNotExist as exc:
-        raise Http404("No such member") from exc
+    membership = _membership_or_404(programme, pk)
     if membership.user_id == request.user.pk:
         messages.error(request, "You cannot remove yourself from the programme")
     else:

@@ -61,6 +61,7 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
     attrs: dict[str, str | bool] = {}
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    described_by = format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else ""
 
     if isinstance(widget, forms.CheckboxSelectMultiple):
         chosen = {str(v) for v in (field.value() or [])}
@@ -88,7 +89,7 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
             'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-checkboxes govuk-checkboxes--small" '
             'data-module="govuk-checkboxes">{}</div></fieldset></div>',
             group_class,
-            format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
+            described_by,
             field.label,
             hint_html,
             error_html,
@@ -117,7 +118,7 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
             'govuk-fieldset__legend--s">{}</legend>{}{}<div class="govuk-radios govuk-radios--small{}" '
             'data-module="govuk-radios">{}</div></fieldset></div>',
             group_class,
-            format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else "",
+            described_by,
             field.label,
             hint_html,
             error_html,
@@ -146,7 +147,6 @@ def govuk_field(field: BoundField, width: str = "", label_class: str = "govuk-la
             '<option value="{}"{}>{}</option>',
             ((value, " selected" if str(value) == current else "", text) for value, text in widget.choices),
         )
-        described_by = format_html(' aria-describedby="{}"', attrs["aria-describedby"]) if described else ""
         return format_html(
             '<div class="{}"><label class="govuk-label {}" for="{}">{}</label>{}{}'
             '<select class="govuk-select{}" id="{}" name="{}"{}>{}</select></div>',
