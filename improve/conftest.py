@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from improve.accounts.models import Role
+from improve.programmes.models import Role
 from improve.programmes.tests.factories import (
     MembershipFactory,
     OwnerFactory,

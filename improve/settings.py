@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "govuk_frontend_django",
+    "improve.core",
     "improve.accounts",
     "improve.programmes",
     "improve.interchange",
@@ -66,7 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["improve.programmes.templatetags.uk"],
+            "builtins": ["improve.core.templatetags.uk"],
         },
     }
 ]

@@ -1,24 +1,22 @@
-"""Writes to accounts: users and their per-programme roles, audited like everything else."""
+"""Writes to accounts: users, audited like everything else (through core)."""
 
 from __future__ import annotations
-
-import secrets
-from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from improve.accounts.audit import Actor, audit_record
-from improve.accounts.models import Membership, User
+from improve.accounts.models import User
+from improve.core import audit
+from improve.core.audit import Actor
+from improve.core.models import AuditEvent
 
 
 @transaction.atomic
 def user_ensure(*, actor: Actor, email: str, full_name: str, password: str, job_title: str = "") -> User:
     """Create the user, or bring an existing one's name and password up to date."""
-    email = email.lower()
+    email = email.strip().lower()
     user = User.objects.filter(email=email).first()
-    before = None if user is None else {"email": user.email, "full_name": user.full_name, "job_title": user.job_title}
+    before = None if user is None else audit.audit_values(user)
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name, job_title=job_title)
     else:
@@ -26,81 +24,41 @@ def user_ensure(*, actor: Actor, email: str, full_name: str, password: str, job_
         user.set_password(password)
         user.full_clean()
         user.save()
-    after = {"email": user.email, "full_name": user.full_name, "job_title": user.job_title}
+    after = audit.audit_values(user)
     if before != after:
-        audit_record(
-            actor=actor,
-            programme_id=None,
-            obj=user,
-            action="create" if before is None else "update",
-            before=before,
-            after=after,
-        )
+        action = AuditEvent.Action.CREATE if before is None else AuditEvent.Action.UPDATE
+        audit.record(actor=actor, obj=user, action=action, before=before, after=after)
     return user
 
 
 @transaction.atomic
-def membership_grant(*, actor: Actor, user: User, programme: Any, role: str, strands: Iterable[Any] = ()) -> Membership:
-    membership = Membership.objects.filter(user=user, programme=programme).first()
-    before = None if membership is None else _values(membership)
-    if membership is None:
-        membership = Membership(user=user, programme=programme, role=role)
-    membership.role = role
-    membership.full_clean()
-    membership.save()
-    membership.strands.set(list(strands))
-    after = _values(membership)
-    if before != after:
-        audit_record(
-            actor=actor,
-            programme_id=programme.pk,
-            obj=membership,
-            action="create" if before is None else "update",
-            before=before,
-            after=after,
-        )
-    return membership
+def user_set_programme_admin(*, actor: Actor, user: User, admin: bool) -> User:
+    """Make ``user`` a programme office administrator, or stop them being one.
 
-
-def _values(m: Membership) -> dict[str, Any]:
-    return {"user": m.user.email, "role": m.get_role_display(), "strands": sorted(str(s) for s in m.strands.all())}
-
-
-@transaction.atomic
-def member_add(
-    *, actor: Actor, programme: Any, email: str, full_name: str, role: str, strands: Iterable[Any] = ()
-) -> tuple[Membership, str]:
-    """Give ``email`` a role in the programme, creating the user if new.
-
-    Returns the membership and, for a new user, a temporary password to pass on (empty otherwise).
+    From the web only another administrator may do this; the command line may always.
+    Nobody takes the flag from themselves (there must be someone left to give it back).
     """
-    temporary = ""
-    user = User.objects.filter(email__iexact=email.strip()).first()
-    if user is None:
-        temporary = secrets.token_urlsafe(12)
-        user = user_ensure(actor=actor, email=email.strip(), full_name=full_name, password=temporary)
-    if Membership.objects.filter(user=user, programme=programme).exists():
-        raise ValidationError({"email": f"{user.email} is already a member of this programme"})
-    return membership_grant(actor=actor, user=user, programme=programme, role=role, strands=strands), temporary
-
-
-@transaction.atomic
-def member_remove(*, actor: Actor, membership: Membership) -> None:
-    before = _values(membership)
-    audit_record(
-        actor=actor, programme_id=membership.programme_id, obj=membership, action="delete", before=before, after=None
-    )
-    membership.delete()
+    if actor.user is not None and actor.via != audit.Via.COMMAND:
+        if not getattr(actor.user, "is_programme_admin", False):
+            raise ValidationError("Only a programme office administrator can change who is one")
+        if actor.user.pk == user.pk and not admin:
+            raise ValidationError("You cannot stop being an administrator yourself: ask another administrator")
+    if user.is_programme_admin == admin:
+        return user
+    before = audit.audit_values(user)
+    user.is_programme_admin = admin
+    user.save(update_fields=["is_programme_admin"])
+    audit.record(actor=actor, obj=user, action=AuditEvent.Action.UPDATE, before=before, after=audit.audit_values(user))
+    return user
 
 
 @transaction.atomic
 def password_change_record(*, actor: Actor, user: User) -> None:
     """Audit a password change (never the password itself)."""
-    audit_record(
+    audit.record(
         actor=actor,
-        programme_id=None,
         obj=user,
-        action="update",
+        action=AuditEvent.Action.UPDATE,
         before={"password": "(old)"},
         after={"password": "(changed)"},
     )

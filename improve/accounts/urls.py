@@ -7,8 +7,4 @@ urlpatterns = [
     path("accounts/sign-in/", views.sign_in, name="login"),
     path("accounts/sign-out/", views.sign_out, name="logout"),
     path("accounts/password/", views.password_change, name="password"),
-    path("programmes/<slug:slug>/members/", views.members, name="members"),
-    path("programmes/<slug:slug>/members/new/", views.member_add, name="member-add"),
-    path("programmes/<slug:slug>/members/<int:pk>/edit/", views.member_edit, name="member-edit"),
-    path("programmes/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member-remove"),
 ]

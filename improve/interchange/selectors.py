@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 
 from improve.accounts.models import User
-from improve.programmes.dates import TBD
+from improve.core.dates import TBD
 from improve.programmes.models import (
     Baseline,
     BaselineItem,
@@ -62,13 +62,13 @@ def programme_state(slug: str, *, lock: bool = False, big_sheets: bool = True) -
     programme = qs.first()
     if programme is None:
         return ProgrammeState(programme=None)
-    owners = list(Owner.objects.filter(programme=programme).order_by("pk"))
-    strands = list(Strand.objects.filter(programme=programme).order_by("order", "code", "pk"))
-    stages = list(Stage.objects.filter(programme=programme).order_by("order", "code", "pk"))
-    projects = list(Project.objects.filter(programme=programme).order_by("pk"))
-    items = list(PlanItem.objects.filter(programme=programme).order_by("order", "pk")) if big_sheets else []
+    owners = list(Owner.all_objects.filter(programme=programme).order_by("pk"))
+    strands = list(Strand.all_objects.filter(programme=programme).order_by("order", "code", "pk"))
+    stages = list(Stage.all_objects.filter(programme=programme).order_by("order", "code", "pk"))
+    projects = list(Project.all_objects.filter(programme=programme).order_by("pk"))
+    items = list(PlanItem.all_objects.filter(programme=programme).order_by("order", "pk")) if big_sheets else []
     dependencies = list(Dependency.objects.filter(programme=programme).order_by("pk")) if big_sheets else []
-    baselines = list(Baseline.objects.filter(programme=programme).order_by("pk"))
+    baselines = list(Baseline.all_objects.filter(programme=programme).order_by("pk"))
     baseline_items = list(BaselineItem.objects.filter(baseline__programme=programme).order_by("pk"))
 
     owner_by_id = {o.pk: o for o in owners}
@@ -151,7 +151,7 @@ def export_plan_rows(programme: Programme) -> list[dict[str, Any]]:
         percent,
         order,
         notes,
-    ) in PlanItem.objects.filter(programme=programme, archived=False).order_by("order", "pk").values_list(*fields):
+    ) in PlanItem.objects.filter(programme=programme).order_by("order", "pk").values_list(*fields):
         rows.append(
             {
                 "uid": uid,

@@ -26,8 +26,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from improve.accounts.audit import Actor, audit_event, audit_record_many
-from improve.accounts.models import AuditEvent
+from improve.core.audit import Actor, audit_values
+from improve.core.audit import event as audit_event
+from improve.core.audit import record_many as audit_record_many
+from improve.core.dates import TBD, PlanDateError, parse_plan_date
+from improve.core.models import ArchivableModel, AuditEvent, TimeStampedModel
 from improve.interchange import selectors
 from improve.interchange.schema import (
     CHOICE,
@@ -49,7 +52,6 @@ from improve.interchange.workbook import (
     write_workbook,
     xlsx_bytes,
 )
-from improve.programmes.dates import TBD, PlanDateError, format_plan_date, parse_plan_date
 from improve.programmes.graph import find_cycle
 from improve.programmes.models import (
     Baseline,
@@ -115,7 +117,7 @@ class SheetChanges:
 
     @property
     def removal_word(self) -> str:
-        return "archived" if self.sheet == "plan_items" else "removed"
+        return "removed" if self.sheet in ("dependencies", "baseline_items") else "archived"
 
     @property
     def has_changes(self) -> bool:
@@ -259,21 +261,9 @@ def _baseline_item_row(b: BaselineItem) -> dict[str, Any]:
     }
 
 
-def _baseline_item_audit(b: BaselineItem) -> dict[str, Any]:
-    """BaselineItem has no ``audit_values()``; this is its equivalent."""
-    return {
-        "baseline": b.baseline.name,
-        "uid": b.uid,
-        "title": b.title,
-        "start": format_plan_date(b.start_date, b.start_tbd),
-        "end": format_plan_date(b.end_date, b.end_tbd),
-    }
-
-
-def _audit_values(obj: models.Model) -> dict[str, Any]:
-    if isinstance(obj, BaselineItem):
-        return _baseline_item_audit(obj)
-    return obj.audit_values()  # type: ignore[attr-defined, no-any-return]
+def _current(objs: Iterable[Any]) -> list[Any]:
+    """The rows that are not archived (a workbook holds what is current)."""
+    return [o for o in objs if not getattr(o, "archived", False)]
 
 
 #: The canonical row of a database object, by sheet.
@@ -294,16 +284,17 @@ def _sheets_from_state(state: ProgrammeState) -> dict[str, list[dict[str, Any]]]
     baseline_order = {b.pk: n for n, b in enumerate(state.baselines)}
     return {
         "programme": [_programme_row(state.programme)] if state.programme else [],
-        "strands": [_strand_row(s) for s in state.strands],
-        "stages": [_stage_row(s) for s in state.stages],
-        "owners": [_owner_row(o) for o in state.owners],
-        "projects": [_project_row(p) for p in state.projects],
-        "plan_items": [_item_row(i) for i in state.items if not i.archived],
+        "strands": [_strand_row(s) for s in _current(state.strands)],
+        "stages": [_stage_row(s) for s in _current(state.stages)],
+        "owners": [_owner_row(o) for o in _current(state.owners)],
+        "projects": [_project_row(p) for p in _current(state.projects)],
+        "plan_items": [_item_row(i) for i in _current(state.items)],
         "dependencies": [_dependency_row(d) for d in state.dependencies],
-        "baselines": [_baseline_row(b) for b in state.baselines],
+        "baselines": [_baseline_row(b) for b in _current(state.baselines)],
         "baseline_items": [
             _baseline_item_row(b)
             for b in sorted(state.baseline_items, key=lambda b: (baseline_order[b.baseline_id], b.pk))
+            if not b.baseline.archived
         ],
     }
 
@@ -742,10 +733,10 @@ def _report_loops(
 def _check_removals(checker: _Checker, state: ProgrammeState, by_key: dict[str, dict[tuple[Any, ...], _Row]]) -> None:
     """Rows missing from a sheet are removed, unless something kept still needs them."""
     existing: dict[str, list[Any]] = {
-        "stages": state.stages,
-        "projects": state.projects,
+        "stages": _current(state.stages),
+        "projects": _current(state.projects),
         "dependencies": state.dependencies,
-        "baselines": state.baselines,
+        "baselines": _current(state.baselines),
         "baseline_items": state.baseline_items,
     }
     for name, objs in existing.items():
@@ -766,19 +757,19 @@ def _check_removals(checker: _Checker, state: ProgrammeState, by_key: dict[str, 
             "strands",
             "code",
             lambda i: i.strand.code,
-            {s.code for s in state.strands} - {k[0] for k in by_key["strands"]},
+            {s.code for s in _current(state.strands)} - {k[0] for k in by_key["strands"]},
         ),
         (
             "projects",
             "code",
             lambda i: i.project.code if i.project else None,
-            {p.code for p in state.projects} - {k[0] for k in by_key["projects"]},
+            {p.code for p in _current(state.projects)} - {k[0] for k in by_key["projects"]},
         ),
         (
             "owners",
             "name",
             lambda i: i.owner.name if i.owner else None,
-            {o.name for o in state.owners} - {k[0] for k in by_key["owners"]},
+            {o.name for o in _current(state.owners)} - {k[0] for k in by_key["owners"]},
         ),
     ]
     for sheet, column, get, gone in checks:
@@ -859,7 +850,7 @@ def _compare(
             spec,
             keyed,
             exported[spec.name],
-            archived=(lambda i: i.archived) if spec.name == "plan_items" else None,
+            archived=lambda o: bool(getattr(o, "archived", False)),
         )
     return plan
 
@@ -884,6 +875,8 @@ def _result_sheets(plan: _Plan) -> list[SheetChanges]:
 
 
 # --- writing -------------------------------------------------------------------------------------
+
+ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
 
 # Model fields written for each column (for bulk_update of just what changed).
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -915,7 +908,7 @@ FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
         "percent_complete": ("percent_complete",),
         "order": ("order",),
         "notes": ("notes",),
-        "archived": ("archived",),
+        "archived": ARCHIVE_FIELDS,
     },
     "dependencies": {"type": ("type",), "lag_days": ("lag_days",)},
     "baselines": {"taken": ("taken_on",), "note": ("note",)},
@@ -992,16 +985,16 @@ class _Writer:
         if self.state.programme is None:
             self.programme = Programme(slug=v["slug"], **fields)
             self.programme.save()
-            self.event(self.programme, "create", None, self.programme.audit_values())
+            self.event(self.programme, "create", None, audit_values(self.programme))
             return
         if not self.plan.changed["programme"]:
             return
-        before = self.programme.audit_values()
+        before = audit_values(self.programme)
         for name, value in fields.items():
             setattr(self.programme, name, value)
         self.programme.version += 1
         self.programme.save()
-        self.event(self.programme, "update", before, self.programme.audit_values())
+        self.event(self.programme, "update", before, audit_values(self.programme))
 
     # -- filling objects from rows --
 
@@ -1036,7 +1029,7 @@ class _Writer:
         obj.owner_tbd = v["owner"] == TBD
         obj.start_date, obj.start_tbd = _date_parts(v["start"])
         obj.end_date, obj.end_tbd = _date_parts(v["end"])
-        obj.archived = False
+        obj.archived_at, obj.archived_by_id, obj.archive_reason = None, None, ""
         if with_parent:
             obj.parent = self.item_by_uid[v["parent"]] if v["parent"] else None
 
@@ -1073,31 +1066,47 @@ class _Writer:
         for row in self.plan.created[name]:
             obj = model(programme=self.programme) if name != "baseline_items" else model()
             fill(obj, row.values)
+            if isinstance(obj, TimeStampedModel):
+                obj.created_by_id = obj.modified_by_id = self.actor.user_id
             new.append((obj, row))
         if new:
-            model._default_manager.bulk_create([o for o, _ in new], batch_size=UPDATE_BATCH)
+            model._base_manager.bulk_create([o for o, _ in new], batch_size=UPDATE_BATCH)
             for obj, row in new:
                 if registry is not None:
                     registry[row.values[key_column]] = obj
-                self.event(obj, "create", None, _audit_values(obj))
+                self.event(obj, "create", None, audit_values(obj))
         changed = self.plan.changed[name]
         if changed:
             update_fields: set[str] = set()
             for obj, row, changes in changed:
-                before = _audit_values(obj)
+                before = audit_values(obj)
+                restoring = bool(getattr(obj, "archived", False))
                 fill(obj, row.values)
+                if restoring:
+                    obj.archived_at, obj.archived_by_id, obj.archive_reason = None, None, ""
+                    update_fields.update(ARCHIVE_FIELDS)
                 for change in changes:
                     update_fields.update(FIELDS[name].get(change.column, ()))
-                self.event(obj, "update", before, _audit_values(obj))
-            model._default_manager.bulk_update([c[0] for c in changed], sorted(update_fields), batch_size=UPDATE_BATCH)
+                self.event(obj, "restore" if restoring else "update", before, audit_values(obj))
+            model._base_manager.bulk_update([c[0] for c in changed], sorted(update_fields), batch_size=UPDATE_BATCH)
 
     def delete(self, name: str, model: type[models.Model]) -> None:
         gone = self.plan.removed[name]
         if not gone:
             return
+        if issubclass(model, ArchivableModel):
+            for obj in gone:
+                before = audit_values(obj)
+                self.archive(obj)
+                self.event(obj, "archive", before, audit_values(obj))
+            model.all_objects.bulk_update(gone, sorted(ARCHIVE_FIELDS), batch_size=UPDATE_BATCH)
+            return
         for obj in gone:
-            self.event(obj, "delete", _audit_values(obj), None)
-        model._default_manager.filter(pk__in=[o.pk for o in gone]).delete()
+            self.event(obj, "delete", audit_values(obj), None)
+        model._base_manager.filter(pk__in=[o.pk for o in gone]).delete()
+
+    def archive(self, obj: Any) -> None:
+        obj.archived_at, obj.archived_by_id, obj.archive_reason = self.now, self.actor.user_id, "not in the workbook"
 
     # -- plan items: created in two passes (parents may be new), archived when gone --
 
@@ -1126,30 +1135,32 @@ class _Writer:
             placed = {id(o) for o, _ in wave}
             pending = [(o, v) for o, v in pending if id(o) not in placed]
         for obj in created:
-            self.event(obj, "create", None, obj.audit_values())
+            self.event(obj, "create", None, audit_values(obj))
         changed = self.plan.changed[name]
-        update_fields: set[str] = {"version", "updated_at"}
+        update_fields: set[str] = {"version", "modified_at", "modified_by"}
         touched: list[PlanItem] = []
         for obj, row, changes in changed:
-            before = obj.audit_values()
+            before = audit_values(obj)
             restoring = obj.archived
             self.fill_item(obj, row.values)
             obj.version += 1
-            obj.updated_at = self.now
+            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
+            if restoring:
+                update_fields.update(ARCHIVE_FIELDS)
             for change in changes:
                 update_fields.update(FIELDS[name].get(change.column, ()))
-            self.event(obj, "restore" if restoring else "update", before, obj.audit_values())
+            self.event(obj, "restore" if restoring else "update", before, audit_values(obj))
             touched.append(obj)
         for obj in self.plan.removed[name]:
-            before = obj.audit_values()
-            obj.archived = True
+            before = audit_values(obj)
+            self.archive(obj)
             obj.version += 1
-            obj.updated_at = self.now
-            update_fields.add("archived")
-            self.event(obj, "archive", before, obj.audit_values())
+            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
+            update_fields.update(ARCHIVE_FIELDS)
+            self.event(obj, "archive", before, audit_values(obj))
             touched.append(obj)
         if touched:
-            PlanItem.objects.bulk_update(touched, sorted(update_fields), batch_size=UPDATE_BATCH)
+            PlanItem.all_objects.bulk_update(touched, sorted(update_fields), batch_size=UPDATE_BATCH)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

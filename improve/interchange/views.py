@@ -16,13 +16,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from improve.accounts.audit import Actor
-from improve.accounts.permissions import Perm, programme_view
+from improve.core.audit import Actor
 from improve.interchange import services
 from improve.interchange.forms import WorkbookUploadForm
 from improve.interchange.schema import SHEETS
 from improve.interchange.services import ImportResult
 from improve.interchange.workbook import WorkbookError, read_upload
+from improve.programmes.permissions import Perm, programme_view
 
 SESSION_KEY = "interchange_upload"
 XLSX_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from improve.core.dates import TBD
 from improve.interchange.schema import (
     DATE,
     INT,
@@ -39,7 +40,6 @@ from improve.interchange.schema import (
     SheetSpec,
     normalise_name,
 )
-from improve.programmes.dates import TBD
 
 DATE_FORMAT = "%d/%m/%Y"
 EXCEL_DATE_FORMAT = "dd/mm/yyyy"

@@ -5,3 +5,9 @@ class ProgrammesConfig(AppConfig):
     name = "improve.programmes"
     label = "programmes"
     verbose_name = "Programmes and plans"
+
+    def ready(self) -> None:
+        from improve.core.registry import registry
+        from improve.programmes.room import ROOM
+
+        registry.register(ROOM)

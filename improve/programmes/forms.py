@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 
-from improve.programmes.dates import PlanDateError, format_plan_date, parse_plan_date
+from improve.core.dates import format_plan_date
+from improve.core.forms import PlanDateField, SimpleDateField, with_loaded
 from improve.programmes.models import (
     DependencyType,
     GateType,
@@ -19,94 +16,11 @@ from improve.programmes.models import (
     PlanItem,
     Programme,
     Rag,
+    Role,
     Stage,
     Status,
     StrandTerm,
 )
-
-DATE_HINT = "For example, 18/04/2019. Enter TBD if the date is still to be decided; leave it empty if there is none."
-
-
-class PlanDateField(forms.CharField):
-    """A UK date, TBD, or empty; cleans to ``(date | None, tbd)``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", DATE_HINT)
-        kwargs.setdefault("max_length", 20)
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> tuple[dt.date | None, bool]:  # type: ignore[override]
-        text = super().clean(value)
-        try:
-            return parse_plan_date(text)
-        except PlanDateError as exc:
-            raise forms.ValidationError(f"{self.label} must be a real date, like 18/04/2019, or TBD") from exc
-
-
-class SimpleDateField(forms.DateField):
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("input_formats", ["%d/%m/%Y", "%Y-%m-%d"])
-        kwargs.setdefault("help_text", "For example, 01/04/2019")
-        kwargs.setdefault("error_messages", {"invalid": "Enter a real date, like 01/04/2019"})
-        kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
-
-
-HIDDEN_KEYS = ("version", "loaded")
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def with_loaded(initial: dict[str, Any]) -> dict[str, Any]:
-    """The form's initial values plus ``loaded``: the same values as text, to merge against later."""
-    loaded = {k: _as_text(v) for k, v in initial.items() if k not in HIDDEN_KEYS}
-    return {**initial, "loaded": json.dumps(loaded, sort_keys=True)}
-
-
-@dataclass
-class Merge:
-    data: dict[str, str]
-    clashes: dict[str, str]
-
-
-def merge_after_conflict(posted: Mapping[str, Any], current: dict[str, Any], version: int) -> Merge:
-    """Three-way merge of an edit that lost the race.
-
-    ``posted`` is what the editor sent (with ``loaded``: the values when they opened the form);
-    ``current`` is the saved object's form values now. Fields the editor did not touch take the
-    saved value; fields both people changed differently keep the editor's value and are reported
-    in ``clashes`` with the other person's value, so nobody's change is lost without being seen.
-    """
-    try:
-        loaded = json.loads(posted.get("loaded") or "{}")
-    except ValueError:
-        loaded = {}
-    data = {k: posted.get(k, "") for k in current if k not in HIDDEN_KEYS}
-    clashes: dict[str, str] = {}
-    for field, theirs_raw in current.items():
-        if field in HIDDEN_KEYS:
-            continue
-        mine, theirs, base = _as_text(posted.get(field, "")), _as_text(theirs_raw), loaded.get(field)
-        if base is None or theirs == base:
-            continue  # the other person did not change this field (or we cannot tell): keep mine
-        if mine == base:
-            data[field] = theirs  # only they changed it
-        elif mine != theirs:
-            clashes[field] = theirs
-    data["version"] = str(version)
-    data["loaded"] = with_loaded(current)["loaded"]
-    return Merge(data=data, clashes=clashes)
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -234,20 +148,6 @@ class PlanItemForm(forms.Form):
             raise forms.ValidationError("A line cannot sit under itself")
         return parent
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and start[0] and end[0] and end[0] < start[0]:
-            self.add_error("end", "The end date must be the same as or after the start date")
-        kind = data.get("kind")
-        if kind == ItemKind.GATE and not data.get("gate_type"):
-            self.add_error("gate_type", "Select the type of governance gate")
-        if kind and kind != ItemKind.GATE and data.get("gate_type"):
-            self.add_error("gate_type", "Only governance gates have a gate type: choose 'Not a gate'")
-        if data.get("status") == Status.COMPLETE and data.get("percent_complete") not in (None, 100):
-            self.add_error("percent_complete", "A complete item must be 100% complete")
-        return data
-
     def service_fields(self, strands_by_id: dict[str, Any], parents: dict[str, PlanItem]) -> dict[str, Any]:
         d = self.cleaned_data
         (start, start_tbd), (end, end_tbd) = d["start"], d["end"]
@@ -305,6 +205,11 @@ class ProgrammeForm(forms.Form):
     strand_term = forms.ChoiceField(label="What the programme calls its strands", choices=StrandTerm.choices)
     start_date = SimpleDateField(label="Start date")
     end_date = SimpleDateField(label="End date")
+    status_date = SimpleDateField(
+        label="Status date",
+        help_text="Progress is reported as at this date: overdue lines and slippage are judged against it. "
+        "Leave it empty to use today. For example, 30/06/2019",
+    )
     background = forms.CharField(label="Background", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     objectives = forms.CharField(
         label="Objectives", required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="One per line"
@@ -324,13 +229,6 @@ class ProgrammeForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        s, e = data.get("start_date"), data.get("end_date")
-        if s and e and e < s:
-            self.add_error("end_date", "The end date must be the same as or after the start date")
-        return data
 
 
 class StrandForm(UniqueKeyForm):
@@ -381,13 +279,6 @@ class StageForm(UniqueKeyForm):
             "description": stage.description,
             "order": stage.order,
         }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        s, e = data.get("start"), data.get("end")
-        if s and e and s[0] and e[0] and e[0] < s[0]:
-            self.add_error("end", "The end date must be the same as or after the start date")
-        return data
 
     def service_fields(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -484,3 +375,59 @@ class ProjectForm(UniqueKeyForm):
             "lead": self._owners.get(d["lead"]),
             "description": d["description"],
         }
+
+
+class MemberForm(forms.Form):
+    """Give someone a role in a programme; workstream leads also get their strands."""
+
+    email = forms.EmailField(label="E-mail address", widget=forms.EmailInput(attrs={"spellcheck": "false"}))
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        required=False,
+        help_text="Needed only if they have not used Improvement Office before",
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+    strands = forms.MultipleChoiceField(
+        label="Strands they lead",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For workstream leads: the strands whose plan lines they may change",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        strands: list[Any],
+        strand_word: str,
+        existing_emails: set[str],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing_emails = existing_emails
+        self._strands = {str(s.pk): s for s in strands}
+        field = self.fields["strands"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(s.pk), s.name) for s in strands]
+        field.label = f"{strand_word}s they lead"
+        if editing:
+            del self.fields["email"]
+            del self.fields["full_name"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.WORKSTREAM_LEAD and not data.get("strands"):
+            self.add_error("strands", "Select the strands this workstream lead leads")
+        if data.get("role") and data.get("role") != Role.WORKSTREAM_LEAD and data.get("strands"):
+            self.add_error("strands", "Only workstream leads have strands: clear these or choose Workstream lead")
+        return data
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email in self.existing_emails:
+            raise forms.ValidationError(f"{email} is already a member of this programme")
+        return email
+
+    def chosen_strands(self) -> list[Any]:
+        return [self._strands[pk] for pk in self.cleaned_data.get("strands", [])]

@@ -7,14 +7,15 @@ given. Each is stored as a nullable date plus a ``*_tbd`` flag.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
-from improve.programmes.dates import format_plan_date
+from improve.core.dates import format_plan_date
+from improve.core.models import ArchivableModel, AuditedModel, TimeStampedModel, VersionedModel
 
 
 class StrandTerm(models.TextChoices):
@@ -23,22 +24,40 @@ class StrandTerm(models.TextChoices):
     WORKSTREAM = "workstream", "Workstream"
 
 
-class Programme(models.Model):
+class Programme(TimeStampedModel, VersionedModel):
     slug = models.SlugField(max_length=80, unique=True)
     council = models.CharField(max_length=200)
     name = models.CharField(max_length=300)
     strand_term = models.CharField(max_length=16, choices=StrandTerm.choices, default=StrandTerm.STRAND)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    status_date = models.DateField(
+        "status date",
+        null=True,
+        blank=True,
+        help_text="The date progress is reported as at; overdue and slippage are judged against it.",
+    )
     background = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     outcomes = models.TextField("outcomes / critical success factors", blank=True)
     principles = models.TextField(blank=True)
     lessons_learned = models.TextField(blank=True)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_fields = (
+        "council",
+        "name",
+        "strand_term",
+        ("start", "start_date"),
+        ("end", "end_date"),
+        "status_date",
+        "background",
+        "objectives",
+        "outcomes",
+        "principles",
+        "lessons_learned",
+        "notes",
+    )
 
     class Meta:
         ordering = ["council", "name"]
@@ -50,6 +69,14 @@ class Programme(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The end date must be the same as or after the start date"})
 
+    def audit_programme_id(self) -> int | None:
+        return self.pk
+
+    @property
+    def as_at(self) -> dt.date:
+        """The date progress is judged at: the status date if set, else today."""
+        return self.status_date or timezone.localdate()
+
     @property
     def strand_word(self) -> str:
         return self.get_strand_term_display()
@@ -58,23 +85,8 @@ class Programme(models.Model):
     def strand_word_plural(self) -> str:
         return f"{self.strand_word}s"
 
-    def audit_values(self) -> dict[str, Any]:
-        return {
-            "council": self.council,
-            "name": self.name,
-            "strand_term": self.strand_term,
-            "start": self.start_date,
-            "end": self.end_date,
-            "background": self.background,
-            "objectives": self.objectives,
-            "outcomes": self.outcomes,
-            "principles": self.principles,
-            "lessons_learned": self.lessons_learned,
-            "notes": self.notes,
-        }
 
-
-class Owner(models.Model):
+class Owner(ArchivableModel):
     """A person, board or team that can own plan items, lead strands or own stages."""
 
     class Kind(models.TextChoices):
@@ -87,6 +99,8 @@ class Owner(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PERSON)
     title = models.CharField(max_length=200, blank=True)
 
+    audit_fields = ("name", "kind", "title")
+
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["programme", "name"], name="owner_name_unique")]
@@ -94,11 +108,8 @@ class Owner(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def audit_values(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "title": self.title}
 
-
-class Strand(models.Model):
+class Strand(ArchivableModel):
     """A strand, theme or workstream (the programme names which word it uses)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strands")
@@ -108,15 +119,14 @@ class Strand(models.Model):
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     order = models.PositiveIntegerField(default=0)
 
+    audit_fields = ("code", "name", "aim", "lead", "order")
+
     class Meta:
         ordering = ["order", "code"]
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="strand_code_unique")]
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_values(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "aim": self.aim, "lead": self.lead, "order": self.order}
 
 
 class PlanDatesMixin(models.Model):
@@ -147,7 +157,7 @@ class PlanDatesMixin(models.Model):
         return format_plan_date(self.end_date, self.end_tbd)
 
 
-class Stage(PlanDatesMixin):
+class Stage(PlanDatesMixin, ArchivableModel):
     """A stage or phase of the programme with its date range."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
@@ -156,6 +166,16 @@ class Stage(PlanDatesMixin):
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
     order = models.PositiveIntegerField(default=0)
+
+    audit_fields = (
+        "code",
+        "name",
+        "owner",
+        ("start", "start_display"),
+        ("end", "end_display"),
+        "description",
+        "order",
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -168,19 +188,8 @@ class Stage(PlanDatesMixin):
         if errors := self.clean_dates():
             raise ValidationError(errors)
 
-    def audit_values(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "owner": self.owner,
-            "start": self.start_display,
-            "end": self.end_display,
-            "description": self.description,
-            "order": self.order,
-        }
 
-
-class Project(models.Model):
+class Project(ArchivableModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="projects")
     code = models.CharField(max_length=40)
@@ -188,21 +197,14 @@ class Project(models.Model):
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
 
+    audit_fields = ("code", "strand", "name", "lead", "description")
+
     class Meta:
         ordering = ["strand__order", "code"]
         constraints = [models.UniqueConstraint(fields=["programme", "code"], name="project_code_unique")]
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_values(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "strand": self.strand,
-            "name": self.name,
-            "lead": self.lead,
-            "description": self.description,
-        }
 
 
 class ItemKind(models.TextChoices):
@@ -234,7 +236,7 @@ class Rag(models.TextChoices):
 CLOSED_STATUSES = frozenset({Status.COMPLETE, Status.CANCELLED})
 
 
-class PlanItem(PlanDatesMixin):
+class PlanItem(PlanDatesMixin, ArchivableModel, VersionedModel):
     """A line of the plan: a deliverable, a milestone or a governance gate."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")
@@ -256,14 +258,30 @@ class PlanItem(PlanDatesMixin):
     )
     order = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True)
-    archived = models.BooleanField(default=False)
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_fields = (
+        "uid",
+        "level",
+        "kind",
+        "gate_type",
+        "title",
+        ("strand", "strand_name"),
+        ("project", "project_name"),
+        ("parent", "parent_uid"),
+        ("owner", "owner_display"),
+        "team",
+        ("start", "start_display"),
+        ("end", "end_display"),
+        "status",
+        "rag",
+        "percent_complete",
+        "notes",
+    )
 
     class Meta:
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["programme", "uid"], name="item_uid_unique")]
-        indexes = [models.Index(fields=["programme", "archived", "order"])]
+        indexes = [models.Index(fields=["programme", "archived_at", "order"], name="item_current_order")]
 
     def __str__(self) -> str:
         return f"{self.uid} {self.title}"
@@ -273,7 +291,7 @@ class PlanItem(PlanDatesMixin):
         if self.kind == ItemKind.GATE and not self.gate_type:
             errors["gate_type"] = "Select the type of governance gate"
         if self.kind != ItemKind.GATE and self.gate_type:
-            errors["gate_type"] = "Only governance gates have a gate type"
+            errors["gate_type"] = "Only governance gates have a gate type: choose 'Not a gate'"
         if self.owner_tbd and self.owner_id:
             errors["owner"] = "Select an owner or TBD, not both"
         if self.status == Status.COMPLETE and self.percent_complete != 100:
@@ -289,31 +307,22 @@ class PlanItem(PlanDatesMixin):
         return bool(self.end_date and self.end_date < today and self.status not in CLOSED_STATUSES)
 
     @property
+    def strand_name(self) -> str:
+        return self.strand.name if self.strand_id else ""
+
+    @property
+    def project_name(self) -> str:
+        return self.project.name if self.project is not None else ""
+
+    @property
+    def parent_uid(self) -> str:
+        return self.parent.uid if self.parent is not None else ""
+
+    @property
     def owner_display(self) -> str:
         if self.owner_tbd:
             return "TBD"
         return self.owner.name if self.owner else ""
-
-    def audit_values(self) -> dict[str, Any]:
-        return {
-            "uid": self.uid,
-            "level": self.level,
-            "kind": self.get_kind_display(),
-            "gate_type": self.get_gate_type_display() if self.gate_type else "",
-            "title": self.title,
-            "strand": self.strand.name if self.strand_id else "",
-            "project": self.project.name if self.project is not None else "",
-            "parent": self.parent.uid if self.parent is not None else "",
-            "owner": self.owner_display,
-            "team": self.team,
-            "start": self.start_display,
-            "end": self.end_display,
-            "status": self.get_status_display(),
-            "rag": self.get_rag_display() if self.rag else "",
-            "percent_complete": self.percent_complete,
-            "notes": self.notes,
-            "archived": self.archived,
-        }
 
 
 class DependencyType(models.TextChoices):
@@ -323,7 +332,7 @@ class DependencyType(models.TextChoices):
     SF = "SF", "Start to finish"
 
 
-class Dependency(models.Model):
+class Dependency(TimeStampedModel):
     """The successor's start or finish is tied to the predecessor's, with a lag in days."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="dependencies")
@@ -332,34 +341,35 @@ class Dependency(models.Model):
     type = models.CharField(max_length=2, choices=DependencyType.choices, default=DependencyType.FS)
     lag_days = models.IntegerField(default=0)
 
+    audit_fields = (("predecessor", "predecessor_uid"), ("successor", "successor_uid"), "type", "lag_days")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="dependency_unique"),
             models.CheckConstraint(condition=~models.Q(predecessor=models.F("successor")), name="dependency_not_self"),
         ]
 
+    @property
+    def predecessor_uid(self) -> str:
+        return self.predecessor.uid
+
+    @property
+    def successor_uid(self) -> str:
+        return self.successor.uid
+
     def __str__(self) -> str:
         return f"{self.predecessor.uid} → {self.successor.uid} ({self.type}{self.lag_days:+d}d)"
 
-    def audit_values(self) -> dict[str, Any]:
-        return {
-            "predecessor": self.predecessor.uid,
-            "successor": self.successor.uid,
-            "type": self.type,
-            "lag_days": self.lag_days,
-        }
 
-
-class Baseline(models.Model):
+class Baseline(ArchivableModel):
     """A frozen copy of the plan's dates."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=120)
     taken_on = models.DateField()
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+
+    audit_fields = ("name", ("taken_on", "taken_on"), "note")
 
     class Meta:
         ordering = ["-taken_on", "-id"]
@@ -368,17 +378,51 @@ class Baseline(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def audit_values(self) -> dict[str, Any]:
-        return {"name": self.name, "taken_on": self.taken_on, "note": self.note}
 
-
-class BaselineItem(PlanDatesMixin):
+class BaselineItem(PlanDatesMixin, AuditedModel):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
     uid = models.CharField(max_length=40)
     title = models.CharField(max_length=500, blank=True)
+
+    audit_fields = (("baseline", "baseline"), "uid", "title", ("start", "start_display"), ("end", "end_display"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["baseline", "uid"], name="baseline_item_unique")]
 
     def __str__(self) -> str:
         return f"{self.baseline}: {self.uid}"
+
+    def audit_programme_id(self) -> int | None:
+        return self.baseline.programme_id
+
+
+class Role(models.TextChoices):
+    SRO = "sro", "Senior Responsible Owner"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    PMO_OFFICER = "pmo_officer", "PMO officer"
+    WORKSTREAM_LEAD = "workstream_lead", "Workstream lead"
+    FINANCE_LEAD = "finance_lead", "Finance lead"
+    ANALYST = "analyst", "Analyst"
+    BOARD_MEMBER = "board_member", "Board member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(TimeStampedModel):
+    """A user's role in one programme. Workstream leads are scoped to the strands they lead."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    strands = models.ManyToManyField(Strand, blank=True, related_name="leads")
+
+    audit_fields = (("user", "user_email"), "role", "strands")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "programme"], name="one_membership_per_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+    @property
+    def user_email(self) -> str:
+        return str(self.user.email)

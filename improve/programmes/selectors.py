@@ -10,14 +10,15 @@ from urllib.parse import quote
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from improve.core.dates import format_plan_date
 from improve.programmes import timeline
-from improve.programmes.dates import format_plan_date
 from improve.programmes.graph import dependency_slack
 from improve.programmes.models import (
     CLOSED_STATUSES,
     Baseline,
     Dependency,
     ItemKind,
+    Membership,
     Owner,
     PlanItem,
     Programme,
@@ -50,7 +51,7 @@ def owners_for(programme: Programme) -> QuerySet[Owner]:
 
 
 def owners_with_counts(programme: Programme) -> QuerySet[Owner]:
-    return owners_for(programme).annotate(line_count=Count("items", filter=Q(items__archived=False)))
+    return owners_for(programme).annotate(line_count=Count("items", filter=Q(items__archived_at__isnull=True)))
 
 
 def projects_for(programme: Programme) -> QuerySet[Project]:
@@ -66,14 +67,13 @@ def project_in(programme: Programme, code: str) -> Project:
 
 
 def plan_items(programme: Programme, *, include_archived: bool = False) -> QuerySet[PlanItem]:
-    qs = PlanItem.objects.filter(programme=programme).select_related("strand", "owner", "project", "parent")
-    if not include_archived:
-        qs = qs.filter(archived=False)
+    manager = PlanItem.all_objects if include_archived else PlanItem.objects
+    qs = manager.filter(programme=programme).select_related("strand", "owner", "project", "parent")
     return qs.order_by("strand__order", "strand__code", "order", "id")
 
 
 def plan_item(programme: Programme, uid: str) -> PlanItem:
-    return PlanItem.objects.select_related("strand", "owner", "project", "parent", "programme").get(
+    return PlanItem.all_objects.select_related("strand", "owner", "project", "parent", "programme").get(
         programme=programme, uid=uid
     )
 
@@ -129,7 +129,7 @@ def group_by_strand(items: list[PlanItem], strands: list[Strand]) -> list[Strand
 
 def team_names(programme: Programme) -> list[str]:
     return list(
-        PlanItem.objects.filter(programme=programme, archived=False)
+        PlanItem.objects.filter(programme=programme)
         .exclude(team="")
         .order_by("team")
         .values_list("team", flat=True)
@@ -161,7 +161,7 @@ def _progress_counts(today: dt.date) -> dict[str, Count]:
 
 def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60, listed: int = 10) -> Overview:
     """Counts by status, RAG and strand, computed in the database; the first overdue lines and gates."""
-    live = PlanItem.objects.filter(programme=programme, archived=False)
+    live = PlanItem.objects.filter(programme=programme)
     counts = _progress_counts(today)
     totals = live.aggregate(**counts)
     per_strand = {row["strand_id"]: row for row in live.values("strand_id").annotate(**counts).order_by()}
@@ -250,11 +250,11 @@ STATUS_ORDER = [s.value for s in Status]
 
 
 def item_uid_map(programme: Programme) -> dict[str, int]:
-    return dict(PlanItem.objects.filter(programme=programme).values_list("uid", "pk"))
+    return dict(PlanItem.all_objects.filter(programme=programme).values_list("uid", "pk"))
 
 
 def items_by_uids(programme: Programme, uids: list[str]) -> dict[str, PlanItem]:
-    return {i.uid: i for i in PlanItem.objects.filter(programme=programme, uid__in=uids)}
+    return {i.uid: i for i in PlanItem.all_objects.filter(programme=programme, uid__in=uids)}
 
 
 def dependency_in(programme: Programme, pk: int) -> Dependency:
@@ -266,11 +266,11 @@ def baseline_in(programme: Programme, pk: int) -> Baseline:
 
 
 def strand_in(programme: Programme, code: str) -> Strand:
-    return Strand.objects.select_related("lead").get(programme=programme, code=code)
+    return Strand.all_objects.select_related("lead").get(programme=programme, code=code)
 
 
 def stage_in(programme: Programme, code: str) -> Stage:
-    return Stage.objects.select_related("owner").get(programme=programme, code=code)
+    return Stage.all_objects.select_related("owner").get(programme=programme, code=code)
 
 
 def timeline_rows(
@@ -355,7 +355,7 @@ def dependency_links(programme: Programme) -> list[tuple[str, str, str]]:
     """(predecessor uid, successor uid, type) for every dependency between current lines."""
     return list(
         Dependency.objects.filter(
-            programme=programme, predecessor__archived=False, successor__archived=False
+            programme=programme, predecessor__archived_at__isnull=True, successor__archived_at__isnull=True
         ).values_list("predecessor__uid", "successor__uid", "type")
     )
 
@@ -374,7 +374,7 @@ class BrokenLink:
 def broken_dependencies(programme: Programme) -> list[BrokenLink]:
     """Dependencies whose successor's dates do not respect them, worst first (one query)."""
     rows = Dependency.objects.filter(
-        programme=programme, predecessor__archived=False, successor__archived=False
+        programme=programme, predecessor__archived_at__isnull=True, successor__archived_at__isnull=True
     ).values_list(
         "predecessor__uid",
         "predecessor__title",
@@ -394,3 +394,19 @@ def broken_dependencies(programme: Programme) -> list[BrokenLink]:
             broken.append(BrokenLink(p_uid, p_title, s_uid, s_title, kind, lag, -slack))
     broken.sort(key=lambda b: -b.days_short)
     return broken
+
+
+def members_of(programme: Programme) -> QuerySet[Membership]:
+    return Membership.objects.filter(programme=programme).select_related("user").prefetch_related("strands")
+
+
+def member_of(programme: Programme, pk: int) -> Membership:
+    return members_of(programme).get(pk=pk)
+
+
+def archived_strands(programme: Programme) -> QuerySet[Strand]:
+    return Strand.all_objects.filter(programme=programme, archived_at__isnull=False)
+
+
+def archived_stages(programme: Programme) -> QuerySet[Stage]:
+    return Stage.all_objects.filter(programme=programme, archived_at__isnull=False)

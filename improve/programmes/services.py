@@ -1,108 +1,249 @@
-"""Writes to the plan. Every function is atomic, validates, and records the audit trail."""
+"""Writes to the programme and its plan. Each is atomic, validates, and is audited (through core).
+
+Services take typed data (the ``*Data`` dicts below): a caller may change only the fields a
+service allows. Rules live once: on the model's ``clean()`` (dates, gates, complete means 100 %)
+or here (loops, who may do what to members), so the web, the workbook and the command line obey
+the same rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+import secrets
+from collections.abc import Iterable
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from improve.accounts.audit import Actor, audit_record, history_for
-from improve.accounts.models import AuditEvent
+from improve.accounts.models import User
+from improve.accounts.services import user_ensure
+from improve.core import audit
+from improve.core.audit import Actor
+from improve.core.models import AuditEvent
+from improve.core.services import (
+    EditConflict,
+    model_archive,
+    model_create,
+    model_delete,
+    model_restore,
+    model_update,
+)
 from improve.programmes.graph import find_cycle
 from improve.programmes.models import (
     Baseline,
     BaselineItem,
     Dependency,
+    Membership,
     Owner,
     PlanItem,
     Programme,
     Project,
+    Role,
     Stage,
     Strand,
 )
 
-M = TypeVar("M", Strand, Stage, Owner, Project)
+__all__ = ["EditConflict"]
 
 
-class EditConflict(Exception):  # noqa: N818 - it is a conflict, not an error of the caller
-    """Someone else saved the object after the editor loaded it."""
+class ProgrammeData(TypedDict, total=False):
+    slug: str
+    council: str
+    name: str
+    strand_term: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status_date: dt.date | None
+    background: str
+    objectives: str
+    outcomes: str
+    principles: str
+    lessons_learned: str
+    notes: str
 
-    def __init__(self, obj: Any, events: list[AuditEvent]) -> None:
-        super().__init__("changed by someone else")
-        self.current = obj
-        self.events = events
+
+class OwnerData(TypedDict, total=False):
+    name: str
+    kind: str
+    title: str
 
 
-def _changes_since(obj: Any, expected_version: int) -> list[AuditEvent]:
-    return list(history_for(obj).filter(action=AuditEvent.Action.UPDATE)[: max(obj.version - expected_version, 1)])
+class StrandData(TypedDict, total=False):
+    code: str
+    name: str
+    aim: str
+    lead: Owner | None
+    order: int
 
 
-def _apply(obj: Any, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(obj, name, value)
+class StageData(TypedDict, total=False):
+    code: str
+    name: str
+    start_date: dt.date | None
+    start_tbd: bool
+    end_date: dt.date | None
+    end_tbd: bool
+    owner: Owner | None
+    description: str
+    order: int
+
+
+class ProjectData(TypedDict, total=False):
+    code: str
+    strand: Strand
+    name: str
+    lead: Owner | None
+    description: str
+
+
+class PlanItemData(TypedDict, total=False):
+    uid: str
+    level: int
+    kind: str
+    gate_type: str
+    title: str
+    strand: Strand
+    project: Project | None
+    parent: PlanItem | None
+    owner: Owner | None
+    owner_tbd: bool
+    team: str
+    start_date: dt.date | None
+    start_tbd: bool
+    end_date: dt.date | None
+    end_tbd: bool
+    status: str
+    rag: str
+    percent_complete: int
+    order: int
+    notes: str
+
+
+def _fields(data_type: type) -> frozenset[str]:
+    return frozenset(data_type.__annotations__)
+
+
+PROGRAMME_FIELDS = _fields(ProgrammeData) - {"slug"}
+OWNER_FIELDS = _fields(OwnerData)
+STRAND_FIELDS = _fields(StrandData)
+STAGE_FIELDS = _fields(StageData)
+PROJECT_FIELDS = _fields(ProjectData)
+PLAN_ITEM_FIELDS = _fields(PlanItemData)
+
+
+# --- the programme ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def programme_update(*, actor: Actor, programme: Programme, expected_version: int, **fields: Any) -> Programme:
-    current = Programme.objects.select_for_update().get(pk=programme.pk)
-    if current.version != expected_version:
-        raise EditConflict(current, _changes_since(current, expected_version))
-    before = current.audit_values()
-    _apply(current, fields)
-    current.version += 1
-    current.full_clean()
-    current.save()
-    audit_record(
-        actor=actor, programme_id=current.pk, obj=current, action="update", before=before, after=current.audit_values()
+def programme_create(*, actor: Actor, data: ProgrammeData) -> Programme:
+    """Start a programme (a programme office administrator's act; see ``programme_start``)."""
+    return model_create(actor=actor, instance=Programme(), fields=_fields(ProgrammeData), data=data)
+
+
+@transaction.atomic
+def programme_start(
+    *, actor: Actor, data: ProgrammeData, members: Iterable[tuple[str, str, str]] = ()
+) -> tuple[Programme, list[tuple[Membership, str]]]:
+    """Create a programme with its first members ``(email, full name, role)``.
+
+    Only a programme office administrator may start a programme. Returns the programme and each
+    membership with the temporary password of anyone new (empty for existing users).
+    """
+    if actor.user is None or not getattr(actor.user, "is_programme_admin", False):
+        raise ValidationError("Only a programme office administrator can start a programme")
+    programme = programme_create(actor=actor, data=data)
+    added = [
+        member_add(actor=actor, programme=programme, email=email, full_name=name, role=role)
+        for email, name, role in members
+    ]
+    return programme, added
+
+
+@transaction.atomic
+def programme_update(*, actor: Actor, programme: Programme, expected_version: int, data: ProgrammeData) -> Programme:
+    current = Programme.objects.get(pk=programme.pk)
+    saved, _changed = model_update(
+        actor=actor, instance=current, fields=PROGRAMME_FIELDS, data=data, expected_version=expected_version
     )
-    return current
+    return saved
 
 
-def _definition_save(model: type[M], *, actor: Actor, programme: Programme, obj: M | None, fields: dict[str, Any]) -> M:
-    """Create or change one part of the programme's definition (strand, stage, owner, project)."""
-    creating = obj is None
-    target = obj if obj is not None else model(programme=programme)
-    before = None if creating else model.objects.get(pk=target.pk).audit_values()  # type: ignore[attr-defined]
-    _apply(target, fields)
-    target.full_clean()
-    target.save()
-    audit_record(
-        actor=actor,
-        programme_id=programme.pk,
-        obj=target,
-        action="create" if creating else "update",
-        before=before,
-        after=target.audit_values(),  # type: ignore[attr-defined]
-    )
-    return target
+# --- the definition: owners, strands, stages, projects ------------------------------------------
 
 
 @transaction.atomic
-def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = None, **fields: Any) -> Strand:
-    return _definition_save(Strand, actor=actor, programme=programme, obj=strand, fields=fields)
+def owner_save(*, actor: Actor, programme: Programme, owner: Owner | None = None, data: OwnerData) -> Owner:
+    if owner is None:
+        return model_create(actor=actor, instance=Owner(programme=programme), fields=OWNER_FIELDS, data=data)
+    return model_update(actor=actor, instance=Owner.all_objects.get(pk=owner.pk), fields=OWNER_FIELDS, data=data)[0]
 
 
 @transaction.atomic
-def stage_save(*, actor: Actor, programme: Programme, stage: Stage | None = None, **fields: Any) -> Stage:
-    return _definition_save(Stage, actor=actor, programme=programme, obj=stage, fields=fields)
+def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = None, data: StrandData) -> Strand:
+    if strand is None:
+        return model_create(actor=actor, instance=Strand(programme=programme), fields=STRAND_FIELDS, data=data)
+    current = Strand.all_objects.get(pk=strand.pk)
+    return model_update(actor=actor, instance=current, fields=STRAND_FIELDS, data=data)[0]
 
 
 @transaction.atomic
-def owner_save(*, actor: Actor, programme: Programme, owner: Owner | None = None, **fields: Any) -> Owner:
-    return _definition_save(Owner, actor=actor, programme=programme, obj=owner, fields=fields)
+def stage_save(*, actor: Actor, programme: Programme, stage: Stage | None = None, data: StageData) -> Stage:
+    if stage is None:
+        return model_create(actor=actor, instance=Stage(programme=programme), fields=STAGE_FIELDS, data=data)
+    return model_update(actor=actor, instance=Stage.all_objects.get(pk=stage.pk), fields=STAGE_FIELDS, data=data)[0]
 
 
 @transaction.atomic
-def project_save(*, actor: Actor, programme: Programme, project: Project | None = None, **fields: Any) -> Project:
-    return _definition_save(Project, actor=actor, programme=programme, obj=project, fields=fields)
+def project_save(*, actor: Actor, programme: Programme, project: Project | None = None, data: ProjectData) -> Project:
+    if project is None:
+        return model_create(actor=actor, instance=Project(programme=programme), fields=PROJECT_FIELDS, data=data)
+    current = Project.all_objects.get(pk=project.pk)
+    return model_update(actor=actor, instance=current, fields=PROJECT_FIELDS, data=data)[0]
 
 
-def _check_parent(item: PlanItem) -> None:
-    """The parent chain must not come back to the item."""
+@transaction.atomic
+def strand_archive(*, actor: Actor, strand: Strand, reason: str = "") -> Strand:
+    """Archive a strand. Its current plan lines must be moved or archived first."""
+    lines = PlanItem.objects.filter(strand=strand).count()
+    if lines:
+        raise ValidationError(
+            f"{strand.name} still has {lines} current plan line{'s' if lines != 1 else ''}: "
+            "move them to another strand or archive them first"
+        )
+    model_archive(actor=actor, instance=strand, reason=reason)
+    return strand
+
+
+@transaction.atomic
+def stage_archive(*, actor: Actor, stage: Stage, reason: str = "") -> Stage:
+    model_archive(actor=actor, instance=stage, reason=reason)
+    return stage
+
+
+@transaction.atomic
+def definition_restore(*, actor: Actor, instance: Strand | Stage | Owner | Project) -> Any:
+    return model_restore(actor=actor, instance=instance)
+
+
+@transaction.atomic
+def owner_archive(*, actor: Actor, owner: Owner, reason: str = "") -> Owner:
+    model_archive(actor=actor, instance=owner, reason=reason)
+    return owner
+
+
+@transaction.atomic
+def project_archive(*, actor: Actor, project: Project, reason: str = "") -> Project:
+    model_archive(actor=actor, instance=project, reason=reason)
+    return project
+
+
+# --- plan items ---------------------------------------------------------------------------------
+
+
+def check_parent(item: PlanItem) -> None:
+    """The parent chain must stay in the programme and not come back to the item."""
     seen = {item.pk}
     parent = item.parent
     while parent is not None:
@@ -115,69 +256,50 @@ def _check_parent(item: PlanItem) -> None:
 
 
 @transaction.atomic
-def plan_item_create(*, actor: Actor, programme: Programme, **fields: Any) -> PlanItem:
-    item = PlanItem(programme=programme, **fields)
-    if not item.order:
-        last = PlanItem.objects.filter(programme=programme).order_by("-order").values_list("order", flat=True).first()
-        item.order = (last or 0) + 10
-    item.full_clean()
-    item.save()
-    audit_record(
-        actor=actor, programme_id=programme.pk, obj=item, action="create", before=None, after=item.audit_values()
-    )
-    return item
+def plan_item_create(*, actor: Actor, programme: Programme, data: PlanItemData) -> PlanItem:
+    item = PlanItem(programme=programme)
+    if not data.get("order"):
+        last = (
+            PlanItem.all_objects.filter(programme=programme).order_by("-order").values_list("order", flat=True).first()
+        )
+        data = {**data, "order": (last or 0) + 10}
+    return model_create(actor=actor, instance=item, fields=PLAN_ITEM_FIELDS, data=data, check=check_parent)
 
 
 @transaction.atomic
-def plan_item_update(*, actor: Actor, item: PlanItem, expected_version: int, **fields: Any) -> PlanItem:
+def plan_item_update(*, actor: Actor, item: PlanItem, expected_version: int, data: PlanItemData) -> PlanItem:
     """Change a plan item. Raises :class:`EditConflict` if it changed since ``expected_version``."""
-    # Conditional update on the version: the database decides who saved first, on any backend.
-    current = PlanItem.objects.select_related("strand", "owner", "project", "parent").get(pk=item.pk)
-    if current.version != expected_version:
-        raise EditConflict(current, _changes_since(current, expected_version))
-    before = current.audit_values()
-    _apply(current, fields)
-    current.full_clean()
-    if "parent" in fields:
-        _check_parent(current)
-    claimed = PlanItem.objects.filter(pk=current.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        latest = PlanItem.objects.get(pk=item.pk)
-        raise EditConflict(latest, _changes_since(latest, expected_version))
-    current.version = expected_version + 1
-    current.save()
-    audit_record(
+    current = PlanItem.all_objects.select_related("strand", "owner", "project", "parent").get(pk=item.pk)
+    saved, _changed = model_update(
         actor=actor,
-        programme_id=current.programme_id,
-        obj=current,
-        action="update",
-        before=before,
-        after=current.audit_values(),
+        instance=current,
+        fields=PLAN_ITEM_FIELDS,
+        data=data,
+        expected_version=expected_version,
+        check=check_parent,
     )
-    return current
+    return saved
 
 
 @transaction.atomic
-def plan_item_archive(*, actor: Actor, item: PlanItem, archived: bool = True) -> PlanItem:
-    before = item.audit_values()
-    item.archived = archived
-    item.version += 1
-    item.save(update_fields=["archived", "version", "updated_at"])
-    audit_record(
-        actor=actor,
-        programme_id=item.programme_id,
-        obj=item,
-        action="archive" if archived else "restore",
-        before=before,
-        after=item.audit_values(),
-    )
+def plan_item_archive(*, actor: Actor, item: PlanItem, reason: str = "") -> PlanItem:
+    model_archive(actor=actor, instance=item, reason=reason)
     return item
+
+
+@transaction.atomic
+def plan_item_restore(*, actor: Actor, item: PlanItem) -> PlanItem:
+    model_restore(actor=actor, instance=item)
+    return item
+
+
+# --- dependencies -------------------------------------------------------------------------------
 
 
 def check_no_loop(edges: list[tuple[int, int]], labels: dict[int, str]) -> None:
     cycle = find_cycle(edges)
     if cycle:
-        path = " → ".join(labels.get(n, str(n)) for n in cycle)  # type: ignore[call-overload]
+        path = " → ".join(labels.get(n, str(n)) for n in cycle)
         raise ValidationError({"predecessor": f"This would make a dependency loop: {path}"})
 
 
@@ -188,33 +310,35 @@ def dependency_create(
     programme: Programme,
     predecessor: PlanItem,
     successor: PlanItem,
-    type: str = "FS",
+    type: str = "FS",  # noqa: A002 - the dependency's type, as MS Project names it
     lag_days: int = 0,
-) -> Dependency:  # noqa: A002
+) -> Dependency:
     if predecessor.pk == successor.pk:
         raise ValidationError({"predecessor": "An item cannot depend on itself"})
     if predecessor.programme_id != programme.pk or successor.programme_id != programme.pk:
         raise ValidationError({"predecessor": "Both items must be in this programme"})
-    edges = list(Dependency.objects.filter(programme=programme).values_list("predecessor_id", "successor_id"))
-    edges.append((predecessor.pk, successor.pk))
-    labels = dict(PlanItem.objects.filter(programme=programme).values_list("pk", "uid"))
-    check_no_loop(edges, labels)
-    dep = Dependency(programme=programme, predecessor=predecessor, successor=successor, type=type, lag_days=lag_days)
-    dep.full_clean()
-    dep.save()
-    audit_record(
-        actor=actor, programme_id=programme.pk, obj=dep, action="create", before=None, after=dep.audit_values()
+
+    def no_loop(_dep: Dependency) -> None:
+        edges = list(Dependency.objects.filter(programme=programme).values_list("predecessor_id", "successor_id"))
+        edges.append((predecessor.pk, successor.pk))
+        labels = dict(PlanItem.all_objects.filter(programme=programme).values_list("pk", "uid"))
+        check_no_loop(edges, labels)
+
+    return model_create(
+        actor=actor,
+        instance=Dependency(programme=programme),
+        fields={"predecessor", "successor", "type", "lag_days"},
+        data={"predecessor": predecessor, "successor": successor, "type": type, "lag_days": lag_days},
+        check=no_loop,
     )
-    return dep
 
 
 @transaction.atomic
 def dependency_delete(*, actor: Actor, dependency: Dependency) -> None:
-    before = dependency.audit_values()
-    audit_record(
-        actor=actor, programme_id=dependency.programme_id, obj=dependency, action="delete", before=before, after=None
-    )
-    dependency.delete()
+    model_delete(actor=actor, instance=dependency)
+
+
+# --- baselines ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -222,12 +346,13 @@ def baseline_create(
     *, actor: Actor, programme: Programme, name: str, note: str = "", taken_on: dt.date | None = None
 ) -> Baseline:
     """Freeze the dates of every current (not archived) plan item."""
-    baseline = Baseline(
-        programme=programme, name=name, note=note, taken_on=taken_on or timezone.localdate(), created_by=actor.user
+    baseline = model_create(
+        actor=actor,
+        instance=Baseline(programme=programme),
+        fields={"name", "note", "taken_on"},
+        data={"name": name, "note": note, "taken_on": taken_on or timezone.localdate()},
     )
-    baseline.full_clean()
-    baseline.save()
-    rows = PlanItem.objects.filter(programme=programme, archived=False).values_list(
+    rows = PlanItem.objects.filter(programme=programme).values_list(
         "uid", "title", "start_date", "start_tbd", "end_date", "end_tbd"
     )
     BaselineItem.objects.bulk_create(
@@ -239,6 +364,71 @@ def baseline_create(
         ],
         batch_size=500,
     )
-    after = {**baseline.audit_values(), "items": len(rows)}
-    audit_record(actor=actor, programme_id=programme.pk, obj=baseline, action="create", before=None, after=after)
     return baseline
+
+
+# --- members ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: Actor, user: User, programme: Programme, role: str, strands: Iterable[Strand] = ()
+) -> Membership:
+    """Give ``user`` ``role`` in the programme (workstream leads: on ``strands``).
+
+    Nobody changes their own role: another SRO or programme manager must.
+    """
+    membership = Membership.objects.filter(user=user, programme=programme).first()
+    own = membership is not None and actor.user is not None and membership.user_id == actor.user.pk
+    if own and membership is not None and role != membership.role:
+        raise ValidationError({"role": "You cannot change your own role: ask another SRO or programme manager"})
+    creating = membership is None
+    if membership is None:
+        membership = Membership(user=user, programme=programme, role=role)
+    before = None if creating else audit.audit_values(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save()
+    membership.strands.set(list(strands))
+    after = audit.audit_values(membership)
+    if before != after:
+        action = AuditEvent.Action.CREATE if creating else AuditEvent.Action.UPDATE
+        audit.record(actor=actor, obj=membership, action=action, before=before, after=after)
+    return membership
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Actor,
+    programme: Programme,
+    email: str,
+    full_name: str,
+    role: str,
+    strands: Iterable[Strand] = (),
+) -> tuple[Membership, str]:
+    """Give ``email`` a role in the programme, creating the user if new.
+
+    Returns the membership and, for a new user, a temporary password to pass on (empty otherwise).
+    """
+    if role not in Role.values:
+        raise ValidationError({"role": f"'{role}' is not a role: use one of {', '.join(Role.values)}"})
+    temporary = ""
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        if not full_name.strip():
+            raise ValidationError({"full_name": "Enter their full name: they are new to Improvement Office"})
+        temporary = secrets.token_urlsafe(12)
+        user = user_ensure(actor=actor, email=email.strip(), full_name=full_name.strip(), password=temporary)
+    if Membership.objects.filter(user=user, programme=programme).exists():
+        raise ValidationError({"email": f"{user.email} is already a member of this programme"})
+    membership = membership_grant(actor=actor, user=user, programme=programme, role=role, strands=strands)
+    return membership, temporary
+
+
+@transaction.atomic
+def member_remove(*, actor: Actor, membership: Membership) -> None:
+    """Take away someone's access to the programme. Nobody removes themselves."""
+    if actor.user is not None and membership.user_id == actor.user.pk:
+        raise ValidationError("You cannot remove yourself from the programme: ask another SRO or programme manager")
+    model_delete(actor=actor, instance=membership)

@@ -20,6 +20,8 @@ urlpatterns = [
     path(P + "dependencies/<int:pk>/remove/", views.dependency_remove, name="dependency-remove"),
     path(P + "strands/new/", views.strand_edit, name="strand-create"),
     path(P + "strands/<str:code>/edit/", views.strand_edit, name="strand-edit"),
+    path(P + "strands/<str:code>/archive/", views.strand_archive, name="strand-archive"),
+    path(P + "stages/<str:code>/archive/", views.stage_archive, name="stage-archive"),
     path(P + "stages/new/", views.stage_edit, name="stage-create"),
     path(P + "stages/<str:code>/edit/", views.stage_edit, name="stage-edit"),
     path(P + "owners/", views.owners, name="owners"),
@@ -30,4 +32,8 @@ urlpatterns = [
     path(P + "baselines/", views.baseline_list, name="baselines"),
     path(P + "baselines/new/", views.baseline_create, name="baseline-create"),
     path(P + "baselines/<int:pk>/", views.baseline_detail, name="baseline"),
+    path(P + "members/", views.members, name="members"),
+    path(P + "members/new/", views.member_add, name="member-add"),
+    path(P + "members/<int:pk>/edit/", views.member_edit, name="member-edit"),
+    path(P + "members/<int:pk>/remove/", views.member_remove, name="member-remove"),
 ]

@@ -7,22 +7,22 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from improve.accounts.audit import Actor, history_for, history_for_programme
-from improve.accounts.permissions import Perm, programme_view, signed_in
+from improve.core.access import signed_in
+from improve.core.audit import history_for, history_for_programme
+from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
+from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
 from improve.programmes import selectors, services, timeline
 from improve.programmes.forms import (
-    HIDDEN_KEYS,
     BaselineForm,
     DependencyForm,
-    Merge,
+    MemberForm,
     OwnerForm,
     PlanFilterForm,
     PlanItemForm,
@@ -30,72 +30,35 @@ from improve.programmes.forms import (
     ProjectForm,
     StageForm,
     StrandForm,
-    merge_after_conflict,
-    with_loaded,
 )
-from improve.programmes.models import PlanItem, Programme
+from improve.programmes.models import Membership, PlanItem, Programme
+from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
 
 HISTORY_PAGE = 200
 PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
 
 
-def _actor(request: HttpRequest) -> Actor:
-    return Actor(user=request.user, via="web")  # type: ignore[arg-type]
+def _programme(request: ProgrammeRequest) -> Programme:
+    return request.access.programme
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
+def _today(request: ProgrammeRequest) -> dt.date:
+    """The programme's "as at" date: its status date if set, else today."""
+    return request.access.programme.as_at
 
 
-def _programme(request: HttpRequest) -> Programme:
-    return request.access.programme  # type: ignore[attr-defined, no-any-return]
-
-
-def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _context(request: ProgrammeRequest, **extra: Any) -> dict[str, Any]:
     return {
         "programme": _programme(request),
-        "access": request.access,  # type: ignore[attr-defined]
+        "access": request.access,
         "Perm": Perm,
-        "today": _today(),
+        "today": _today(request),
         **extra,
     }
 
 
-def _get_or_404(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except ObjectDoesNotExist as exc:
-        raise Http404("Not found") from exc
-
-
-def _apply_validation_error(form: Any, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
-    field_map = field_map or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field_map.get(field, field)
-            form.add_error(target if target in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _report_conflict(form: Any, merge: Merge, what: str) -> None:
-    """Tell the editor that someone saved first, and where their changes clash."""
-    form.add_error(
-        None,
-        f"Someone else changed {what} while you were editing it. Your changes have not been saved yet. "
-        "Their changes are shown below and have been kept where you had not changed the same thing: "
-        "check the form, then save again.",
-    )
-    for field, theirs in merge.clashes.items():
-        if field in form.fields:
-            label = form.fields[field].label
-            form.add_error(
-                field, f"{label} was changed to '{theirs or '(empty)'}' by someone else: yours is kept below"
-            )
-
-
 def _definition_page(
-    request: HttpRequest,
+    request: ProgrammeRequest,
     form: Any,
     *,
     heading: str,
@@ -108,7 +71,7 @@ def _definition_page(
         try:
             saved = save()
         except ValidationError as exc:
-            _apply_validation_error(form, exc, field_map)
+            apply_validation_error(form, exc, field_map)
         else:
             messages.success(request, f"{saved} saved")
             return redirect(done_url)
@@ -124,9 +87,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @programme_view(Perm.VIEW)
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    summary = selectors.overview(programme, today=_today())
+    summary = selectors.overview(programme, today=_today(request))
     return render(
         request,
         "programmes/overview.html",
@@ -140,7 +103,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _plan_filters(request: HttpRequest, programme: Programme, strands: list[Any]) -> tuple[Any, Any]:
+def _plan_filters(request: ProgrammeRequest, programme: Programme, strands: list[Any]) -> tuple[Any, Any]:
     """The plan's filter form from the query string, and the filters it gives (none if invalid)."""
     form = PlanFilterForm(
         request.GET or None,
@@ -156,11 +119,13 @@ def _plan_filters(request: HttpRequest, programme: Programme, strands: list[Any]
 
 
 @programme_view(Perm.VIEW)
-def plan(request: HttpRequest, slug: str) -> HttpResponse:
+def plan(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     strands = list(selectors.strands_for(programme))
     form, filters = _plan_filters(request, programme, strands)
-    paginator = Paginator(selectors.filter_plan(selectors.plan_items(programme), filters, today=_today()), PLAN_PAGE)
+    paginator = Paginator(
+        selectors.filter_plan(selectors.plan_items(programme), filters, today=_today(request)), PLAN_PAGE
+    )
     page = paginator.get_page(request.GET.get("page"))
     ctx = _context(
         request,
@@ -171,12 +136,12 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         page=page,
         page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
     )
-    template = "programmes/_plan_results.html" if request.htmx else "programmes/plan.html"  # type: ignore[attr-defined]
+    template = "programmes/_plan_results.html" if request.htmx else "programmes/plan.html"
     return render(request, template, ctx)
 
 
 @programme_view(Perm.VIEW)
-def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
+def timeline_view(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     form, filters = _plan_filters(request, programme, list(selectors.strands_for(programme)))
     rows = selectors.timeline_rows(
@@ -184,11 +149,11 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
         strand_word=programme.strand_word,
         item_url=reverse("programmes:item", args=[programme.slug, "UID"]).replace("UID", "{uid}"),
         filters=filters,
-        today=_today(),
+        today=_today(request),
     )
     bands = [timeline.Band(s.name, s.start_date, s.end_date) for s in selectors.stages_for(programme)]
     links = [timeline.Link(*link) for link in selectors.dependency_links(programme)]
-    today = _today()
+    today = _today(request)
     focus = today if programme.start_date and programme.start_date <= today <= (programme.end_date or today) else None
     svg = timeline.render(
         rows, bands, links, today=today, title=f"Timeline of {programme.name}", focus=focus or programme.start_date
@@ -203,9 +168,9 @@ def timeline_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_view(Perm.VIEW)
-def item_detail(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+def item_detail(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
-    item = _get_or_404(selectors.plan_item, programme, uid)
+    item = get_or_404(selectors.plan_item, programme, uid)
     before, after = selectors.item_dependencies(item)
     return render(
         request,
@@ -215,16 +180,16 @@ def item_detail(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
             item=item,
             depends_on=before,
             drives=after,
-            children=list(item.children.filter(archived=False)),
-            can_edit=request.access.can(Perm.EDIT_PLAN, strand_id=item.strand_id),  # type: ignore[attr-defined]
+            children=list(item.children.all()),
+            can_edit=request.access.can(Perm.EDIT_PLAN, strand_id=item.strand_id),
             history=list(history_for(item)[:5]),
         ),
     )
 
 
 @programme_view(Perm.VIEW)
-def item_history(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
-    item = _get_or_404(selectors.plan_item, _programme(request), uid)
+def item_history(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse:
+    item = get_or_404(selectors.plan_item, _programme(request), uid)
     return render(
         request,
         "programmes/history.html",
@@ -233,7 +198,7 @@ def item_history(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
 
 
 @programme_view(Perm.VIEW)
-def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_history(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     return render(
         request,
@@ -246,9 +211,9 @@ def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _item_form(request: HttpRequest, item: PlanItem | None, data: Any = None, initial: Any = None) -> PlanItemForm:
+def _item_form(request: ProgrammeRequest, item: PlanItem | None, data: Any = None, initial: Any = None) -> PlanItemForm:
     programme = _programme(request)
-    access = request.access  # type: ignore[attr-defined]
+    access = request.access
     strands = [
         s
         for s in selectors.strands_for(programme)
@@ -266,27 +231,27 @@ def _item_form(request: HttpRequest, item: PlanItem | None, data: Any = None, in
     )
 
 
-def _save_item(request: HttpRequest, form: PlanItemForm, item: PlanItem | None) -> PlanItem | None:
+def _save_item(request: ProgrammeRequest, form: PlanItemForm, item: PlanItem | None) -> PlanItem | None:
     programme = _programme(request)
     strands_by_id = {str(s.pk): s for s in selectors.strands_for(programme)}
-    request.access.require(Perm.EDIT_PLAN, strand_id=int(form.cleaned_data["strand"]))  # type: ignore[attr-defined]
+    request.access.require(Perm.EDIT_PLAN, strand_id=int(form.cleaned_data["strand"]))
     parent_uid = form.cleaned_data["parent"]
     parents = selectors.items_by_uids(programme, [parent_uid]) if parent_uid else {}
     fields = form.service_fields(strands_by_id, parents)
     field_map = {"start_date": "start", "end_date": "end", "owner_tbd": "owner"}
     try:
         if item is None:
-            return services.plan_item_create(actor=_actor(request), programme=programme, **fields)
+            return services.plan_item_create(actor=actor(request), programme=programme, data=fields)
         return services.plan_item_update(
-            actor=_actor(request), item=item, expected_version=form.cleaned_data["version"] or 0, **fields
+            actor=actor(request), item=item, expected_version=form.cleaned_data["version"] or 0, data=fields
         )
     except ValidationError as exc:
-        _apply_validation_error(form, exc, field_map)
+        apply_validation_error(form, exc, field_map)
     return None
 
 
 @programme_view(Perm.EDIT_PLAN)
-def item_create(request: HttpRequest, slug: str) -> HttpResponse:
+def item_create(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     form = _item_form(
         request,
@@ -303,10 +268,10 @@ def item_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_view(Perm.EDIT_PLAN)
-def item_edit(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+def item_edit(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
-    item = _get_or_404(selectors.plan_item, programme, uid)
-    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)  # type: ignore[attr-defined]
+    item = get_or_404(selectors.plan_item, programme, uid)
+    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)
     conflict = None
     if request.method == "POST":
         form = _item_form(request, item, request.POST)
@@ -318,7 +283,7 @@ def item_edit(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
                 merge = merge_after_conflict(request.POST, PlanItemForm.initial_for(exc.current), exc.current.version)
                 form = _item_form(request, exc.current, merge.data)
                 form.is_valid()
-                _report_conflict(form, merge, "this line")
+                report_conflict(form, merge, "this line")
             else:
                 if saved is not None:
                     messages.success(request, f"Plan line {saved.uid} saved")
@@ -330,21 +295,24 @@ def item_edit(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
 
 @programme_view(Perm.EDIT_PLAN)
 @require_POST
-def item_archive(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+def item_archive(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
-    item = _get_or_404(selectors.plan_item, programme, uid)
-    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)  # type: ignore[attr-defined]
+    item = get_or_404(selectors.plan_item, programme, uid)
+    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)
     archive = request.POST.get("archive", "1") == "1"
-    services.plan_item_archive(actor=_actor(request), item=item, archived=archive)
+    if archive:
+        services.plan_item_archive(actor=actor(request), item=item, reason=request.POST.get("reason", "")[:300])
+    else:
+        services.plan_item_restore(actor=actor(request), item=item)
     messages.success(request, f"Plan line {item.uid} {'archived' if archive else 'restored'}")
     return redirect("programmes:item", slug=programme.slug, uid=item.uid)
 
 
 @programme_view(Perm.EDIT_PLAN)
-def dependency_add(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
+def dependency_add(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse:
     programme = _programme(request)
-    item = _get_or_404(selectors.plan_item, programme, uid)
-    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)  # type: ignore[attr-defined]
+    item = get_or_404(selectors.plan_item, programme, uid)
+    request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)
     form = DependencyForm(
         request.POST or None, items_by_uid=selectors.item_uid_map(programme), initial={"type": "FS", "lag_days": 0}
     )
@@ -352,7 +320,7 @@ def dependency_add(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
         pred = selectors.items_by_uids(programme, [form.cleaned_data["predecessor"]])[form.cleaned_data["predecessor"]]
         try:
             services.dependency_create(
-                actor=_actor(request),
+                actor=actor(request),
                 programme=programme,
                 predecessor=pred,
                 successor=item,
@@ -360,7 +328,7 @@ def dependency_add(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
                 lag_days=form.cleaned_data["lag_days"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, f"{item.uid} now depends on {pred.uid}")
             return redirect("programmes:item", slug=programme.slug, uid=item.uid)
@@ -369,17 +337,17 @@ def dependency_add(request: HttpRequest, slug: str, uid: str) -> HttpResponse:
 
 @programme_view(Perm.EDIT_PLAN)
 @require_POST
-def dependency_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def dependency_remove(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme(request)
-    dep = _get_or_404(selectors.dependency_in, programme, pk)
-    request.access.require(Perm.EDIT_PLAN, strand_id=dep.successor.strand_id)  # type: ignore[attr-defined]
-    services.dependency_delete(actor=_actor(request), dependency=dep)
+    dep = get_or_404(selectors.dependency_in, programme, pk)
+    request.access.require(Perm.EDIT_PLAN, strand_id=dep.successor.strand_id)
+    services.dependency_delete(actor=actor(request), dependency=dep)
     messages.success(request, "Dependency removed")
     return redirect("programmes:item", slug=programme.slug, uid=dep.successor.uid)
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
-def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def programme_edit(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     conflict = None
     if request.method == "POST":
@@ -388,7 +356,10 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
             fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 services.programme_update(
-                    actor=_actor(request), programme=programme, expected_version=form.cleaned_data["version"], **fields
+                    actor=actor(request),
+                    programme=programme,
+                    expected_version=form.cleaned_data["version"],
+                    data=fields,  # type: ignore[arg-type]
                 )
             except services.EditConflict as exc:
                 conflict = exc
@@ -396,9 +367,9 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 merge = merge_after_conflict(request.POST, current, exc.current.version)
                 form = ProgrammeForm(merge.data)
                 form.is_valid()
-                _report_conflict(form, merge, "the programme")
+                report_conflict(form, merge, "the programme")
             except ValidationError as exc:
-                _apply_validation_error(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, "Programme details saved")
                 return redirect("programmes:overview", slug=programme.slug)
@@ -410,9 +381,9 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
-def strand_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def strand_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
     programme = _programme(request)
-    strand = _get_or_404(selectors.strand_in, programme, code) if code else None
+    strand = get_or_404(selectors.strand_in, programme, code) if code else None
     taken = {s.code for s in selectors.strands_for(programme)} - ({strand.code} if strand else set())
     initial = (
         {
@@ -432,16 +403,16 @@ def strand_edit(request: HttpRequest, slug: str, code: str | None = None) -> Htt
         form,
         heading=f"Change {word}" if strand else f"Add a {word}",
         save=lambda: services.strand_save(
-            actor=_actor(request), programme=programme, strand=strand, **form.service_fields()
+            actor=actor(request), programme=programme, strand=strand, data=form.service_fields()
         ),
         done_url=reverse("programmes:overview", args=[programme.slug]),
     )
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
-def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def stage_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
     programme = _programme(request)
-    stage = _get_or_404(selectors.stage_in, programme, code) if code else None
+    stage = get_or_404(selectors.stage_in, programme, code) if code else None
     taken = {s.code for s in selectors.stages_for(programme)} - ({stage.code} if stage else set())
     form = StageForm(
         request.POST or None,
@@ -454,7 +425,7 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
         form,
         heading="Change stage" if stage else "Add a stage",
         save=lambda: services.stage_save(
-            actor=_actor(request), programme=programme, stage=stage, **form.service_fields()
+            actor=actor(request), programme=programme, stage=stage, data=form.service_fields()
         ),
         done_url=reverse("programmes:overview", args=[programme.slug]),
         field_map={"start_date": "start", "end_date": "end"},
@@ -462,7 +433,7 @@ def stage_edit(request: HttpRequest, slug: str, code: str | None = None) -> Http
 
 
 @programme_view(Perm.VIEW)
-def baseline_list(request: HttpRequest, slug: str) -> HttpResponse:
+def baseline_list(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     baselines = list(selectors.baselines_for(programme))
     form = BaselineForm(taken={b.name for b in baselines})
@@ -470,26 +441,26 @@ def baseline_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_view(Perm.MANAGE_BASELINES)
-def baseline_create(request: HttpRequest, slug: str) -> HttpResponse:
+def baseline_create(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     baselines = list(selectors.baselines_for(programme))
     form = BaselineForm(request.POST or None, taken={b.name for b in baselines})
     if request.method == "POST" and form.is_valid():
-        baseline = services.baseline_create(actor=_actor(request), programme=programme, **form.cleaned_data)
+        baseline = services.baseline_create(actor=actor(request), programme=programme, **form.cleaned_data)
         messages.success(request, f"Baseline '{baseline.name}' taken")
         return redirect("programmes:baseline", slug=programme.slug, pk=baseline.pk)
     return render(request, "programmes/baselines.html", _context(request, baselines=baselines, form=form))
 
 
 @programme_view(Perm.VIEW)
-def baseline_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    baseline = _get_or_404(selectors.baseline_in, _programme(request), pk)
+def baseline_detail(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    baseline = get_or_404(selectors.baseline_in, _programme(request), pk)
     comparison = selectors.baseline_comparison(baseline)
     return render(request, "programmes/baseline_detail.html", _context(request, baseline=baseline, **comparison))
 
 
 @programme_view(Perm.VIEW)
-def owners(request: HttpRequest, slug: str) -> HttpResponse:
+def owners(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     return render(
         request,
@@ -503,9 +474,9 @@ def owners(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
-def owner_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+def owner_edit(request: ProgrammeRequest, slug: str, pk: int | None = None) -> HttpResponse:
     programme = _programme(request)
-    owner = _get_or_404(selectors.owner_in, programme, pk) if pk else None
+    owner = get_or_404(selectors.owner_in, programme, pk) if pk is not None else None
     taken = {o.name for o in selectors.owners_for(programme)} - ({owner.name} if owner else set())
     initial = {"name": owner.name, "kind": owner.kind, "title": owner.title} if owner else {"kind": "person"}
     form = OwnerForm(request.POST or None, initial=initial, taken=taken)
@@ -513,15 +484,20 @@ def owner_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRe
         request,
         form,
         heading="Change owner" if owner else "Add an owner",
-        save=lambda: services.owner_save(actor=_actor(request), programme=programme, owner=owner, **form.cleaned_data),
+        save=lambda: services.owner_save(
+            actor=actor(request),
+            programme=programme,
+            owner=owner,
+            data=form.cleaned_data,  # type: ignore[arg-type]
+        ),
         done_url=reverse("programmes:owners", args=[programme.slug]),
     )
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
-def project_edit(request: HttpRequest, slug: str, code: str | None = None) -> HttpResponse:
+def project_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
     programme = _programme(request)
-    project = _get_or_404(selectors.project_in, programme, code) if code else None
+    project = get_or_404(selectors.project_in, programme, code) if code else None
     taken = {p.code for p in selectors.projects_for(programme)} - ({project.code} if project else set())
     initial = (
         {
@@ -547,7 +523,139 @@ def project_edit(request: HttpRequest, slug: str, code: str | None = None) -> Ht
         form,
         heading="Change project" if project else "Add a project",
         save=lambda: services.project_save(
-            actor=_actor(request), programme=programme, project=project, **form.service_fields()
+            actor=actor(request), programme=programme, project=project, data=form.service_fields()
         ),
         done_url=reverse("programmes:owners", args=[programme.slug]),
     )
+
+
+# --- archiving strands and stages ----------------------------------------------------------------
+
+
+def _archive_page(
+    request: ProgrammeRequest, obj: Any, *, what: str, archive: Callable[[str], Any], restore: Callable[[], Any]
+) -> HttpResponse:
+    """Confirm and archive (or restore) one part of the definition; it keeps its history."""
+    programme = _programme(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            if obj.archived:
+                restore()
+                messages.success(request, f"{what} {obj.name} restored")
+            else:
+                archive(request.POST.get("reason", "").strip()[:300])
+                messages.success(request, f"{what} {obj.name} archived")
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("programmes:overview", slug=programme.slug)
+    return render(request, "programmes/archive_confirm.html", _context(request, subject=obj, what=what, error=error))
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def strand_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    strand = get_or_404(selectors.strand_in, _programme(request), code)
+    return _archive_page(
+        request,
+        strand,
+        what=_programme(request).strand_word,
+        archive=lambda reason: services.strand_archive(actor=actor(request), strand=strand, reason=reason),
+        restore=lambda: services.definition_restore(actor=actor(request), instance=strand),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def stage_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    stage = get_or_404(selectors.stage_in, _programme(request), code)
+    return _archive_page(
+        request,
+        stage,
+        what="Stage",
+        archive=lambda reason: services.stage_archive(actor=actor(request), stage=stage, reason=reason),
+        restore=lambda: services.definition_restore(actor=actor(request), instance=stage),
+    )
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def members(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    return render(request, "programmes/members.html", _context(request, members=list(selectors.members_of(programme))))
+
+
+def _member_form(request: ProgrammeRequest, data: Any = None, *, membership: Membership | None = None) -> MemberForm:
+    programme = _programme(request)
+    initial = {"role": membership.role, "strands": [str(s.pk) for s in membership.strands.all()]} if membership else {}
+    return MemberForm(
+        data,
+        initial=initial,
+        strands=list(selectors.strands_for(programme)),
+        strand_word=programme.strand_word,
+        existing_emails={m.user.email.lower() for m in selectors.members_of(programme)},
+        editing=membership is not None,
+    )
+
+
+@programme_view(Perm.MANAGE_MEMBERS)
+def member_add(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    form = _member_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            membership, temporary = services.member_add(
+                actor=actor(request),
+                programme=programme,
+                email=d["email"],
+                full_name=d["full_name"].strip(),
+                role=d["role"],
+                strands=form.chosen_strands(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            # The temporary password is shown once, on this page, and stored nowhere but as a hash.
+            return render(
+                request,
+                "programmes/member_added.html",
+                _context(request, membership=membership, temporary=temporary),
+            )
+    return render(request, "programmes/member_form.html", _context(request, form=form, membership=None))
+
+
+@programme_view(Perm.MANAGE_MEMBERS)
+def member_edit(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request)
+    membership = get_or_404(selectors.member_of, programme, pk)
+    form = _member_form(request, request.POST or None, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_grant(
+                actor=actor(request),
+                user=membership.user,
+                programme=programme,
+                role=form.cleaned_data["role"],
+                strands=form.chosen_strands(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{membership.user} saved")
+            return redirect("programmes:members", slug=slug)
+    return render(request, "programmes/member_form.html", _context(request, form=form, membership=membership))
+
+
+@programme_view(Perm.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_or_404(selectors.member_of, _programme(request), pk)
+    try:
+        services.member_remove(actor=actor(request), membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{membership.user} no longer has access to this programme")
+    return redirect("programmes:members", slug=slug)

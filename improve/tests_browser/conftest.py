@@ -30,8 +30,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response, sync_playwright
 
-from improve.accounts.models import Role
-from improve.programmes.models import Programme
+from improve.programmes.models import Programme, Role
 from improve.programmes.tests.factories import MembershipFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from improve.accounts.models import AuditEvent
+from improve.core.models import AuditEvent
 from improve.programmes.models import PlanItem
 
 pytestmark = pytest.mark.browser

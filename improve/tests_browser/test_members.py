@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from improve.accounts.models import Membership
+from improve.programmes.models import Membership
 
 pytestmark = pytest.mark.browser
 

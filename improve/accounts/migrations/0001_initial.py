@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-from django.conf import settings
 from django.db import migrations, models
 
 import improve.accounts.models
@@ -16,28 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="Membership",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("sro", "Senior Responsible Owner"),
-                            ("programme_manager", "Programme manager"),
-                            ("pmo_officer", "PMO officer"),
-                            ("workstream_lead", "Workstream lead"),
-                            ("finance_lead", "Finance lead"),
-                            ("analyst", "Analyst"),
-                            ("board_member", "Board member"),
-                            ("viewer", "Viewer"),
-                        ],
-                        max_length=32,
-                    ),
-                ),
-            ],
-        ),
         migrations.CreateModel(
             name="User",
             fields=[
@@ -101,45 +78,5 @@ class Migration(migrations.Migration):
             managers=[
                 ("objects", improve.accounts.models.UserManager()),
             ],
-        ),
-        migrations.CreateModel(
-            name="AuditEvent",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
-                ("actor_label", models.CharField(help_text="who, kept if the user is removed", max_length=200)),
-                ("via", models.CharField(default="web", help_text="web, workbook import, command", max_length=40)),
-                ("object_type", models.CharField(max_length=100)),
-                ("object_id", models.CharField(max_length=64)),
-                ("object_label", models.CharField(max_length=300)),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("create", "Created"),
-                            ("update", "Changed"),
-                            ("archive", "Archived"),
-                            ("restore", "Restored"),
-                            ("delete", "Deleted"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("before", models.JSONField(blank=True, null=True)),
-                ("after", models.JSONField(blank=True, null=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-at", "-id"],
-            },
         ),
     ]

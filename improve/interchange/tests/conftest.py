@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from improve.accounts.audit import Actor
-from improve.accounts.models import AuditEvent
+from improve.core.audit import Actor
+from improve.core.models import AuditEvent
 from improve.interchange import services
 from improve.interchange.workbook import read_workbook
 from improve.programmes.models import (

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from improve.accounts.models import AuditEvent, User
+from improve.accounts.models import User
+from improve.core.models import AuditEvent
 from improve.interchange.tests.conftest import EXAMPLES, counts
 from improve.interchange.workbook import read_xlsx
 from improve.programmes.models import PlanItem, Programme

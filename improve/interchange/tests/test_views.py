@@ -8,12 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from improve.accounts.models import AuditEvent, Membership, User
+from improve.accounts.models import User
+from improve.core.models import AuditEvent
 from improve.interchange import services
 from improve.interchange.tests.conftest import ACTOR, counts
 from improve.interchange.views import SESSION_KEY, XLSX_CONTENT
 from improve.interchange.workbook import read_xlsx, xlsx_bytes
-from improve.programmes.models import PlanItem
+from improve.programmes.models import Membership, PlanItem
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from improve.accounts.models import Membership, User
-from improve.programmes.models import Owner, PlanItem, Programme, Stage, Strand
+from improve.accounts.models import User
+from improve.programmes.models import Membership, Owner, PlanItem, Programme, Stage, Strand
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
 

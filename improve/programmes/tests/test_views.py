@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from improve.accounts.models import AuditEvent
+from improve.core.models import AuditEvent
 from improve.programmes.models import PlanItem
 from improve.programmes.tests.factories import PlanItemFactory
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from improve.accounts.audit import Actor
+from improve.core.audit import Actor
 from improve.interchange import selectors, services
 from improve.interchange.management.commands.workbook import print_problems, sheet_counts
 from improve.interchange.workbook import WorkbookError, read_workbook

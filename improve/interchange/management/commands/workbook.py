@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from improve.accounts.audit import Actor
+from improve.core.audit import Actor
 from improve.interchange import selectors, services
 from improve.interchange.services import ImportResult
 from improve.interchange.workbook import WorkbookError, read_workbook

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from improve.accounts.audit import Actor
-from improve.accounts.models import Role
-from improve.accounts.services import membership_grant, user_ensure
+from improve.accounts.services import user_ensure
+from improve.core.audit import Actor
 from improve.programmes import selectors
-from improve.programmes.models import Programme
+from improve.programmes.models import Programme, Role
+from improve.programmes.services import membership_grant
 
 DEMO_USERS = [
     ("sro@example.org", "Sam Rowe", "Director of Children's Services", Role.SRO),

@@ -8,11 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from improve.accounts.audit import Actor
-from improve.accounts.models import Role
-from improve.accounts.services import member_add
+from improve.core.audit import Actor
 from improve.programmes import selectors
-from improve.programmes.models import Programme
+from improve.programmes.models import Programme, Role
+from improve.programmes.services import member_add
 
 
 class Command(BaseCommand):

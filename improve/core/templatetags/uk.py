@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from improve.programmes.dates import format_plan_date
+from improve.core.dates import format_plan_date
 
 register = template.Library()
 

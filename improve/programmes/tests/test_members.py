@@ -3,7 +3,9 @@ from django.contrib.auth import authenticate
 from django.test import Client
 from django.urls import reverse
 
-from improve.accounts.models import AuditEvent, Membership, Role, User
+from improve.accounts.models import User
+from improve.core.models import AuditEvent
+from improve.programmes.models import Membership, Role
 from improve.programmes.tests.factories import MembershipFactory, UserFactory
 
 
@@ -13,7 +15,7 @@ def manager(member):
 
 
 def test_add_a_new_person_shows_a_temporary_password_once(programme, manager):
-    url = reverse("accounts:member-add", args=[programme.slug])
+    url = reverse("programmes:member-add", args=[programme.slug])
     response = manager.post(url, {"email": "Gail.Clark@Example.org", "full_name": "Gail Clark", "role": "viewer"})
     assert response.status_code == 200
     temporary = response.context["temporary"]
@@ -21,13 +23,13 @@ def test_add_a_new_person_shows_a_temporary_password_once(programme, manager):
     user = User.objects.get(email="gail.clark@example.org")
     assert authenticate(username="gail.clark@example.org", password=temporary) == user
     assert Membership.objects.get(user=user, programme=programme).role == "viewer"
-    assert AuditEvent.objects.filter(object_type="accounts.membership", action="create").exists()
+    assert AuditEvent.objects.filter(object_type="programmes.membership", action="create").exists()
     assert temporary not in str(list(AuditEvent.objects.values_list("before", "after")))
 
 
 def test_add_an_existing_user_and_refuse_a_second_membership(programme, manager):
     UserFactory(email="april.bald@example.org", full_name="April Bald")
-    url = reverse("accounts:member-add", args=[programme.slug])
+    url = reverse("programmes:member-add", args=[programme.slug])
     response = manager.post(url, {"email": "april.bald@example.org", "role": "board_member"})
     assert response.status_code == 200 and not response.context["temporary"]
     again = manager.post(url, {"email": "april.bald@example.org", "role": "viewer"})
@@ -36,7 +38,7 @@ def test_add_an_existing_user_and_refuse_a_second_membership(programme, manager)
 
 
 def test_new_person_needs_a_name_and_a_lead_needs_strands(programme, manager):
-    url = reverse("accounts:member-add", args=[programme.slug])
+    url = reverse("programmes:member-add", args=[programme.slug])
     body = manager.post(url, {"email": "new@example.org", "role": "viewer"}).content.decode()
     assert "Enter their full name" in body
     body = manager.post(
@@ -49,7 +51,7 @@ def test_new_person_needs_a_name_and_a_lead_needs_strands(programme, manager):
 def test_change_a_role_to_workstream_lead_of_a_strand(programme, manager):
     m = MembershipFactory(user=UserFactory(email="lead@example.org"), programme=programme, role="viewer")
     strand = programme.strands.get(code="2")
-    url = reverse("accounts:member-edit", args=[programme.slug, m.pk])
+    url = reverse("programmes:member-edit", args=[programme.slug, m.pk])
     assert manager.post(url, {"role": "workstream_lead", "strands": [strand.pk]}).status_code == 302
     m.refresh_from_db()
     assert m.role == "workstream_lead" and list(m.strands.all()) == [strand]
@@ -61,10 +63,10 @@ def test_change_a_role_to_workstream_lead_of_a_strand(programme, manager):
 
 def test_remove_a_member_and_not_yourself(programme, manager):
     m = MembershipFactory(user=UserFactory(email="gone@example.org"), programme=programme, role="viewer")
-    manager.post(reverse("accounts:member-remove", args=[programme.slug, m.pk]))
+    manager.post(reverse("programmes:member-remove", args=[programme.slug, m.pk]))
     assert not Membership.objects.filter(pk=m.pk).exists()
     mine = Membership.objects.get(user=manager.user)
-    response = manager.post(reverse("accounts:member-remove", args=[programme.slug, mine.pk]), follow=True)
+    response = manager.post(reverse("programmes:member-remove", args=[programme.slug, mine.pk]), follow=True)
     assert "You cannot remove yourself" in response.content.decode()
     assert Membership.objects.filter(pk=mine.pk).exists()
 

@@ -2,8 +2,10 @@
 
 from django.conf import settings
 
-from improve.accounts.models import Role
-from improve.accounts.permissions import GRANTS, Perm
+from improve.programmes.models import Role
+from improve.programmes.permissions import RULES, Perm
+
+GRANTS = {rule.name: rule.roles for rule in RULES}
 
 COLUMNS = [
     Perm.VIEW,

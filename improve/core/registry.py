@@ -1,0 +1,98 @@
+"""The room registry: what each room contributes to the shared machinery.
+
+A room is one Django app. In its ``AppConfig.ready()`` it registers a :class:`Room` saying, in its
+own code, what it brings: its navigation entries, its permission rules, its workbook sheets, its
+example-data sheets and (for the board pack) its report sections. The shared machinery —
+navigation, the permission table, the workbook, the board pack — walks the registry and names no
+room. Adding a room touches its own folder, ``INSTALLED_APPS`` and one ``include()`` in the URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A tab in a programme's navigation bar.
+
+    ``url_name`` is reversed with the programme's slug; ``current`` lists the URL names (of any
+    namespace, ``ns:name``) under which the tab shows as the current page; ``perm`` is the
+    permission a member needs to see the tab.
+    """
+
+    label: str
+    url_name: str
+    perm: str = "view"
+    order: int = 100
+    current: frozenset[str] = frozenset()
+
+    def is_current(self, view_name: str) -> bool:
+        return view_name == self.url_name or view_name in self.current
+
+
+@dataclass(frozen=True)
+class PermissionRule:
+    """Which roles hold a permission; ``scoped`` roles hold it only for the strands they lead."""
+
+    name: str
+    roles: frozenset[str]
+    scoped: frozenset[str] = frozenset()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Room:
+    label: str
+    title: str
+    nav: tuple[NavEntry, ...] = ()
+    permissions: tuple[PermissionRule, ...] = ()
+    #: workbook sheets, in workbook order (objects the interchange room understands)
+    sheets: tuple[Any, ...] = ()
+    #: board-pack sections: callables the reporting room calls with a programme and a date
+    sections: tuple[Callable[..., Any], ...] = ()
+    #: models whose every write is audited through the room's services (for the audit test)
+    audited_models: tuple[type, ...] = ()
+
+
+@dataclass
+class Registry:
+    _rooms: dict[str, Room] = field(default_factory=dict)
+
+    def register(self, room: Room) -> Room:
+        """Add (or replace, by label) a room. Permission names must be unique across rooms."""
+        taken = {
+            r.name: other.label
+            for other in self._rooms.values()
+            if other.label != room.label
+            for r in other.permissions
+        }
+        for rule in room.permissions:
+            if rule.name in taken:
+                raise ValueError(f"Permission '{rule.name}' of room {room.label} is already {taken[rule.name]}'s")
+        self._rooms[room.label] = room
+        return room
+
+    def unregister(self, label: str) -> None:
+        self._rooms.pop(label, None)
+
+    def rooms(self) -> Iterator[Room]:
+        return iter(list(self._rooms.values()))
+
+    def nav(self) -> list[NavEntry]:
+        return sorted((e for room in self.rooms() for e in room.nav), key=lambda e: (e.order, e.label))
+
+    def permissions(self) -> dict[str, PermissionRule]:
+        return {rule.name: rule for room in self.rooms() for rule in room.permissions}
+
+    def sheets(self) -> list[Any]:
+        return [sheet for room in self.rooms() for sheet in room.sheets]
+
+    def audited_models(self) -> list[type]:
+        return [model for room in self.rooms() for model in room.audited_models]
+
+
+#: The one registry of the installation.
+registry = Registry()

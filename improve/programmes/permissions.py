@@ -1,0 +1,156 @@
+"""Who may do what in a programme: the one permission table, and the decorator every page uses.
+
+Roles are per programme (:class:`~improve.programmes.models.Membership`). Each room contributes
+its own permission rules through the registry (:class:`improve.core.registry.PermissionRule`);
+this module folds them into one table. A view of a programme is wrapped by
+:func:`programme_view`, which records the permission on the view; the role × URL test matrix
+reads those rules from the URL configuration, so a page without a rule fails the tests.
+
+A workstream lead's edit rights reach only the strands they lead (``scoped`` roles).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
+
+from improve.core.access import View, mark
+from improve.core.registry import PermissionRule, registry
+from improve.programmes.models import Membership, Programme, Role
+
+
+class Perm(enum.StrEnum):
+    """The programme room's own permissions (other rooms name theirs as plain strings)."""
+
+    VIEW = "view"
+    EDIT_PLAN = "edit_plan"
+    EDIT_PROGRAMME = "edit_programme"
+    MANAGE_BASELINES = "manage_baselines"
+    IMPORT = "import"
+    EXPORT = "export"
+    MANAGE_MEMBERS = "manage_members"
+
+
+EVERY_ROLE = frozenset(Role)
+PLAN_KEEPERS = frozenset({Role.SRO, Role.PROGRAMME_MANAGER, Role.PMO_OFFICER})
+
+RULES: tuple[PermissionRule, ...] = (
+    PermissionRule(Perm.VIEW, EVERY_ROLE, description="see the programme"),
+    PermissionRule(Perm.EXPORT, EVERY_ROLE - {Role.VIEWER}, description="download the workbook"),
+    PermissionRule(
+        Perm.EDIT_PLAN,
+        PLAN_KEEPERS | {Role.WORKSTREAM_LEAD},
+        scoped=frozenset({Role.WORKSTREAM_LEAD}),
+        description="change plan lines and dependencies",
+    ),
+    PermissionRule(Perm.EDIT_PROGRAMME, PLAN_KEEPERS, description="change the definition, strands, stages, owners"),
+    PermissionRule(Perm.MANAGE_BASELINES, PLAN_KEEPERS, description="take baselines"),
+    PermissionRule(Perm.IMPORT, frozenset({Role.PROGRAMME_MANAGER, Role.PMO_OFFICER}), description="import a workbook"),
+    PermissionRule(Perm.MANAGE_MEMBERS, frozenset({Role.SRO, Role.PROGRAMME_MANAGER}), description="manage members"),
+)
+
+
+def table() -> dict[str, PermissionRule]:
+    """Every room's permission rules, by name."""
+    return registry.permissions()
+
+
+def role_allows(
+    role: str, perm: str, *, strand_id: int | None = None, strand_ids: frozenset[int] = frozenset()
+) -> bool:
+    """Whether ``role`` holds ``perm``; for strand-scoped roles, on ``strand_id``.
+
+    With ``strand_id=None`` a scoped role is allowed if it leads any strand (it may open the
+    page; the object it touches is checked again).
+    """
+    rule = table().get(str(perm))
+    if rule is None:
+        raise KeyError(f"No room declares the permission '{perm}'")
+    if role not in rule.roles:
+        return False
+    if role in rule.scoped:
+        return bool(strand_ids) if strand_id is None else strand_id in strand_ids
+    return True
+
+
+@dataclass(frozen=True)
+class Access:
+    """A signed-in user's standing in one programme."""
+
+    membership: Membership
+    strand_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def programme(self) -> Programme:
+        return self.membership.programme
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    def can(self, perm: str, *, strand_id: int | None = None) -> bool:
+        return role_allows(self.role, perm, strand_id=strand_id, strand_ids=self.strand_ids)
+
+    @property
+    def perms(self) -> dict[str, bool]:
+        """Each permission the role holds anywhere in the programme (for templates)."""
+        return {name: self.can(name) for name in table()}
+
+    def require(self, perm: str, *, strand_id: int | None = None) -> None:
+        if not self.can(perm, strand_id=strand_id):
+            raise PermissionDenied(f"Your role cannot {str(perm).replace('_', ' ')} here.")
+
+    def editable_strand_ids(self, all_ids: list[int]) -> list[int]:
+        return [sid for sid in all_ids if self.can(Perm.EDIT_PLAN, strand_id=sid)]
+
+
+class ProgrammeRequest(HttpRequest):
+    """A request to a programme page: :func:`programme_view` has set ``access``."""
+
+    access: Access
+
+
+def programme_access(user: Any, slug: str) -> Access | None:
+    """The user's access to the programme ``slug``, or None if they are not a member."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.select_related("programme")
+        .prefetch_related("strands")
+        .filter(user=user, programme__slug=slug)
+        .first()
+    )
+    if membership is None:
+        return None
+    return Access(membership=membership, strand_ids=frozenset(s.pk for s in membership.strands.all()))
+
+
+def programme_view(perm: str) -> Callable[[View], View]:
+    """A page of one programme (URL keyword ``slug``), open to roles holding ``perm``.
+
+    Non-members get 404 (a programme's existence is not disclosed); members without the
+    permission get 403. The view receives a :class:`ProgrammeRequest`.
+    """
+    if str(perm) not in {r.name for r in RULES} and str(perm) not in table():
+        raise KeyError(f"No room declares the permission '{perm}'")
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
+            access = programme_access(request.user, slug)
+            if access is None:
+                raise Http404("No such programme")
+            access.require(perm)
+            request.access = access  # type: ignore[attr-defined]
+            return view(request, *args, slug=slug, **kwargs)
+
+        return mark(login_required(wrapper), str(perm))
+
+    return decorate
