@@ -23,6 +23,7 @@ from improve.programmes.models import (
     Status,
     StrandTerm,
 )
+from improve.programmes.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 
 DATE_HINT = "For example, 18/04/2019. Enter TBD if the date is still to be decided; leave it empty if there is none."
 
@@ -39,9 +40,12 @@ class PlanDateField(forms.CharField):
     def clean(self, value: Any) -> tuple[dt.date | None, bool]:  # type: ignore[override]
         text = super().clean(value)
         try:
-            return parse_plan_date(text)
+            date, tbd = parse_plan_date(text)
         except PlanDateError as exc:
             raise forms.ValidationError(f"{self.label} must be a real date, like 18/04/2019, or TBD") from exc
+        if date is not None:
+            validate_plan_date(date)
+        return date, tbd
 
 
 class SimpleDateField(forms.DateField):
@@ -51,6 +55,7 @@ class SimpleDateField(forms.DateField):
         kwargs.setdefault("help_text", "For example, 01/04/2019")
         kwargs.setdefault("error_messages", {"invalid": "Enter a real date, like 01/04/2019"})
         kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("validators", [validate_plan_date])
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:
@@ -140,7 +145,12 @@ class UniqueKeyForm(forms.Form):
 
 
 class PlanItemForm(forms.Form):
-    uid = forms.CharField(label="Unique ID", max_length=40, help_text="The plan's own ID for this line, for example 25")
+    uid = forms.CharField(
+        label="Unique ID",
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_key],
+        help_text="The plan's own ID for this line, for example 25 or 1.2: letters, digits, '.', '-' and '_'",
+    )
     title = forms.CharField(label="Title", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices)
     gate_type = forms.ChoiceField(
@@ -334,7 +344,12 @@ class ProgrammeForm(forms.Form):
 
 
 class StrandForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40, help_text="A short key, for example 1 or practice")
+    code = forms.CharField(
+        label="Code",
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_key],
+        help_text="A short key, for example 1 or practice: letters, digits, '.', '-' and '_'",
+    )
     name = forms.CharField(label="Name", max_length=200)
     aim = forms.CharField(label="Aim", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     lead = forms.ChoiceField(label="Lead", required=False)
@@ -352,7 +367,7 @@ class StrandForm(UniqueKeyForm):
 
 
 class StageForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40)
+    code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = forms.CharField(label="Name", max_length=200)
     start = PlanDateField(label="Start date")
     end = PlanDateField(label="End date")
@@ -454,7 +469,7 @@ class OwnerForm(UniqueKeyForm):
 
 
 class ProjectForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40)
+    code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = forms.CharField(label="Name", max_length=200)
     strand = forms.ChoiceField(label="Strand")
     lead = forms.ChoiceField(label="Lead", required=False)

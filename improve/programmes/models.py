@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from improve.programmes.dates import format_plan_date
+from improve.programmes.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 
 
 class StrandTerm(models.TextChoices):
@@ -28,8 +29,8 @@ class Programme(models.Model):
     council = models.CharField(max_length=200)
     name = models.CharField(max_length=300)
     strand_term = models.CharField(max_length=16, choices=StrandTerm.choices, default=StrandTerm.STRAND)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     background = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     outcomes = models.TextField("outcomes / critical success factors", blank=True)
@@ -102,7 +103,7 @@ class Strand(models.Model):
     """A strand, theme or workstream (the programme names which word it uses)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strands")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     aim = models.TextField(blank=True)
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -120,9 +121,9 @@ class Strand(models.Model):
 
 
 class PlanDatesMixin(models.Model):
-    start_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     start_tbd = models.BooleanField(default=False)
-    end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     end_tbd = models.BooleanField(default=False)
 
     class Meta:
@@ -151,7 +152,7 @@ class Stage(PlanDatesMixin):
     """A stage or phase of the programme with its date range."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
@@ -183,7 +184,7 @@ class Stage(PlanDatesMixin):
 class Project(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="projects")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
@@ -238,7 +239,7 @@ class PlanItem(PlanDatesMixin):
     """A line of the plan: a deliverable, a milestone or a governance gate."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")
-    uid = models.CharField("unique ID", max_length=40)
+    uid = models.CharField("unique ID", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     level = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(9)])
     kind = models.CharField(max_length=16, choices=ItemKind.choices, default=ItemKind.DELIVERABLE)
     gate_type = models.CharField(max_length=16, choices=GateType.choices, blank=True)
@@ -355,7 +356,7 @@ class Baseline(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=120)
-    taken_on = models.DateField()
+    taken_on = models.DateField(validators=[validate_plan_date])
     note = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -374,7 +375,7 @@ class Baseline(models.Model):
 
 class BaselineItem(PlanDatesMixin):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
-    uid = models.CharField(max_length=40)
+    uid = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     title = models.CharField(max_length=500, blank=True)
 
     class Meta:

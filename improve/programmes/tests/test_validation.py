@@ -1,0 +1,108 @@
+"""IDs, codes and dates: what the forms accept, and pages that survive stored data that breaks the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from improve.programmes.models import PlanItem, Project, Stage, Strand
+from improve.programmes.tests.test_views import edit_data
+
+DATE_RANGE = "Enter a date between 01/01/1990 and 31/12/2100"
+BAD_KEYS = ["9/1", "..", ".", "a b", "x" * 41, "1?2"]
+
+
+def errors_of(response) -> dict[str, list[str]]:
+    assert response.status_code == 200, response.status_code
+    return response.context["form"].errors
+
+
+# --- IDs and codes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("uid", BAD_KEYS)
+def test_a_line_id_a_url_cannot_carry_is_refused(programme, pmo, uid):
+    item = PlanItem.objects.get(programme=programme, uid="23")
+    response = pmo.post(reverse("programmes:item-create", args=[programme.slug]), edit_data(item, uid=uid))
+    assert "letters, digits" in " ".join(errors_of(response)["uid"])
+    assert not PlanItem.objects.filter(uid=uid).exists()
+
+
+@pytest.mark.parametrize("uid", ["1.2", "A-1_b", "101", "TOM2"])
+def test_ids_like_the_examples_are_accepted(programme, pmo, uid):
+    item = PlanItem.objects.get(programme=programme, uid="23")
+    response = pmo.post(reverse("programmes:item-create", args=[programme.slug]), edit_data(item, uid=uid))
+    assert response.status_code == 302
+    assert pmo.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("programmes:strand-create", {"code": "s/1", "name": "Strand S", "order": "3"}),
+        ("programmes:stage-create", {"code": "s/1", "name": "Stage S", "order": "3"}),
+        ("programmes:project-create", {"code": "p/1", "name": "Project P"}),
+        ("programmes:strand-create", {"code": "..", "name": "Strand S", "order": "3"}),
+    ],
+)
+def test_codes_a_url_cannot_carry_are_refused(programme, pmo, url_name, data):
+    if url_name == "programmes:project-create":
+        data["strand"] = str(Strand.objects.get(programme=programme, code="1").pk)
+    response = pmo.post(reverse(url_name, args=[programme.slug]), data)
+    assert "letters, digits" in " ".join(errors_of(response)["code"])
+    assert pmo.get(reverse("programmes:overview", args=[programme.slug])).status_code == 200
+    assert not Strand.objects.filter(code=data["code"]).exists()
+    assert not Stage.objects.filter(code=data["code"]).exists()
+    assert not Project.objects.filter(code=data["code"]).exists()
+
+
+def test_the_model_refuses_a_bad_id_too(programme):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    item.uid = "9/1"
+    with pytest.raises(ValidationError) as exc:
+        item.full_clean()
+    assert "uid" in exc.value.message_dict
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date", ["31/12/9999", "01/01/0001", "31/12/1989", "01/01/2101"])
+def test_plan_dates_outside_the_programme_range_are_refused(programme, pmo, date):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    url = reverse("programmes:item-edit", args=[programme.slug, "1"])
+    assert errors_of(pmo.post(url, edit_data(item, end=date)))["end"] == [DATE_RANGE]
+    assert errors_of(pmo.post(url, edit_data(item, start=date)))["start"] == [DATE_RANGE]
+    item.refresh_from_db()
+    assert item.end_date == dt.date(2019, 4, 18) and item.version == 1
+
+
+@pytest.mark.parametrize("date", ["01/01/1990", "31/12/2100"])
+def test_the_ends_of_the_range_are_accepted(programme, pmo, date):
+    item = PlanItem.objects.get(programme=programme, uid="23")
+    url = reverse("programmes:item-edit", args=[programme.slug, "23"])
+    data = edit_data(item, start="", end=date)
+    assert pmo.post(url, data).status_code == 302
+
+
+def test_stage_and_programme_dates_are_checked_too(programme, pmo):
+    stage = pmo.post(
+        reverse("programmes:stage-create", args=[programme.slug]),
+        {"code": "late", "name": "Late", "start": "01/01/2019", "end": "31/12/9999", "order": "2"},
+    )
+    assert errors_of(stage)["end"] == [DATE_RANGE]
+    data = {"council": "Test", "name": "P", "strand_term": "strand", "start_date": "01/01/0001", "version": "1"}
+    assert errors_of(pmo.post(reverse("programmes:edit", args=[programme.slug]), data))["start_date"] == [DATE_RANGE]
+    programme.refresh_from_db()
+    assert programme.start_date == dt.date(2019, 4, 1)
+
+
+def test_the_model_refuses_a_date_out_of_range(programme):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    item.end_date = dt.date(9999, 12, 31)
+    with pytest.raises(ValidationError) as exc:
+        item.full_clean()
+    assert exc.value.message_dict["end_date"] == [DATE_RANGE]
