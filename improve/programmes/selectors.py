@@ -27,6 +27,7 @@ from improve.programmes.models import (
     Status,
     Strand,
 )
+from improve.programmes.validators import is_url_key
 
 
 def programmes_for_user(user: Any) -> QuerySet[Programme]:
@@ -344,7 +345,7 @@ def timeline_rows(
                 kind=kind,
                 rag=rag,
                 level=level,
-                href=item_url.format(uid=quote(uid)),
+                href=item_url.format(uid=quote(uid)) if is_url_key(uid) else "",
                 detail=detail,
             )
         )

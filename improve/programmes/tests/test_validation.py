@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from improve.programmes.models import PlanItem, Project, Stage, Strand
+from improve.programmes.models import Dependency, PlanItem, Project, Stage, Strand
+from improve.programmes.tests.factories import PlanItemFactory
 from improve.programmes.tests.test_views import edit_data
 
 DATE_RANGE = "Enter a date between 01/01/1990 and 31/12/2100"
@@ -65,6 +66,61 @@ def test_the_model_refuses_a_bad_id_too(programme):
     with pytest.raises(ValidationError) as exc:
         item.full_clean()
     assert "uid" in exc.value.message_dict
+
+
+@pytest.fixture
+def stored_bad_keys(programme):
+    """A plan whose IDs and codes were stored before they were checked (bypassing validation)."""
+    s1 = Strand.objects.get(programme=programme, code="1")
+    bad = PlanItemFactory(strand=s1, uid="tmp1", title="Bad slash line", status="not_started", rag="red")
+    dots = PlanItemFactory(strand=s1, uid="tmp2", title="Bad dots line", kind="gate", gate_type="decision")
+    good = PlanItem.objects.get(programme=programme, uid="1")
+    PlanItem.objects.filter(pk=bad.pk).update(
+        uid="9/1", parent=good, end_date=dt.date(2019, 1, 1), start_date=dt.date(2018, 1, 1)
+    )
+    PlanItem.objects.filter(pk=dots.pk).update(uid="..", end_date=dt.date.today() + dt.timedelta(days=10))
+    PlanItem.objects.filter(pk=good.pk).update(parent=None)
+    PlanItem.objects.filter(programme=programme, uid="17").update(parent=bad)
+    Dependency.objects.create(programme=programme, predecessor=good, successor=bad, type="FS", lag_days=400)
+    Dependency.objects.create(programme=programme, predecessor=bad, successor=good)
+    Project.objects.create(programme=programme, strand=s1, code="p/1", name="Project with a slash")
+    Stage.objects.filter(programme=programme).update(code="s/1")
+    Strand.objects.filter(pk=s1.pk).update(code="x/1")
+    return programme
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args"),
+    [
+        ("programmes:overview", []),
+        ("programmes:plan", []),
+        ("programmes:timeline", []),
+        ("programmes:owners", []),
+        ("programmes:item", ["1"]),
+        ("programmes:item", ["17"]),
+        ("programmes:item-edit", ["17"]),
+    ],
+)
+def test_pages_survive_stored_ids_a_url_cannot_carry(stored_bad_keys, pmo, url_name, args):
+    response = pmo.get(reverse(url_name, args=[stored_bad_keys.slug, *args]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/9/1/" not in body and "/../" not in body and "/p/1/" not in body and "/s/1/" not in body
+
+
+def test_lines_with_bad_ids_are_still_shown_without_a_link(stored_bad_keys, pmo):
+    slug = stored_bad_keys.slug
+    plan = pmo.get(reverse("programmes:plan", args=[slug])).content.decode()
+    assert "Bad slash line" in plan and "Bad dots line" in plan
+    item = pmo.get(reverse("programmes:item", args=[slug, "17"])).content.decode()
+    assert "9/1 Bad slash line" in item
+
+
+def test_baseline_page_survives_stored_bad_ids(stored_bad_keys, pmo):
+    slug = stored_bad_keys.slug
+    response = pmo.post(reverse("programmes:baseline-create", args=[slug]), {"name": "Before"})
+    PlanItem.objects.filter(programme=stored_bad_keys, uid="9/1").update(end_date=dt.date(2019, 6, 1))
+    assert pmo.get(response["Location"]).status_code == 200
 
 
 # --- dates --------------------------------------------------------------------------------------
