@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from improve.programmes.models import Dependency, PlanItem, Project, Stage, Strand
+from improve.programmes.models import Dependency, PlanItem, Programme, Project, Stage, Strand
 from improve.programmes.tests.factories import PlanItemFactory
 from improve.programmes.tests.test_views import edit_data
 
@@ -162,3 +162,14 @@ def test_the_model_refuses_a_date_out_of_range(programme):
     with pytest.raises(ValidationError) as exc:
         item.full_clean()
     assert exc.value.message_dict["end_date"] == [DATE_RANGE]
+
+
+@pytest.mark.parametrize("extreme", [dt.date(9999, 12, 31), dt.date(1, 1, 1)])
+def test_timeline_survives_stored_dates_out_of_range(programme, pmo, extreme):
+    PlanItem.objects.filter(programme=programme, uid="1").update(end_date=extreme, start_date=extreme)
+    PlanItem.objects.filter(programme=programme, uid="17").update(end_date=extreme)
+    Stage.objects.filter(programme=programme).update(end_date=extreme)
+    Programme.objects.filter(pk=programme.pk).update(end_date=extreme)
+    response = pmo.get(reverse("programmes:timeline", args=[programme.slug]))
+    assert response.status_code == 200
+    assert len(response.content) < 500_000  # not a chart two thousand years wide
