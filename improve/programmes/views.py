@@ -505,7 +505,7 @@ def owners(request: HttpRequest, slug: str) -> HttpResponse:
 @programme_view(Perm.EDIT_PROGRAMME)
 def owner_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     programme = _programme(request)
-    owner = _get_or_404(selectors.owner_in, programme, pk) if pk else None
+    owner = _get_or_404(selectors.owner_in, programme, pk) if pk is not None else None
     taken = {o.name for o in selectors.owners_for(programme)} - ({owner.name} if owner else set())
     initial = {"name": owner.name, "kind": owner.kind, "title": owner.title} if owner else {"kind": "person"}
     form = OwnerForm(request.POST or None, initial=initial, taken=taken)

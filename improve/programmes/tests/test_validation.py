@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from improve.accounts.models import Role
 from improve.programmes.models import Dependency, PlanItem, Programme, Project, Stage, Strand
 from improve.programmes.tests.factories import PlanItemFactory
 from improve.programmes.tests.test_views import edit_data
@@ -173,3 +174,19 @@ def test_timeline_survives_stored_dates_out_of_range(programme, pmo, extreme):
     response = pmo.get(reverse("programmes:timeline", args=[programme.slug]))
     assert response.status_code == 200
     assert len(response.content) < 500_000  # not a chart two thousand years wide
+
+
+# --- smaller ------------------------------------------------------------------------------------
+
+
+def test_owner_zero_is_not_found_not_an_add_form(programme, pmo):
+    assert pmo.get(reverse("programmes:owner-edit", args=[programme.slug, 0])).status_code == 404
+
+
+def test_each_strand_links_to_its_change_page_for_those_who_may_edit(programme, pmo, member):
+    url = reverse("programmes:overview", args=[programme.slug])
+    change = reverse("programmes:strand-edit", args=[programme.slug, "1"])
+    assert change in pmo.get(url).content.decode()
+    assert pmo.get(change).status_code == 200
+    viewer = member(Role.VIEWER)
+    assert change not in viewer.get(url).content.decode()
