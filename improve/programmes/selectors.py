@@ -255,7 +255,7 @@ def item_uid_map(programme: Programme) -> dict[str, int]:
 
 
 def items_by_uids(programme: Programme, uids: list[str]) -> dict[str, PlanItem]:
-    return {i.uid: i for i in PlanItem.objects.filter(programme=programme, uid__in=uids)}
+    return {i.uid: i for i in PlanItem.objects.select_related("strand").filter(programme=programme, uid__in=uids)}
 
 
 def dependency_in(programme: Programme, pk: int) -> Dependency:

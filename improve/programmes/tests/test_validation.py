@@ -190,3 +190,43 @@ def test_each_strand_links_to_its_change_page_for_those_who_may_edit(programme, 
     assert pmo.get(change).status_code == 200
     viewer = member(Role.VIEWER)
     assert change not in viewer.get(url).content.decode()
+
+
+@pytest.fixture
+def lead(programme, member):
+    """A workstream lead of strand 1 only (line 23 is in strand 2)."""
+    return member(Role.WORKSTREAM_LEAD, strands=[Strand.objects.get(programme=programme, code="1")])
+
+
+def test_a_lead_cannot_put_their_line_under_a_line_in_a_strand_they_do_not_lead(programme, lead):
+    item = PlanItem.objects.get(programme=programme, uid="1")
+    url = reverse("programmes:item-edit", args=[programme.slug, "1"])
+    errors = errors_of(lead.post(url, edit_data(item, parent="23")))
+    assert errors["parent"] == [
+        "Line 23 is in Service Design, which you do not lead: choose a line in a strand you lead"
+    ]
+    item.refresh_from_db()
+    assert item.parent is None and item.version == 1
+    created = lead.post(
+        reverse("programmes:item-create", args=[programme.slug]), edit_data(item, uid="99", parent="23")
+    )
+    assert "parent" in errors_of(created) and not PlanItem.objects.filter(uid="99").exists()
+
+
+def test_a_lead_keeps_a_parent_set_by_someone_else_and_may_use_their_own_lines(programme, lead):
+    item = PlanItem.objects.get(programme=programme, uid="17")
+    PlanItem.objects.filter(pk=item.pk).update(parent=PlanItem.objects.get(programme=programme, uid="23"))
+    item.refresh_from_db()
+    url = reverse("programmes:item-edit", args=[programme.slug, "17"])
+    assert lead.post(url, edit_data(item, title="Kept under 23")).status_code == 302
+    assert lead.post(url, edit_data(item, parent="1", version=2)).status_code == 302
+
+
+def test_a_lead_cannot_make_their_line_depend_on_a_line_in_another_strand(programme, lead):
+    url = reverse("programmes:dependency-add", args=[programme.slug, "1"])
+    response = lead.post(url, {"predecessor": "23", "type": "FS", "lag_days": "0"})
+    assert errors_of(response)["predecessor"] == [
+        "Line 23 is in Service Design, which you do not lead: choose a line in a strand you lead"
+    ]
+    assert not Dependency.objects.exists()
+    assert lead.post(url, {"predecessor": "17", "type": "FS", "lag_days": "0"}).status_code == 302
