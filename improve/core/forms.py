@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from improve.core.dates import PlanDateError, parse_plan_date
+from improve.core.validators import validate_plan_date
 
 DATE_HINT = "For example, 18/04/2019. Enter TBD if the date is still to be decided; leave it empty if there is none."
 
@@ -27,9 +28,12 @@ class PlanDateField(forms.CharField):
     def clean(self, value: Any) -> tuple[dt.date | None, bool]:  # type: ignore[override]
         text = super().clean(value)
         try:
-            return parse_plan_date(text)
+            date, tbd = parse_plan_date(text)
         except PlanDateError as exc:
             raise forms.ValidationError(f"{self.label} must be a real date, like 18/04/2019, or TBD") from exc
+        if date is not None:
+            validate_plan_date(date)
+        return date, tbd
 
 
 class SimpleDateField(forms.DateField):
@@ -39,6 +43,7 @@ class SimpleDateField(forms.DateField):
         kwargs.setdefault("help_text", "For example, 01/04/2019")
         kwargs.setdefault("error_messages", {"invalid": "Enter a real date, like 01/04/2019"})
         kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("validators", [validate_plan_date])
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> Any:

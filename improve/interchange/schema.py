@@ -8,14 +8,23 @@ Each column has a type that says how a cell is read and written:
 - ``plandate``: a date, ``"TBD"`` or ``None``;
 - ``choice``: one of ``choices`` (``""`` when empty and not required).
 
+A column may name a ``validator``: the same function the model field uses (a code or ID a page
+address can carry, a date in the programme range), run by the checker on every value read.
+
 The importer turns every row into a dict of these canonical values, and the exporter produces the
 same dicts, so an exported workbook compares equal to what the importer reads back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from improve.core.dates import TBD
+from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.programmes.models import (
     DependencyType,
     GateType,
@@ -40,6 +49,17 @@ class Column:
     maximum: int | None = None
     multiline: bool = False
     width: int = 14
+    validator: Callable[[Any], None] | None = None
+
+    def check(self, value: Any) -> str | None:
+        """What is wrong with a value read from this column, by its ``validator``; None if nothing."""
+        if self.validator is None or value in ("", None, TBD):
+            return None
+        try:
+            self.validator(value)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        return None
 
 
 @dataclass(frozen=True)
@@ -73,8 +93,8 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("council", required=True, max_length=200, width=30),
             Column("name", required=True, max_length=300, width=30),
             Column("strand_term", CHOICE, required=True, choices=_choices(StrandTerm), width=12),
-            Column("start", DATE, width=12),
-            Column("end", DATE, width=12),
+            Column("start", DATE, validator=validate_plan_date, width=12),
+            Column("end", DATE, validator=validate_plan_date, width=12),
             Column("background", multiline=True, width=50),
             Column("objectives", multiline=True, width=50),
             Column("outcomes", multiline=True, width=50),
@@ -87,7 +107,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "strands",
         (
-            Column("code", required=True, max_length=40, width=10),
+            Column("code", required=True, max_length=KEY_MAX_LENGTH, validator=validate_key, width=10),
             Column("name", required=True, max_length=200, width=40),
             Column("aim", multiline=True, width=60),
             Column("lead", max_length=200, width=24),
@@ -98,10 +118,10 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "stages",
         (
-            Column("code", required=True, max_length=40, width=10),
+            Column("code", required=True, max_length=KEY_MAX_LENGTH, validator=validate_key, width=10),
             Column("name", required=True, max_length=200, width=30),
-            Column("start", PLANDATE, width=12),
-            Column("end", PLANDATE, width=12),
+            Column("start", PLANDATE, validator=validate_plan_date, width=12),
+            Column("end", PLANDATE, validator=validate_plan_date, width=12),
             Column("owner", max_length=200, width=24),
             Column("description", multiline=True, width=60),
             Column("order", INT, minimum=0, maximum=MAX_INT, width=8),
@@ -121,8 +141,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "projects",
         (
-            Column("code", required=True, max_length=40, width=10),
-            Column("strand", required=True, max_length=40, width=10),
+            Column("code", required=True, max_length=KEY_MAX_LENGTH, validator=validate_key, width=10),
+            Column("strand", required=True, max_length=KEY_MAX_LENGTH, width=10),
             Column("name", required=True, max_length=200, width=40),
             Column("lead", max_length=200, width=24),
             Column("description", multiline=True, width=60),
@@ -133,18 +153,18 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "plan_items",
         (
-            Column("uid", required=True, max_length=40, width=8),
+            Column("uid", required=True, max_length=KEY_MAX_LENGTH, validator=validate_key, width=8),
             Column("level", INT, required=True, minimum=1, maximum=9, width=7),
             Column("kind", CHOICE, required=True, choices=_choices(ItemKind), width=12),
             Column("gate_type", CHOICE, choices=_choices(GateType), width=13),
             Column("title", required=True, max_length=500, width=50),
-            Column("strand", required=True, max_length=40, width=8),
-            Column("project", max_length=40, width=9),
-            Column("parent", max_length=40, width=8),
+            Column("strand", required=True, max_length=KEY_MAX_LENGTH, width=8),
+            Column("project", max_length=KEY_MAX_LENGTH, width=9),
+            Column("parent", max_length=KEY_MAX_LENGTH, width=8),
             Column("owner", max_length=200, width=24),
             Column("team", max_length=200, width=18),
-            Column("start", PLANDATE, width=12),
-            Column("end", PLANDATE, width=12),
+            Column("start", PLANDATE, validator=validate_plan_date, width=12),
+            Column("end", PLANDATE, validator=validate_plan_date, width=12),
             Column("status", CHOICE, required=True, choices=_choices(Status), width=12),
             Column("rag", CHOICE, choices=_choices(Rag), width=7),
             Column("percent_complete", INT, minimum=0, maximum=100, width=9),
@@ -156,8 +176,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(
         "dependencies",
         (
-            Column("predecessor", required=True, max_length=40, width=12),
-            Column("successor", required=True, max_length=40, width=12),
+            Column("predecessor", required=True, max_length=KEY_MAX_LENGTH, width=12),
+            Column("successor", required=True, max_length=KEY_MAX_LENGTH, width=12),
             Column("type", CHOICE, required=True, choices=_choices(DependencyType), width=7),
             Column("lag_days", INT, minimum=-MAX_INT, maximum=MAX_INT, width=9),
         ),
@@ -168,7 +188,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         "baselines",
         (
             Column("name", required=True, max_length=120, width=24),
-            Column("taken", DATE, required=True, width=12),
+            Column("taken", DATE, required=True, validator=validate_plan_date, width=12),
             Column("note", multiline=True, width=60),
         ),
         key=("name",),
@@ -178,9 +198,9 @@ SHEETS: tuple[SheetSpec, ...] = (
         "baseline_items",
         (
             Column("baseline", required=True, max_length=120, width=24),
-            Column("uid", required=True, max_length=40, width=8),
-            Column("start", PLANDATE, width=12),
-            Column("end", PLANDATE, width=12),
+            Column("uid", required=True, max_length=KEY_MAX_LENGTH, validator=validate_key, width=8),
+            Column("start", PLANDATE, validator=validate_plan_date, width=12),
+            Column("end", PLANDATE, validator=validate_plan_date, width=12),
         ),
         key=("baseline", "uid"),
         required_sheet=False,

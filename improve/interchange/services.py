@@ -514,6 +514,7 @@ class _Checker:
                     values[col.name] = None if col.type in (INT, DATE, PLANDATE) else ""
                     continue
                 value, problem = _parse_cell(col, source.values.get(col.name))
+                problem = problem or col.check(value)
                 if problem:
                     self.add(spec.name, source.number, col.name, problem)
                     bad = True

@@ -8,6 +8,7 @@ from django import forms
 
 from improve.core.dates import format_plan_date
 from improve.core.forms import PlanDateField, SimpleDateField, with_loaded
+from improve.core.validators import KEY_MAX_LENGTH, validate_key
 from improve.programmes.models import (
     DependencyType,
     GateType,
@@ -54,7 +55,12 @@ class UniqueKeyForm(forms.Form):
 
 
 class PlanItemForm(forms.Form):
-    uid = forms.CharField(label="Unique ID", max_length=40, help_text="The plan's own ID for this line, for example 25")
+    uid = forms.CharField(
+        label="Unique ID",
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_key],
+        help_text="The plan's own ID for this line, for example 25 or 1.2: letters, digits, '.', '-' and '_'",
+    )
     title = forms.CharField(label="Title", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     kind = forms.ChoiceField(label="Kind", choices=ItemKind.choices)
     gate_type = forms.ChoiceField(
@@ -232,7 +238,12 @@ class ProgrammeForm(forms.Form):
 
 
 class StrandForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40, help_text="A short key, for example 1 or practice")
+    code = forms.CharField(
+        label="Code",
+        max_length=KEY_MAX_LENGTH,
+        validators=[validate_key],
+        help_text="A short key, for example 1 or practice: letters, digits, '.', '-' and '_'",
+    )
     name = forms.CharField(label="Name", max_length=200)
     aim = forms.CharField(label="Aim", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     lead = forms.ChoiceField(label="Lead", required=False)
@@ -250,7 +261,7 @@ class StrandForm(UniqueKeyForm):
 
 
 class StageForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40)
+    code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = forms.CharField(label="Name", max_length=200)
     start = PlanDateField(label="Start date")
     end = PlanDateField(label="End date")
@@ -345,7 +356,7 @@ class OwnerForm(UniqueKeyForm):
 
 
 class ProjectForm(UniqueKeyForm):
-    code = forms.CharField(label="Code", max_length=40)
+    code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = forms.CharField(label="Name", max_length=200)
     strand = forms.ChoiceField(label="Strand")
     lead = forms.ChoiceField(label="Lead", required=False)

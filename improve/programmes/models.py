@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from improve.core.dates import format_plan_date
 from improve.core.models import ArchivableModel, AuditedModel, TimeStampedModel, VersionedModel
+from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 
 
 class StrandTerm(models.TextChoices):
@@ -29,12 +30,13 @@ class Programme(TimeStampedModel, VersionedModel):
     council = models.CharField(max_length=200)
     name = models.CharField(max_length=300)
     strand_term = models.CharField(max_length=16, choices=StrandTerm.choices, default=StrandTerm.STRAND)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     status_date = models.DateField(
         "status date",
         null=True,
         blank=True,
+        validators=[validate_plan_date],
         help_text="The date progress is reported as at; overdue and slippage are judged against it.",
     )
     background = models.TextField(blank=True)
@@ -113,7 +115,7 @@ class Strand(ArchivableModel):
     """A strand, theme or workstream (the programme names which word it uses)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strands")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     aim = models.TextField(blank=True)
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -130,9 +132,9 @@ class Strand(ArchivableModel):
 
 
 class PlanDatesMixin(models.Model):
-    start_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     start_tbd = models.BooleanField(default=False)
-    end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, validators=[validate_plan_date])
     end_tbd = models.BooleanField(default=False)
 
     class Meta:
@@ -161,7 +163,7 @@ class Stage(PlanDatesMixin, ArchivableModel):
     """A stage or phase of the programme with its date range."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
@@ -192,7 +194,7 @@ class Stage(PlanDatesMixin, ArchivableModel):
 class Project(ArchivableModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="projects")
     strand = models.ForeignKey(Strand, on_delete=models.PROTECT, related_name="projects")
-    code = models.CharField(max_length=40)
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=200)
     lead = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(blank=True)
@@ -240,7 +242,7 @@ class PlanItem(PlanDatesMixin, ArchivableModel, VersionedModel):
     """A line of the plan: a deliverable, a milestone or a governance gate."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")
-    uid = models.CharField("unique ID", max_length=40)
+    uid = models.CharField("unique ID", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     level = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(9)])
     kind = models.CharField(max_length=16, choices=ItemKind.choices, default=ItemKind.DELIVERABLE)
     gate_type = models.CharField(max_length=16, choices=GateType.choices, blank=True)
@@ -366,7 +368,7 @@ class Baseline(ArchivableModel):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(max_length=120)
-    taken_on = models.DateField()
+    taken_on = models.DateField(validators=[validate_plan_date])
     note = models.TextField(blank=True)
 
     audit_fields = ("name", ("taken_on", "taken_on"), "note")
@@ -381,7 +383,7 @@ class Baseline(ArchivableModel):
 
 class BaselineItem(PlanDatesMixin, AuditedModel):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
-    uid = models.CharField(max_length=40)
+    uid = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     title = models.CharField(max_length=500, blank=True)
 
     audit_fields = (("baseline", "baseline"), "uid", "title", ("start", "start_display"), ("end", "end_display"))

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from improve.core.dates import format_plan_date
+from improve.core.validators import is_url_key
 from improve.programmes import timeline
 from improve.programmes.graph import dependency_slack
 from improve.programmes.models import (
@@ -254,7 +255,7 @@ def item_uid_map(programme: Programme) -> dict[str, int]:
 
 
 def items_by_uids(programme: Programme, uids: list[str]) -> dict[str, PlanItem]:
-    return {i.uid: i for i in PlanItem.all_objects.filter(programme=programme, uid__in=uids)}
+    return {i.uid: i for i in PlanItem.all_objects.select_related("strand").filter(programme=programme, uid__in=uids)}
 
 
 def dependency_in(programme: Programme, pk: int) -> Dependency:
@@ -344,7 +345,7 @@ def timeline_rows(
                 kind=kind,
                 rag=rag,
                 level=level,
-                href=item_url.format(uid=quote(uid)),
+                href=item_url.format(uid=quote(uid)) if is_url_key(uid) else "",
                 detail=detail,
             )
         )

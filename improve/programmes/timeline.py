@@ -3,6 +3,9 @@
 Every line of the plan is drawn — nothing is truncated — with the stages as bands across the
 top, finish-to-start (and other) dependencies as arrows, and a line for today. The SVG is built
 as a list of strings, so thousands of lines render in milliseconds.
+
+The chart spans at most the dates a programme may hold (:mod:`improve.core.validators`): a
+date stored outside them, from before dates were checked, is drawn at the edge of the chart.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from improve.core.validators import EARLIEST_DATE, LATEST_DATE
 
 LABEL_WIDTH = 380
 ROW_HEIGHT = 22
@@ -65,11 +70,17 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
+def _clamp(d: dt.date) -> dt.date:
+    """``d`` moved into the dates a programme may hold."""
+    return min(max(d, EARLIEST_DATE), LATEST_DATE)
+
+
 def date_range(rows: Sequence[Row], bands: Sequence[Band], today: dt.date) -> tuple[dt.date, dt.date]:
     dates = [d for r in rows for d in (r.start, r.end) if d] + [d for b in bands for d in (b.start, b.end) if d]
     if not dates:
-        return today.replace(day=1), today.replace(day=1) + dt.timedelta(days=365)
-    first, last = min(dates), max(dates)
+        start = _clamp(today).replace(day=1)
+        return start, start + dt.timedelta(days=365)
+    first, last = _clamp(min(dates)), _clamp(max(dates))
     first = first.replace(day=1)
     last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # to the next month start
     return first, last
@@ -98,7 +109,7 @@ def render(
     item_count = sum(1 for r in rows if not r.heading)
 
     def x(d: dt.date) -> float:
-        return (d - first).days * px_per_day
+        return (min(max(d, first), last) - first).days * px_per_day
 
     focus_x = max(x(focus) - 40, 0) if focus and first <= focus <= last else 0
     labels: list[str] = []
@@ -139,7 +150,8 @@ def render(
         for i, b in enumerate(bands):
             if not (b.start and b.end):
                 continue
-            bx, bw = x(b.start), max((b.end - b.start).days + 1, 1) * px_per_day
+            bx = x(b.start)
+            bw = max(x(b.end) - bx + px_per_day, px_per_day)
             a(
                 f"<g><title>{escape(b.label)}: {b.start:%d/%m/%Y} to {b.end:%d/%m/%Y}</title>"
                 f'<rect x="{bx:.1f}" y="{HEADER_HEIGHT}" width="{bw:.1f}" height="{STAGE_HEIGHT - 2}" '

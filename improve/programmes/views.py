@@ -231,12 +231,31 @@ def _item_form(request: ProgrammeRequest, item: PlanItem | None, data: Any = Non
     )
 
 
+def _refuse_line_outside_own_strands(request: ProgrammeRequest, form: Any, field: str, line: PlanItem) -> bool:
+    """Refuse, on ``field``, to tie a line to ``line`` if the editor may not change ``line``'s strand.
+
+    A workstream lead may change only the lines of the strands they lead, so they may not put
+    their lines under, or make them wait for, a line in another strand either.
+    """
+    if request.access.can(Perm.EDIT_PLAN, strand_id=line.strand_id):
+        return False
+    word = _programme(request).strand_word.lower()
+    form.add_error(
+        field, f"Line {line.uid} is in {line.strand.name}, which you do not lead: choose a line in a {word} you lead"
+    )
+    return True
+
+
 def _save_item(request: ProgrammeRequest, form: PlanItemForm, item: PlanItem | None) -> PlanItem | None:
     programme = _programme(request)
     strands_by_id = {str(s.pk): s for s in selectors.strands_for(programme)}
     request.access.require(Perm.EDIT_PLAN, strand_id=int(form.cleaned_data["strand"]))
     parent_uid = form.cleaned_data["parent"]
     parents = selectors.items_by_uids(programme, [parent_uid]) if parent_uid else {}
+    parent = parents.get(parent_uid)
+    kept = item.parent_id if item is not None else None  # a parent set by someone else may stay
+    if parent is not None and parent.pk != kept and _refuse_line_outside_own_strands(request, form, "parent", parent):
+        return None
     fields = form.service_fields(strands_by_id, parents)
     field_map = {"start_date": "start", "end_date": "end", "owner_tbd": "owner"}
     try:
@@ -318,20 +337,21 @@ def dependency_add(request: ProgrammeRequest, slug: str, uid: str) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         pred = selectors.items_by_uids(programme, [form.cleaned_data["predecessor"]])[form.cleaned_data["predecessor"]]
-        try:
-            services.dependency_create(
-                actor=actor(request),
-                programme=programme,
-                predecessor=pred,
-                successor=item,
-                type=form.cleaned_data["type"],
-                lag_days=form.cleaned_data["lag_days"],
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, f"{item.uid} now depends on {pred.uid}")
-            return redirect("programmes:item", slug=programme.slug, uid=item.uid)
+        if not _refuse_line_outside_own_strands(request, form, "predecessor", pred):
+            try:
+                services.dependency_create(
+                    actor=actor(request),
+                    programme=programme,
+                    predecessor=pred,
+                    successor=item,
+                    type=form.cleaned_data["type"],
+                    lag_days=form.cleaned_data["lag_days"],
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, f"{item.uid} now depends on {pred.uid}")
+                return redirect("programmes:item", slug=programme.slug, uid=item.uid)
     return render(request, "programmes/dependency_form.html", _context(request, form=form, item=item))
 
 

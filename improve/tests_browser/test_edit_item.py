@@ -105,9 +105,12 @@ def test_a_bad_end_date_shows_the_error_summary_and_saves_nothing(web, scenario,
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     link = summary.get_by_role("link", name=message)
     expect(link).to_have_attribute("href", "#id_end")
-    expect(summary.get_by_role("link", name="A complete item must be 100% complete")).to_have_attribute(
-        "href", "#id_percent_complete"
-    )
+    if end != "31/02/2019":
+        # A date that is no date is refused by the form; the other rules (the model's) are then
+        # checked once the date can be read. A real but wrong date gets every rule's message.
+        expect(summary.get_by_role("link", name="A complete item must be 100% complete")).to_have_attribute(
+            "href", "#id_percent_complete"
+        )
 
     # The message is also next to the field, the field keeps what was typed, and is described by it.
     field = page.get_by_label("End date")

@@ -1,10 +1,11 @@
-"""Template filters for UK display: dates as 18/04/2019, plan dates with TBD."""
+"""Template filters for UK display: dates as 18/04/2019, plan dates with TBD; which keys can be linked."""
 
 import datetime as dt
 
 from django import template
 
 from improve.core.dates import format_plan_date
+from improve.core.validators import is_url_key
 
 register = template.Library()
 
@@ -29,3 +30,12 @@ def plandate(value: dt.date | None, tbd: bool = False) -> str:
 def lines(value: str) -> list[str]:
     """Split a one-item-per-line text into its items."""
     return [line.strip(" -•\t") for line in (value or "").splitlines() if line.strip(" -•\t")]
+
+
+@register.filter
+def url_key(value: object) -> bool:
+    """Whether a code or unique ID can go into a page address: link it only then.
+
+    A row stored before IDs were checked (``9/1``, ``..``) is still shown, without a link.
+    """
+    return is_url_key(value)

@@ -448,3 +448,47 @@ def test_owner_tbd_in_any_case_and_empty_numbers_take_defaults():
     item = PlanItem.objects.get(uid="102")
     assert item.owner_tbd and item.owner is None
     assert item.percent_complete == 0 and item.order == 2  # its position in the sheet
+
+
+def test_ids_and_codes_a_url_cannot_carry_are_refused_where_they_stand():
+    sheets = example_sheets("barking-dagenham-2019")
+    sheets["strands"][0]["code"] = "x/1"  # row 2
+    sheets["stages"][0]["code"] = "s/1"  # row 2
+    sheets["projects"].append({"code": "p/1", "strand": "1", "name": "Slash", "lead": "", "description": ""})
+    sheets["plan_items"][0]["uid"] = "9/1"  # row 2
+    sheets["plan_items"][1]["uid"] = ".."  # row 3
+    sheets["baseline_items"][0]["uid"] = "1/2"  # row 2
+    found = problems(run(sheets))
+    accepted = "use only letters, digits, '.', '-' and '_' (not only dots), at most 40 characters"
+    for where, value in [
+        ("strands / row 2 / code", "x/1"),
+        ("stages / row 2 / code", "s/1"),
+        ("projects / row 2 / code", "p/1"),
+        ("plan_items / row 2 / uid", "9/1"),
+        ("plan_items / row 3 / uid", ".."),
+        ("baseline_items / row 2 / uid", "1/2"),
+    ]:
+        assert f"{where} / '{value}' cannot be used as a code or ID: {accepted}" in " | ".join(found), (where, found)
+    assert counts()["Programme"] == 0
+
+
+def test_dates_outside_the_programme_range_are_refused_on_every_sheet():
+    sheets = example_sheets("barking-dagenham-2019")
+    sheets["programme"][0]["start"] = "01/01/0001"
+    sheets["stages"][0]["end"] = "31/12/9999"
+    sheets["plan_items"][0]["end"] = "31/12/9999"
+    sheets["plan_items"][1]["start"] = "31/12/1989"
+    sheets["baselines"][0]["taken"] = "01/01/2101"
+    sheets["baseline_items"][0]["end"] = "31/12/9999"
+    found = problems(run(sheets))
+    message = "Enter a date between 01/01/1990 and 31/12/2100"
+    for where in [
+        "programme / row 2 / start",
+        "stages / row 2 / end",
+        "plan_items / row 2 / end",
+        "plan_items / row 3 / start",
+        "baselines / row 2 / taken",
+        "baseline_items / row 2 / end",
+    ]:
+        assert f"{where} / {message}" in found, (where, found)
+    assert counts()["Programme"] == 0

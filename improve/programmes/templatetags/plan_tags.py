@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from improve.core.validators import is_url_key
 from improve.programmes.models import PlanItem
 
 register = template.Library()
@@ -45,7 +46,7 @@ def plan_rows(items: Iterable[PlanItem], slug: str, today: dt.date) -> SafeStrin
     return format_html_join(
         "\n",
         '<tr class="govuk-table__row"><td class="govuk-table__cell io-nowrap">{}</td>'
-        '<td class="govuk-table__cell{}"><a class="govuk-link" href="{}">{}</a>{}</td>'
+        '<td class="govuk-table__cell{}">{}{}</td>'
         '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
         '<td class="govuk-table__cell io-nowrap">{}</td><td class="govuk-table__cell io-nowrap">{}{}</td>'
         '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
@@ -54,8 +55,9 @@ def plan_rows(items: Iterable[PlanItem], slug: str, today: dt.date) -> SafeStrin
             (
                 item.uid,
                 f" io-indent-{min(item.level, 4)}" if item.level > 1 else "",
-                href.format(quote(item.uid)),
-                item.title,
+                format_html('<a class="govuk-link" href="{}">{}</a>', href.format(quote(item.uid)), item.title)
+                if is_url_key(item.uid)
+                else item.title,
                 _kind_note(item),
                 item.owner_display,
                 item.team,

@@ -38,3 +38,14 @@ def test_milestones_gates_tbd_and_links():
     assert ">TBD<" in svg and "Defining a Programme" in svg
     assert "Plan &lt;B&amp;D&gt;" in svg  # labels are escaped
     assert '<path d="M' in svg  # the gate's diamond
+
+
+def test_dates_beyond_the_programme_range_are_drawn_at_its_edges():
+    rows = [
+        timeline.Row(key="1", label="1 Far", start=dt.date(1, 1, 1), end=dt.date(9999, 12, 31)),
+        timeline.Row(key="2", label="2 Gate", start=dt.date(9999, 12, 31), end=dt.date(9999, 12, 31), kind="gate"),
+    ]
+    bands = [timeline.Band("Forever", dt.date(1, 1, 1), dt.date(9999, 12, 31))]
+    svg = timeline.render(rows, bands, [timeline.Link("1", "2")], today=dt.date(2019, 5, 1), title="Plan")
+    assert "from 01/01/1990 to 01/01/2101" in svg  # not from year 1 to year 10000
+    assert len(svg) < 400_000

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import migrations, models
 
+import improve.core.validators
+
 
 def _user_fk(name):
     return migrations.AddField(
@@ -97,7 +99,7 @@ def adopt_memberships(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0001_initial"),
+        ("programmes", "0002_field_validators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -111,6 +113,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="The date progress is reported as at; overdue and slippage are judged against it.",
                 null=True,
+                validators=[improve.core.validators.validate_plan_date],
                 verbose_name="status date",
             ),
         ),
