@@ -15,11 +15,13 @@ slow for plans of thousands of lines. Keep the two in step.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,7 @@ from improve.programmes.models import (
 VIA = "workbook import"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
+MAX_DIGITS = 20  # a whole number with more digits is out of every column's range
 UPDATE_BATCH = 500
 MAX_LOOPS_REPORTED = 50
 SHOW_UIDS = 10
@@ -356,6 +359,61 @@ def _choice_key(text: str) -> str:
     return "_".join(text.lower().replace("-", " ").split())
 
 
+def _short_number(text: str) -> str:
+    """A number as typed, shortened if it is long: ``99999999… (5,000 digits)``."""
+    if len(text) <= MAX_DIGITS:
+        return text
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text.lstrip("+"))
+    unit = "digits" if body.isdigit() else "characters"
+    return f"{sign}{body[:8]}… ({len(body):,} {unit})"
+
+
+def _whole_number(raw: Any) -> tuple[float | None, str]:
+    """``(number, as shown in a message)`` for a cell meant to hold a whole number.
+
+    The number is an ``int``, ``±inf`` for one with more digits than any column allows (never
+    passed to ``int()``, which refuses 4,300 digits or more), or ``None`` if it is not a whole number.
+    """
+    if isinstance(raw, bool):
+        return None, _text(raw)
+    if isinstance(raw, int):
+        if raw.bit_length() > 64:  # str() of it might fail, and it is out of range anyway
+            return (math.inf if raw > 0 else -math.inf), "A number of more than 20 digits"
+        return raw, _short_number(str(raw))
+    text = _text(raw)
+    if INT_RE.match(text):
+        digits = text.lstrip("+-").lstrip("0")
+        if len(digits) > MAX_DIGITS:
+            return (-math.inf if text.startswith("-") else math.inf), _short_number(text)
+        number = int(digits or "0")
+        return (-number if text.startswith("-") else number), _short_number(text)
+    if isinstance(raw, float):
+        if math.isinf(raw):
+            return raw, _short_number(text)
+        return (int(raw), _short_number(str(int(raw)))) if raw.is_integer() else (None, _short_number(text))
+    try:  # exactly, as typed: "1.0" and "1e3" are whole numbers, "1.999…9" is not
+        exact = Decimal(text)
+    except InvalidOperation:
+        return None, _short_number(text)
+    if exact.is_nan():
+        return None, _short_number(text)
+    if exact.is_infinite() or exact.adjusted() >= MAX_DIGITS:
+        return (-math.inf if exact < 0 else math.inf), _short_number(text)
+    if exact != exact.to_integral_value():
+        return None, _short_number(text)
+    number = int(exact)
+    return number, _short_number(str(number))
+
+
+def _out_of_range(shown: str, number: float, lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None and hi < 1000:
+        return f"{shown} is outside {lo}–{hi}: enter a whole number from {lo} to {hi}"
+    word = "too large" if hi is not None and number > hi else "negative" if lo == 0 else "too small"
+    if lo is not None and hi is not None:
+        return f"{shown} is {word}: enter a whole number from {lo:,} to {hi:,}"
+    return f"{shown} is {word}: enter {lo:,} or more" if lo is not None else f"{shown} is {word}: enter {hi:,} or less"
+
+
 def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     """``(canonical value, problem)`` for one cell."""
     if col.type in (DATE, PLANDATE):
@@ -375,34 +433,12 @@ def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     if col.type == INT:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return (_BAD, "A value is required: enter a whole number") if col.required else (None, None)
-        number: int | None = None
-        if isinstance(raw, bool):
-            number = None
-        elif isinstance(raw, int):
-            number = raw
-        elif isinstance(raw, float):
-            number = int(raw) if raw.is_integer() else None
-        else:
-            text = _text(raw)
-            if INT_RE.match(text):
-                number = int(text)
-            else:
-                try:
-                    f = float(text)
-                    number = int(f) if f.is_integer() else None
-                except ValueError:
-                    number = None
+        number, shown = _whole_number(raw)
         if number is None:
-            return _BAD, f"'{_text(raw)}' is not a whole number"
+            return _BAD, f"'{shown}' is not a whole number"
         lo, hi = col.minimum, col.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            if lo == 0 and hi is not None and hi < 1000:
-                return _BAD, f"{number} is outside 0–{hi}: enter a whole number from 0 to {hi}"
-            if lo is not None and hi is not None and hi < 1000:
-                return _BAD, f"{number} is outside {lo}–{hi}: enter a whole number from {lo} to {hi}"
-            if lo == 0:
-                return _BAD, f"{number} is negative: enter 0 or more"
-            return _BAD, f"{number} is too large"
+            return _BAD, _out_of_range(shown, number, lo, hi)
         return number, None
     text = _text(raw)
     if not text:

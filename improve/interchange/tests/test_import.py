@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import filecmp
+import io
 
 import pytest
 
@@ -448,3 +449,75 @@ def test_owner_tbd_in_any_case_and_empty_numbers_take_defaults():
     item = PlanItem.objects.get(uid="102")
     assert item.owner_tbd and item.owner is None
     assert item.percent_complete == 0 and item.order == 2  # its position in the sheet
+
+
+# --- numbers of any length (security probe, finding 3) ---------------------------------------------
+
+BIG = "9" * 5000  # past Python's 4,300-digit limit for int("...")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (
+            "percent_complete",
+            BIG,
+            "99999999… (5,000 digits) is outside 0–100: enter a whole number from 0 to 100",
+        ),
+        ("order", BIG, "99999999… (5,000 digits) is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "-" + BIG, "-99999999… (5,000 digits) is negative: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "2147483648", "2147483648 is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "-1", "-1 is negative: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "1e400", "1e400 is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "1e308", "1e308 is too large: enter a whole number from 0 to 2,147,483,647"),
+        (
+            "order",
+            BIG + ".0",
+            "99999999… (5,002 characters) is too large: enter a whole number from 0 to 2,147,483,647",
+        ),
+        ("level", "0" * 5000 + "3", None),  # leading zeros do not make a number large
+        ("level", "1." + BIG, "'1.999999… (5,002 characters)' is not a whole number"),
+        pytest.param(
+            "order",
+            10**5000,
+            "A number of more than 20 digits is too large: enter a whole number from 0 to 2,147,483,647",
+            id="python-int-of-5001-digits",
+        ),
+        ("level", BIG, "99999999… (5,000 digits) is outside 1–9: enter a whole number from 1 to 9"),
+    ],
+)
+def test_whole_numbers_of_any_length_give_a_problem_naming_the_range(column, value, message):
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0][column] = value
+    before = counts()
+    result = run(sheets)
+    if message is None:
+        assert result.ok, problems(result)
+        assert PlanItem.objects.get(uid=sheets["plan_items"][0]["uid"]).level == 3
+        return
+    assert problems(result) == [f"plan_items / row 2 / {column} / {message}"]
+    assert counts() == before
+
+
+def test_lag_days_out_of_range_names_both_ends():
+    sheets = example_sheets("havering-2019")
+    sheets["dependencies"][0]["lag_days"] = "-" + BIG
+    assert problems(run(sheets)) == [
+        "dependencies / row 2 / lag_days / -99999999… (5,000 digits) is too small: "
+        "enter a whole number from -2,147,483,647 to 2,147,483,647"
+    ]
+
+
+def test_cli_import_of_a_csv_folder_with_a_huge_number_reports_it(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0]["percent_complete"] = BIG
+    write_csv_folder(sheets, tmp_path / "book")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem in the workbook: nothing was imported"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    assert "plan_items / row 2 / percent_complete / 99999999… (5,000 digits) is outside 0–100" in err.getvalue()

@@ -225,3 +225,14 @@ def test_zip_with_two_sheets_of_one_name_is_refused(client, pmo, havering):
         archive.writestr("b/owners.csv", "name,kind,title\n")
     html = client.post(url("import", havering), {"file": upload("two.zip", buffer.getvalue())}).content.decode()
     assert "two files called owners.csv" in html
+
+
+def test_upload_with_a_5000_digit_number_shows_a_problem_not_a_server_error(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    sheets["plan_items"][0]["percent_complete"] = "9" * 5000  # text, as a probe would type it
+    sheets["plan_items"][1]["order"] = "9" * 5000
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "99999999… (5,000 digits) is outside 0–100: enter a whole number from 0 to 100" in html
+    assert "99999999… (5,000 digits) is too large: enter a whole number from 0 to 2,147,483,647" in html
