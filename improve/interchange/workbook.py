@@ -17,8 +17,10 @@ import csv
 import datetime as dt
 import gc
 import io
+import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -192,11 +194,25 @@ def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
 MAX_ZIP_BYTES = 50 * 1024 * 1024  # uncompressed; a real programme's CSV files are a few megabytes
 
 
+# What unpacking a damaged member of a .zip raises: a bad CRC-32 or header, a broken deflate (zlib),
+# bzip2 (OSError) or LZMA stream, a stream that ends early, a method zipfile cannot unpack, an
+# offset that points before the start of the file (ValueError: negative seek).
+DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    ValueError,
+)
+
+
 def read_csv_zip(data: bytes) -> Sheets:
     """Read a .zip of ``<sheet>.csv`` files (a CSV folder, zipped), wherever they sit inside it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except DAMAGED_ZIP_ERRORS as exc:
         raise WorkbookError("The file is not a .zip archive") from exc
     members = [
         m
@@ -215,12 +231,20 @@ def read_csv_zip(data: bytes) -> Sheets:
         name = Path(member.filename).stem
         if name in sheets:
             raise WorkbookError(f"The .zip file has two files called {name}.csv")
-        _add(
-            sheets,
-            _csv_sheet(
+        if member.flag_bits & 0x1:
+            raise WorkbookError(
+                f"{member.filename} in the .zip file has a password: make the .zip again without a password"
+            )
+        try:
+            sheet = _csv_sheet(
                 name, lambda member=member: io.TextIOWrapper(archive.open(member), encoding="utf-8-sig", newline="")
-            ),
-        )
+            )
+        except DAMAGED_ZIP_ERRORS as exc:
+            raise WorkbookError(
+                f"{member.filename} in the .zip file is damaged and could not be unpacked: "
+                "make the .zip again from the CSV files and upload it again"
+            ) from exc
+        _add(sheets, sheet)
     return sheets
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from improve.accounts.models import AuditEvent, Membership, User
 from improve.interchange import services
 from improve.interchange.tests.conftest import ACTOR, counts
+from improve.interchange.tests.test_workbook import CSV_ZIP, XLSX, bad_crc, bad_deflate
 from improve.interchange.views import SESSION_KEY, XLSX_CONTENT
 from improve.interchange.workbook import read_xlsx, xlsx_bytes
 from improve.programmes.models import PlanItem
@@ -160,7 +161,12 @@ def test_unchanged_upload_says_no_changes(client, pmo, havering):
         ("plan.xlsx", b"not really a workbook", "could not be read as an Excel workbook"),
         ("plan.zip", b"not really a zip", "The file is not a .zip archive"),
         ("plan.zip", b"PK\x05\x06" + b"\x00" * 18, "The .zip file has no .csv files in it"),
+        ("plan.zip", bad_crc(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("plan.zip", bad_deflate(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("plan.xlsx", bad_crc(XLSX, "xl/worksheets/sheet1.xml"), "The Excel workbook is damaged"),
+        ("plan.xlsx", XLSX[:-100], "could not be read as an Excel workbook"),
     ],
+    ids=["csv", "not-xlsx", "not-zip", "empty-zip", "zip-crc", "zip-deflate", "xlsx-crc", "xlsx-truncated"],
 )
 def test_bad_uploads_are_form_errors(client, pmo, havering, name, data, message):
     before = counts()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -12,6 +15,7 @@ from improve.interchange.schema import SHEET_NAMES
 from improve.interchange.workbook import (
     WorkbookError,
     read_csv_folder,
+    read_upload,
     read_workbook,
     read_xlsx,
     sheets_from_dicts,
@@ -132,3 +136,97 @@ def test_sheets_from_dicts_numbers_rows_from_two():
     sheets = sheets_from_dicts({"owners": [{"name": "A"}, {"name": "B"}], "stages": []})
     assert [r.number for r in sheets["owners"].rows] == [2, 3]
     assert sheets["stages"].columns[0] == "code"
+
+
+# --- damaged files (security probe, finding 4) -----------------------------------------------------
+
+
+def make_zip(files: dict[str, str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+OWNERS_CSV = "name,kind,title\n" + "".join(f"Owner {n},person,Lead {n}\n" for n in range(200))
+
+
+def patch_member(data: bytes, name: str, patch) -> bytes:
+    """``data`` with ``patch(bytearray, info)`` applied to the member ``name``'s bytes."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    damaged = bytearray(data)
+    patch(damaged, info)
+    return bytes(damaged)
+
+
+def bad_crc(data: bytes, name: str) -> bytes:
+    """The member's CRC-32 changed in the central directory (the one zipfile checks)."""
+    at = data.find(b"PK\x01\x02")
+    damaged = bytearray(data)
+    while at >= 0:
+        length = int.from_bytes(damaged[at + 28 : at + 30], "little")
+        if damaged[at + 46 : at + 46 + length] == name.encode():
+            damaged[at + 16 : at + 20] = b"\x01\x02\x03\x04"
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(damaged)
+
+
+def bad_deflate(data: bytes, name: str) -> bytes:
+    def patch(damaged: bytearray, info: zipfile.ZipInfo) -> None:
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        damaged[start + 2 : start + 22] = b"\xff" * 20
+
+    return patch_member(data, name, patch)
+
+
+def encrypted(data: bytes, name: str) -> bytes:
+    def patch(damaged: bytearray, info: zipfile.ZipInfo) -> None:
+        damaged[info.header_offset + 6] |= 0x1
+        central = data.index(b"PK\x01\x02")
+        damaged[central + 8] |= 0x1
+
+    return patch_member(data, name, patch)
+
+
+CSV_ZIP = make_zip({"book/owners.csv": OWNERS_CSV})
+XLSX = xlsx_bytes({"owners": [{"name": f"Owner {n}", "kind": "person", "title": ""} for n in range(200)]})
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("book.zip", bad_crc(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("book.zip", bad_deflate(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("book.zip", encrypted(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file has a password"),
+        ("book.zip", CSV_ZIP[: len(CSV_ZIP) // 2], "The file is not a .zip archive"),
+        ("book.xlsx", XLSX[: len(XLSX) // 2], "could not be read as an Excel workbook"),
+        ("book.xlsx", bad_crc(XLSX, "xl/worksheets/sheet1.xml"), "The Excel workbook is damaged"),
+        ("book.xlsx", bad_deflate(XLSX, "xl/worksheets/sheet1.xml"), "could not be read as an Excel workbook"),
+        ("book.xlsx", bad_deflate(XLSX, "xl/sharedStrings.xml"), "could not be read as an Excel workbook"),
+    ],
+    ids=[
+        "zip-crc",
+        "zip-deflate",
+        "zip-password",
+        "zip-truncated",
+        "xlsx-truncated",
+        "xlsx-crc",
+        "xlsx-deflate",
+        "xlsx-strings-deflate",
+    ],
+)
+def test_damaged_uploads_raise_a_workbook_error_fit_for_a_person(filename, data, message):
+    with pytest.raises(WorkbookError, match=re.escape(message)) as info:
+        read_upload(filename, data)
+    assert "Traceback" not in str(info.value) and "CRC" not in str(info.value)
+
+
+def test_csv_zip_survives_any_single_damaged_byte():
+    """Every byte of a small .zip of CSV files changed in turn: a sheet or a WorkbookError, nothing else."""
+    data = make_zip({"owners.csv": OWNERS_CSV[:400], "strands.csv": "code,name\n1,One\n"})
+    for at in range(len(data)):
+        damaged = bytearray(data)
+        damaged[at] ^= 0xA5
+        with contextlib.suppress(WorkbookError):
+            read_upload("book.zip", bytes(damaged))
