@@ -31,6 +31,7 @@ from django.utils import timezone
 from improve.accounts.audit import Actor, audit_event, audit_record_many
 from improve.accounts.models import AuditEvent
 from improve.interchange import selectors
+from improve.interchange.limits import MAX_PROBLEMS_LISTED
 from improve.interchange.schema import (
     CHOICE,
     DATE,
@@ -134,10 +135,20 @@ class ImportResult:
     applied: bool = False
     programme: Programme | None = None
     events: int = 0
+    problems_not_listed: int = 0  # problems found past the first MAX_PROBLEMS_LISTED
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.problems_not_listed
+
+    @property
+    def problems_not_listed_text(self) -> str:
+        """``and 5,812 more`` (empty when every problem is listed)."""
+        return f"and {self.problems_not_listed:,} more" if self.problems_not_listed else ""
 
     @property
     def has_changes(self) -> bool:
@@ -1222,7 +1233,14 @@ def workbook_import(
     slug = slug if isinstance(slug, str) and SLUG_RE.match(slug or "") else ""
     state = selectors.programme_state(slug, lock=not dry_run) if slug else ProgrammeState(None)
     by_key = _validate(checker, state, expect_slug=expect_slug)
-    result = ImportResult(slug=slug, problems=_sorted(checker.problems), dry_run=dry_run, programme=state.programme)
+    problems = _sorted(checker.problems)
+    result = ImportResult(
+        slug=slug,
+        problems=problems[:MAX_PROBLEMS_LISTED],
+        problems_not_listed=max(len(problems) - MAX_PROBLEMS_LISTED, 0),
+        dry_run=dry_run,
+        programme=state.programme,
+    )
     if checker.problems:
         return result
     plan = _compare(state, by_key, checker.rows)

@@ -32,6 +32,12 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from improve.interchange.limits import (
+    MAX_CSV_UNPACKED_BYTES,
+    MAX_ROWS_PER_SHEET,
+    MAX_XLSX_UNPACKED_BYTES,
+    megabytes,
+)
 from improve.interchange.schema import (
     DATE,
     INT,
@@ -52,6 +58,20 @@ MAX_COLUMN_WIDTH = 60
 
 class WorkbookError(Exception):
     """The file or folder cannot be read as a workbook (the message is fit for a person)."""
+
+
+# What unpacking a damaged member of a .zip raises: a bad CRC-32 or header, a broken deflate (zlib),
+# bzip2 (OSError) or LZMA stream, a stream that ends early, a method zipfile cannot unpack, an
+# offset that points before the start of the file (ValueError: negative seek).
+DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    ValueError,
+)
 
 
 @dataclass
@@ -87,6 +107,11 @@ def _sheet_from_rows(title: str, records: Iterable[Iterable[Any]]) -> Sheet:
         values = list(record)
         if all(_blank(v) for v in values):
             continue
+        if len(raw_rows) == MAX_ROWS_PER_SHEET:  # refuse before reading any further
+            raise WorkbookError(
+                f"The sheet {normalise_name(title)} has more than {MAX_ROWS_PER_SHEET:,} rows: "
+                f"a sheet can hold at most {MAX_ROWS_PER_SHEET:,} rows under its header row"
+            )
         raw_rows.append((number, values))
     width = max([len(header), *(len(v) for _, v in raw_rows)], default=0)
     header += [""] * (width - len(header))
@@ -142,9 +167,30 @@ def read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
         return _read_xlsx(source)
 
 
+def _unpacked_size(source: str | os.PathLike[str] | IO[bytes]) -> int | None:
+    """The total size of a zip file's parts once unpacked, as its directory states them.
+
+    ``zipfile`` never unpacks more than the stated size of a part (a part that holds more fails its
+    check), so this bounds what reading the file can unpack. ``None`` if it is not a readable zip.
+    """
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except DAMAGED_ZIP_ERRORS:
+        return None
+    finally:
+        if not isinstance(source, str | os.PathLike):
+            source.seek(0)
+
+
 def _read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
+    unpacked = _unpacked_size(source)
+    if unpacked is not None and unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise WorkbookError(
+            f"The Excel workbook is too large once unpacked: at most {megabytes(MAX_XLSX_UNPACKED_BYTES)}"
+        )
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -191,23 +237,6 @@ def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
     return sheets
 
 
-MAX_ZIP_BYTES = 50 * 1024 * 1024  # uncompressed; a real programme's CSV files are a few megabytes
-
-
-# What unpacking a damaged member of a .zip raises: a bad CRC-32 or header, a broken deflate (zlib),
-# bzip2 (OSError) or LZMA stream, a stream that ends early, a method zipfile cannot unpack, an
-# offset that points before the start of the file (ValueError: negative seek).
-DAMAGED_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    OSError,
-    NotImplementedError,
-    ValueError,
-)
-
-
 def read_csv_zip(data: bytes) -> Sheets:
     """Read a .zip of ``<sheet>.csv`` files (a CSV folder, zipped), wherever they sit inside it."""
     try:
@@ -224,8 +253,10 @@ def read_csv_zip(data: bytes) -> Sheets:
     ]
     if not members:
         raise WorkbookError("The .zip file has no .csv files in it")
-    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-        raise WorkbookError("The .zip file is too large once unpacked (more than 50 MB of CSV)")
+    if sum(m.file_size for m in members) > MAX_CSV_UNPACKED_BYTES:
+        raise WorkbookError(
+            f"The .zip file is too large once unpacked: at most {megabytes(MAX_CSV_UNPACKED_BYTES)} of CSV files"
+        )
     sheets: Sheets = {}
     for member in sorted(members, key=lambda m: m.filename):
         name = Path(member.filename).stem

@@ -521,3 +521,37 @@ def test_cli_import_of_a_csv_folder_with_a_huge_number_reports_it(tmp_path):
     with pytest.raises(CommandError, match="1 problem in the workbook: nothing was imported"):
         call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
     assert "plan_items / row 2 / percent_complete / 99999999… (5,000 digits) is outside 0–100" in err.getvalue()
+
+
+# --- limits (security probe, finding 5) --------------------------------------------------------------
+
+
+def test_problems_are_listed_up_to_200_in_workbook_order_and_the_rest_counted():
+    sheets = example_sheets("havering-2019")
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "percent_complete": "x"} for n in range(6000)]
+    sheets["owners"][0]["kind"] = "robot"  # a problem on an earlier sheet comes first
+    result = run(sheets)
+    assert not result.ok and result.problem_count == 6001
+    assert len(result.problems) == 200 and result.problems_not_listed == 5801
+    assert str(result.problems[0]).startswith("owners / row 2 / kind / 'robot' is not allowed")
+    assert [p.row for p in result.problems[1:]] == list(range(56, 56 + 199))
+    assert result.problems_not_listed_text == "and 5,801 more"
+
+
+def test_cli_lists_200_problems_then_says_how_many_more(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    sheets = example_sheets("havering-2019")
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "percent_complete": "x"} for n in range(6011)]
+    write_csv_folder(sheets, tmp_path / "book")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="^6,011 problems in the workbook: nothing was imported$"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 201
+    assert lines[-1] == "… and 5,811 more problems, not listed: correct these and import the workbook again"

@@ -242,3 +242,31 @@ def test_upload_with_a_5000_digit_number_shows_a_problem_not_a_server_error(clie
     html = response.content.decode()
     assert "99999999… (5,000 digits) is outside 0–100: enter a whole number from 0 to 100" in html
     assert "99999999… (5,000 digits) is too large: enter a whole number from 0 to 2,147,483,647" in html
+
+
+def test_an_upload_over_20_mb_is_refused_unread(client, pmo, havering, monkeypatch):
+    from improve.interchange import workbook
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("an over-large upload must not be opened")
+
+    monkeypatch.setattr(workbook, "read_xlsx", must_not_read)
+    data = b"PK" + b"\x00" * (20 * 1024 * 1024 - 1)  # one byte over 20 MB
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", data)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-form-group--error" in html
+    assert "The selected file is larger than 20 MB: a programme workbook is far smaller" in html
+    assert SESSION_KEY not in client.session and counts() == before
+
+
+def test_a_workbook_with_thousands_of_problems_lists_the_first_200(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "owner": "Nobody"} for n in range(1000)]
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))})
+    html = response.content.decode()
+    assert "The workbook has 1,000 problems. Nothing has been imported." in html
+    assert html.count("&#x27;Nobody&#x27; is not in the owners sheet") == 200
+    assert "and 800 more problems, not listed here: correct these and upload the workbook again" in html
+    assert len(html) < 200_000

@@ -9,8 +9,10 @@ import re
 import zipfile
 
 import pytest
+import xlsxwriter
 from openpyxl import Workbook, load_workbook
 
+from improve.interchange.limits import MAX_ROWS_PER_SHEET
 from improve.interchange.schema import SHEET_NAMES
 from improve.interchange.workbook import (
     WorkbookError,
@@ -230,3 +232,67 @@ def test_csv_zip_survives_any_single_damaged_byte():
         damaged[at] ^= 0xA5
         with contextlib.suppress(WorkbookError):
             read_upload("book.zip", bytes(damaged))
+
+
+# --- limits (security probe, finding 5) --------------------------------------------------------------
+
+
+def test_a_csv_sheet_with_too_many_rows_is_refused_before_the_rest_is_read(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    rows = "".join(f"{n},Strand {n}\n" for n in range(MAX_ROWS_PER_SHEET + 1))
+    # A line after the limit that the CSV reader would refuse: reading stops before it.
+    broken = "x," + "y" * 200_000 + "\n"
+    (folder / "strands.csv").write_text("code,name\n" + rows + broken, encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read_csv_folder(folder)
+    assert str(info.value) == (
+        "The sheet strands has more than 50,000 rows: a sheet can hold at most 50,000 rows under its header row"
+    )
+
+
+def test_a_sheet_of_exactly_the_limit_is_read_and_blank_rows_do_not_count(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    rows = "".join(f"{n},Strand {n}\n,\n" for n in range(MAX_ROWS_PER_SHEET))
+    (folder / "strands.csv").write_text("code,name\n" + rows, encoding="utf-8")
+    sheet = read_csv_folder(folder)["strands"]
+    assert len(sheet.rows) == MAX_ROWS_PER_SHEET and sheet.rows[-1].number == 2 * MAX_ROWS_PER_SHEET
+
+
+def test_an_xlsx_sheet_with_too_many_rows_is_refused():
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    ws = book.add_worksheet("owners")
+    ws.write_string(0, 0, "name")
+    for n in range(1, MAX_ROWS_PER_SHEET + 2):
+        ws.write_string(n, 0, f"Owner {n}")
+    book.close()
+    with pytest.raises(WorkbookError, match="^The sheet owners has more than 50,000 rows"):
+        read_upload("book.xlsx", buffer.getvalue())
+
+
+def test_a_zip_of_csv_files_that_unpacks_past_the_limit_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("owners.csv", "w") as fh:
+        fh.write(b"name,kind,title\n")
+        for _ in range(21):
+            fh.write(b"," * (1024 * 1024))  # 21 MB of commas compress to some 20 KB
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(WorkbookError) as info:
+        read_upload("book.zip", buffer.getvalue())
+    assert str(info.value) == "The .zip file is too large once unpacked: at most 20 MB of CSV files"
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in zipfile.ZipFile(io.BytesIO(XLSX)).namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, zipfile.ZipFile(io.BytesIO(XLSX)).read(name))
+        with archive.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for _ in range(101):
+                fh.write(b" " * (1024 * 1024))
+    with pytest.raises(WorkbookError) as info:
+        read_upload("book.xlsx", buffer.getvalue())
+    assert str(info.value) == "The Excel workbook is too large once unpacked: at most 100 MB"
