@@ -19,6 +19,7 @@ import gc
 import io
 import lzma
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
@@ -217,7 +218,7 @@ def _csv_sheet(name: str, text_of: Any) -> Sheet:
     """One CSV file as a sheet; ``text_of()`` opens it as text (UTF-8, with or without a BOM)."""
     try:
         with text_of() as fh:
-            return _sheet_from_rows(name, csv.reader(fh))
+            return _sheet_from_rows(name, ([csv_value(cell) for cell in record] for record in csv.reader(fh)))
     except UnicodeDecodeError as exc:
         raise WorkbookError(f"{name}.csv is not UTF-8 text: save it as 'CSV UTF-8'") from exc
     except csv.Error as exc:
@@ -339,15 +340,48 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"); a
+# line break is here too because a spreadsheet may drop it. A plain number is no formula: "-3".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def _formula_like(text: str) -> bool:
+    """Whether ``text`` is written to CSV behind a quote: it starts, after any quotes, like a formula.
+
+    Counting the quotes already there makes the quote reversible: ``'=1`` is written ``''=1``.
+    """
+    rest = text.lstrip("'")
+    return rest.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(rest)
+
+
+def csv_cell(value: Any) -> str:
+    """A canonical value as a CSV cell that no spreadsheet runs: ``=1+1`` is written ``'=1+1``.
+
+    Line breaks are written as ``\\n``: a lone ``\\r`` would not be quoted and would start a row.
+    """
+    text = cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if _formula_like(text) else text
+
+
+def csv_value(cell: str) -> str:
+    """A CSV cell as written by :func:`csv_cell`, back to its value: ``'=1+1`` is read as ``=1+1``."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
+
+
 def write_csv_folder(data: Mapping[str, list[dict[str, Any]]], folder: str | os.PathLike[str]) -> Path:
-    """Write one ``<sheet>.csv`` per sheet (UTF-8, no byte-order mark, ``\\n`` line ends)."""
+    """Write one ``<sheet>.csv`` per sheet (UTF-8, no byte-order mark, ``\\n`` line ends).
+
+    Text that a spreadsheet would run as a formula is written behind a ``'`` (see :func:`csv_cell`);
+    reading the folder takes the quote off again.
+    """
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     for name, columns, rows in _ordered(data):
         with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(columns)
-            writer.writerows([cell_text(r.get(c)) for c in columns] for r in rows)
+            writer.writerow([csv_cell(c) for c in columns])
+            writer.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
     return path
 
 
@@ -436,6 +470,8 @@ __all__ = [
     "Sheets",
     "WorkbookError",
     "cell_text",
+    "csv_cell",
+    "csv_value",
     "read_csv_folder",
     "read_workbook",
     "read_xlsx",

@@ -109,6 +109,37 @@ def test_export_import_export_gives_the_same_workbook(name):
     assert xlsx_bytes(second) == first_bytes  # byte for byte
 
 
+FORMULA_TEXT = {"title": "=1+1", "notes": "@SUM(1)", "team": "-1+1", "owner": "+Owner"}
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("formulas", [False, True], ids=["as-is", "formula-like-text"])
+def test_export_import_export_through_csv_gives_the_same_files(name, formulas, tmp_path):
+    programme = load(name).programme
+    if formulas:  # text a spreadsheet would run as a formula, in cells, keys and references
+        sheets = services.workbook_export(programme=programme)
+        sheets["owners"].append({"name": "+Owner", "kind": "person", "title": "=cmd|' /C calc'!A0"})
+        for row in sheets["plan_items"][:3]:
+            row.update(FORMULA_TEXT)
+        sheets["plan_items"].append({**sheets["plan_items"][0], "uid": "=A1", "order": 999})
+        sheets["dependencies"].append(
+            {"predecessor": "=A1", "successor": sheets["plan_items"][1]["uid"], "type": "FS", "lag_days": -2}
+        )
+        assert run(sheets).ok
+    services.workbook_export_to(programme=programme, target=tmp_path / "first")
+    wipe()
+    result = run(read_workbook(tmp_path / "first"))
+    assert result.ok, problems(result)
+    services.workbook_export_to(programme=result.programme, target=tmp_path / "second")
+    files = sorted(p.name for p in (tmp_path / "first").glob("*.csv"))
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "first", tmp_path / "second", files, shallow=False)
+    assert match == files and mismatch == [] and errors == []
+    if formulas:
+        assert PlanItem.objects.filter(uid="=A1", title="=1+1", notes="@SUM(1)", owner__name="+Owner").exists()
+        text = (tmp_path / "second" / "plan_items.csv").read_text(encoding="utf-8")
+        assert "\n'=A1," in text and ",'=1+1," in text and ",'+Owner," in text
+
+
 @pytest.mark.parametrize("name", ["barking-dagenham-2019", "havering-2019"])
 def test_csv_export_reproduces_the_example_files(name, tmp_path):
     programme = load(name).programme

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import io
 import re
@@ -296,3 +297,48 @@ def test_an_xlsx_that_unpacks_past_the_limit_is_refused_unread():
     with pytest.raises(WorkbookError) as info:
         read_upload("book.xlsx", buffer.getvalue())
     assert str(info.value) == "The Excel workbook is too large once unpacked: at most 100 MB"
+
+
+# --- formulas in CSV files (security probe, finding 8) -------------------------------------------------
+
+FORMULA_LIKE = [
+    "=1+1",
+    "@SUM(1)",
+    "+1+1",
+    "-1+1",
+    '=HYPERLINK("http://example.org","x")',
+    "\t=1+1",
+    "\n=1+1",
+    "'=1+1",  # a value that already starts with a quote keeps it
+    "''@x",
+]
+PLAIN = ["-3", "+4", "-2.5", "'", "'quoted", "It's = fine", "a=1"]
+
+
+def test_csv_files_neutralise_formula_like_text_and_read_it_back(tmp_path):
+    rows = [{"name": text, "kind": "person", "title": f"row {n}"} for n, text in enumerate(FORMULA_LIKE + PLAIN)]
+    write_csv_folder({"owners": rows}, tmp_path / "book")
+    with (tmp_path / "book" / "owners.csv").open(encoding="utf-8", newline="") as fh:
+        written = [r[0] for r in csv.reader(fh)][1:]
+    for text, cell in zip(FORMULA_LIKE, written, strict=False):
+        assert cell == "'" + text  # a spreadsheet shows it as text and never runs it
+    assert written[len(FORMULA_LIKE) :] == PLAIN  # numbers and other text are left alone
+    back = read_csv_folder(tmp_path / "book")["owners"]
+    assert [r.values["name"] for r in back.rows] == FORMULA_LIKE + PLAIN
+    write_csv_folder({"owners": [dict(r.values) for r in back.rows]}, tmp_path / "again")
+    assert (tmp_path / "again" / "owners.csv").read_bytes() == (tmp_path / "book" / "owners.csv").read_bytes()
+
+
+def test_negative_whole_numbers_are_written_as_numbers(tmp_path):
+    write_csv_folder(
+        {"dependencies": [{"predecessor": "1", "successor": "2", "type": "FS", "lag_days": -3}]}, tmp_path / "b"
+    )
+    assert (tmp_path / "b" / "dependencies.csv").read_text().splitlines()[1] == "1,2,FS,-3"
+
+
+def test_a_carriage_return_in_a_cell_cannot_start_a_row_of_its_own(tmp_path):
+    rows = [{"name": "Ann\r=1+1", "kind": "person", "title": "\r@SUM(1)"}, {"name": "Bo\r\nB", "kind": "", "title": ""}]
+    write_csv_folder({"owners": rows}, tmp_path / "book")
+    with (tmp_path / "book" / "owners.csv").open(encoding="utf-8", newline="") as fh:
+        written = list(csv.reader(fh))
+    assert written == [["name", "kind", "title"], ["Ann\n=1+1", "person", "'\n@SUM(1)"], ["Bo\nB", "", ""]]
