@@ -71,6 +71,9 @@ from improve.programmes.models import (
 VIA = "workbook import"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
+# Control characters that an .xlsx file cannot hold, NUL among them (PostgreSQL refuses it in text).
+# Tab, line feed and carriage return are text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_DIGITS = 20  # a whole number with more digits is out of every column's range
 UPDATE_BATCH = 500
 MAX_LOOPS_REPORTED = 50
@@ -427,6 +430,11 @@ def _out_of_range(shown: str, number: float, lo: int | None, hi: int | None) -> 
 
 def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     """``(canonical value, problem)`` for one cell."""
+    if isinstance(raw, str) and (control := CONTROL_RE.search(raw)):
+        return _BAD, (
+            f"The text has a control character U+{ord(control.group()):04X} (character {control.start() + 1}), "
+            "which Excel and the database cannot hold: remove it"
+        )
     if col.type in (DATE, PLANDATE):
         try:
             value, tbd = parse_plan_date(raw)

@@ -586,3 +586,53 @@ def test_cli_lists_200_problems_then_says_how_many_more(tmp_path):
     lines = err.getvalue().splitlines()
     assert len(lines) == 201
     assert lines[-1] == "… and 5,811 more problems, not listed: correct these and import the workbook again"
+
+
+# --- control characters (security probe, finding 9a) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("title", "Health\x00Passport", "The text has a control character U+0000 (character 7)"),
+        ("notes", "Line one\nLine two\x1b[31m", "The text has a control character U+001B (character 18)"),
+        ("uid", "10\x002", "The text has a control character U+0000 (character 3)"),
+        ("percent_complete", "5\x000", "The text has a control character U+0000 (character 2)"),
+        ("start", "01/04/2019\x0b", "The text has a control character U+000B (character 11)"),
+    ],
+)
+def test_control_characters_are_refused_with_sheet_row_and_column(column, value, message):
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0][column] = value
+    before = counts()
+    found = problems(run(sheets))
+    assert found == [f"plan_items / row 2 / {column} / {message}, which Excel and the database cannot hold: remove it"]
+    assert counts() == before
+
+
+def test_tabs_and_line_breaks_are_kept_in_text():
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0]["notes"] = "Step one\tdone\nStep two"
+    result = run(sheets)
+    assert result.ok, problems(result)
+    assert PlanItem.objects.get(uid=sheets["plan_items"][0]["uid"]).notes == "Step one\tdone\nStep two"
+
+
+def test_a_nul_byte_in_a_csv_file_is_refused_by_the_cli(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    write_csv_folder(example_sheets("havering-2019"), tmp_path / "book")
+    path = tmp_path / "book" / "owners.csv"
+    path.write_bytes(path.read_bytes().replace(b"Tim Aldridge", b"Tim\x00Aldridge", 1))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="problems? in the workbook: nothing was imported"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    assert (
+        err.getvalue()
+        .splitlines()[0]
+        .startswith("owners / row 4 / name / The text has a control character U+0000 (character 4)")
+    )
+    assert counts()["Programme"] == 0
