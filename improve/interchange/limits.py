@@ -7,6 +7,8 @@ refused in seconds rather than taking minutes and gigabytes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 MEGABYTE = 1024 * 1024
 
 #: Rows under the header row of any one sheet; reading stops at the first row past it.
@@ -23,6 +25,9 @@ MAX_XLSX_UNPACKED_BYTES = 100 * MEGABYTE
 
 #: Problems listed on the preview page and by the command; the rest are counted.
 MAX_PROBLEMS_LISTED = 200
+
+#: How long an upload waits for the user to confirm its preview.
+UPLOAD_WAITS_AT_MOST = dt.timedelta(hours=1)
 
 
 def megabytes(size: int) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -270,3 +272,74 @@ def test_a_workbook_with_thousands_of_problems_lists_the_first_200(client, pmo, 
     assert html.count("&#x27;Nobody&#x27; is not in the owners sheet") == 200
     assert "and 800 more problems, not listed here: correct these and upload the workbook again" in html
     assert len(html) < 200_000
+
+
+# --- uploads wait in a temporary file, not in the session ---------------------------------------------
+
+
+def waiting_files(settings) -> list:
+    folder = settings.INTERCHANGE_UPLOAD_DIR
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
+
+def test_the_session_keeps_a_token_not_the_upload(client, pmo, havering, settings):
+    data = changed_workbook(havering)
+    client.post(url("import", havering), {"file": upload("plan.xlsx", data)})
+    pending = client.session[SESSION_KEY]
+    assert set(pending) == {"token", "slug", "filename", "fingerprint"}
+    assert len(client.session.encode(dict(client.session.items()))) < 1000  # the workbook is some 20 KB
+    [waiting] = waiting_files(settings)
+    assert pending["token"] in waiting.name and data in waiting.read_bytes()
+    assert waiting.stat().st_mode & 0o077 == 0  # only the server's own user may read it
+    assert client.post(url("import-confirm", havering), {"token": pending["token"]}).status_code == 302
+    assert waiting_files(settings) == []  # deleted on confirm
+
+
+def test_an_upload_kept_over_an_hour_has_expired(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    token = client.session[SESSION_KEY]["token"]
+    [waiting] = waiting_files(settings)
+    an_hour_ago = time.time() - 3601
+    os.utime(waiting, (an_hour_ago, an_hour_ago))
+    before = counts()
+    response = client.post(url("import-confirm", havering), {"token": token})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This upload has expired: an upload waits an hour at most. Upload the workbook again" in html
+    assert counts() == before and SESSION_KEY not in client.session
+    assert waiting_files(settings) == []
+
+
+def test_expired_uploads_are_cleaned_up_and_others_kept(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    [first] = waiting_files(settings)
+    an_hour_ago = time.time() - 3601
+    os.utime(first, (an_hour_ago, an_hour_ago))
+    other = client_for(havering, "other@example.org")
+    other.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    [second] = waiting_files(settings)
+    assert second != first  # the expired file went when the next upload was kept
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    assert second in waiting_files(settings) and len(waiting_files(settings)) == 2
+
+
+def test_a_token_works_only_for_its_user_and_programme(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    stolen = dict(client.session[SESSION_KEY])
+    other = client_for(havering, "other@example.org")
+    session = other.session
+    session[SESSION_KEY] = stolen  # even with the session entry, another user cannot use the file
+    session.save()
+    html = other.post(url("import-confirm", havering), {"token": stolen["token"]}).content.decode()
+    assert "This upload has expired or has already been imported" in html
+    assert PlanItem.objects.get(programme=havering, uid="102").title == "Health Passport developed"
+    assert len(waiting_files(settings)) == 1  # still there for its owner
+    assert client.post(url("import-confirm", havering), {"token": stolen["token"]}).status_code == 302
+
+
+def client_for(programme, email):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(member(programme, "pmo_officer", email))
+    return other
