@@ -3,6 +3,7 @@
 Production differs from development only through environment variables (one ``env`` object).
 """
 
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -115,6 +116,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded workbooks are read in memory; 20 MB is far above a real programme's workbook.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# An uploaded workbook waits here, in a file of its own, until the user confirms its preview.
+INTERCHANGE_UPLOAD_DIR = Path(
+    env("INTERCHANGE_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "improve-uploads"))
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

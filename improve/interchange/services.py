@@ -15,11 +15,13 @@ slow for plans of thousands of lines. Keep the two in step.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,7 @@ from improve.core.audit import record_many as audit_record_many
 from improve.core.dates import TBD, PlanDateError, parse_plan_date
 from improve.core.models import ArchivableModel, AuditEvent, TimeStampedModel
 from improve.interchange import selectors
+from improve.interchange.limits import MAX_PROBLEMS_LISTED
 from improve.interchange.schema import (
     CHOICE,
     DATE,
@@ -70,6 +73,10 @@ from improve.programmes.models import (
 VIA = "workbook import"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
+# Control characters that an .xlsx file cannot hold, NUL among them (PostgreSQL refuses it in text).
+# Tab, line feed and carriage return are text.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_DIGITS = 20  # a whole number with more digits is out of every column's range
 UPDATE_BATCH = 500
 MAX_LOOPS_REPORTED = 50
 SHOW_UIDS = 10
@@ -133,10 +140,20 @@ class ImportResult:
     applied: bool = False
     programme: Programme | None = None
     events: int = 0
+    problems_not_listed: int = 0  # problems found past the first MAX_PROBLEMS_LISTED
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.problems_not_listed
+
+    @property
+    def problems_not_listed_text(self) -> str:
+        """``and 5,812 more`` (empty when every problem is listed)."""
+        return f"and {self.problems_not_listed:,} more" if self.problems_not_listed else ""
 
     @property
     def has_changes(self) -> bool:
@@ -347,8 +364,68 @@ def _choice_key(text: str) -> str:
     return "_".join(text.lower().replace("-", " ").split())
 
 
+def _short_number(text: str) -> str:
+    """A number as typed, shortened if it is long: ``99999999… (5,000 digits)``."""
+    if len(text) <= MAX_DIGITS:
+        return text
+    sign, body = ("-", text[1:]) if text.startswith("-") else ("", text.lstrip("+"))
+    unit = "digits" if body.isdigit() else "characters"
+    return f"{sign}{body[:8]}… ({len(body):,} {unit})"
+
+
+def _whole_number(raw: Any) -> tuple[float | None, str]:
+    """``(number, as shown in a message)`` for a cell meant to hold a whole number.
+
+    The number is an ``int``, ``±inf`` for one with more digits than any column allows (never
+    passed to ``int()``, which refuses 4,300 digits or more), or ``None`` if it is not a whole number.
+    """
+    if isinstance(raw, bool):
+        return None, _text(raw)
+    if isinstance(raw, int):
+        if raw.bit_length() > 64:  # str() of it might fail, and it is out of range anyway
+            return (math.inf if raw > 0 else -math.inf), "A number of more than 20 digits"
+        return raw, _short_number(str(raw))
+    text = _text(raw)
+    if INT_RE.match(text):
+        digits = text.lstrip("+-").lstrip("0")
+        if len(digits) > MAX_DIGITS:
+            return (-math.inf if text.startswith("-") else math.inf), _short_number(text)
+        number = int(digits or "0")
+        return (-number if text.startswith("-") else number), _short_number(text)
+    if isinstance(raw, float):
+        if math.isinf(raw):
+            return raw, _short_number(text)
+        return (int(raw), _short_number(str(int(raw)))) if raw.is_integer() else (None, _short_number(text))
+    try:  # exactly, as typed: "1.0" and "1e3" are whole numbers, "1.999…9" is not
+        exact = Decimal(text)
+    except InvalidOperation:
+        return None, _short_number(text)
+    if exact.is_nan():
+        return None, _short_number(text)
+    if exact.is_infinite() or exact.adjusted() >= MAX_DIGITS:
+        return (-math.inf if exact < 0 else math.inf), _short_number(text)
+    if exact != exact.to_integral_value():
+        return None, _short_number(text)
+    number = int(exact)
+    return number, _short_number(str(number))
+
+
+def _out_of_range(shown: str, number: float, lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None and hi < 1000:
+        return f"{shown} is outside {lo}–{hi}: enter a whole number from {lo} to {hi}"
+    word = "too large" if hi is not None and number > hi else "negative" if lo == 0 else "too small"
+    if lo is not None and hi is not None:
+        return f"{shown} is {word}: enter a whole number from {lo:,} to {hi:,}"
+    return f"{shown} is {word}: enter {lo:,} or more" if lo is not None else f"{shown} is {word}: enter {hi:,} or less"
+
+
 def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     """``(canonical value, problem)`` for one cell."""
+    if isinstance(raw, str) and (control := CONTROL_RE.search(raw)):
+        return _BAD, (
+            f"The text has a control character U+{ord(control.group()):04X} (character {control.start() + 1}), "
+            "which Excel and the database cannot hold: remove it"
+        )
     if col.type in (DATE, PLANDATE):
         try:
             value, tbd = parse_plan_date(raw)
@@ -366,34 +443,12 @@ def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     if col.type == INT:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return (_BAD, "A value is required: enter a whole number") if col.required else (None, None)
-        number: int | None = None
-        if isinstance(raw, bool):
-            number = None
-        elif isinstance(raw, int):
-            number = raw
-        elif isinstance(raw, float):
-            number = int(raw) if raw.is_integer() else None
-        else:
-            text = _text(raw)
-            if INT_RE.match(text):
-                number = int(text)
-            else:
-                try:
-                    f = float(text)
-                    number = int(f) if f.is_integer() else None
-                except ValueError:
-                    number = None
+        number, shown = _whole_number(raw)
         if number is None:
-            return _BAD, f"'{_text(raw)}' is not a whole number"
+            return _BAD, f"'{shown}' is not a whole number"
         lo, hi = col.minimum, col.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            if lo == 0 and hi is not None and hi < 1000:
-                return _BAD, f"{number} is outside 0–{hi}: enter a whole number from 0 to {hi}"
-            if lo is not None and hi is not None and hi < 1000:
-                return _BAD, f"{number} is outside {lo}–{hi}: enter a whole number from {lo} to {hi}"
-            if lo == 0:
-                return _BAD, f"{number} is negative: enter 0 or more"
-            return _BAD, f"{number} is too large"
+            return _BAD, _out_of_range(shown, number, lo, hi)
         return number, None
     text = _text(raw)
     if not text:
@@ -1198,7 +1253,14 @@ def workbook_import(
     slug = slug if isinstance(slug, str) and SLUG_RE.match(slug or "") else ""
     state = selectors.programme_state(slug, lock=not dry_run) if slug else ProgrammeState(None)
     by_key = _validate(checker, state, expect_slug=expect_slug)
-    result = ImportResult(slug=slug, problems=_sorted(checker.problems), dry_run=dry_run, programme=state.programme)
+    problems = _sorted(checker.problems)
+    result = ImportResult(
+        slug=slug,
+        problems=problems[:MAX_PROBLEMS_LISTED],
+        problems_not_listed=max(len(problems) - MAX_PROBLEMS_LISTED, 0),
+        dry_run=dry_run,
+        programme=state.programme,
+    )
     if checker.problems:
         return result
     plan = _compare(state, by_key, checker.rows)

@@ -1,13 +1,13 @@
 """The programme workbook pages: download, upload, preview, confirm.
 
-An upload is checked with a dry run and shown as a preview; its bytes wait in the session (base64,
-under a random token) until the user confirms, and are then imported for real. Views call the
+An upload is checked with a dry run and shown as a preview; its bytes wait in a temporary file
+(:mod:`improve.interchange.uploads`) until the user confirms, and are then imported for real. The
+session keeps only the file's token, the file name and the preview's fingerprint. Views call the
 interchange services and selectors only.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 from typing import Any
@@ -21,6 +21,7 @@ from improve.interchange import services
 from improve.interchange.forms import WorkbookUploadForm
 from improve.interchange.schema import SHEETS
 from improve.interchange.services import ImportResult
+from improve.interchange.uploads import UploadGoneError, upload_discard, upload_keep, upload_read
 from improve.interchange.workbook import WorkbookError, read_upload
 from improve.programmes.permissions import Perm, programme_view
 
@@ -52,18 +53,24 @@ def _workbook_page(
     return render(request, "interchange/workbook.html", _context(request, form=form, page_error=page_error))
 
 
+def _forget_pending(request: HttpRequest) -> None:
+    """Drop the upload waiting for confirmation, if any: its file and its session entry."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending and pending.get("token"):
+        upload_discard(pending["token"])
+
+
 def _preview(
     request: HttpRequest, result: ImportResult, *, filename: str, data: bytes | None, changed_meanwhile: bool = False
 ) -> HttpResponse:
     token = ""
-    request.session.pop(SESSION_KEY, None)
+    _forget_pending(request)
     if result.ok and result.has_changes and data is not None:
-        token = secrets.token_urlsafe(24)
+        token = upload_keep(data=data, user_id=request.user.pk, slug=result.slug)
         request.session[SESSION_KEY] = {
             "token": token,
             "slug": result.slug,
             "filename": filename,
-            "data": base64.b64encode(data).decode("ascii"),
             "fingerprint": _fingerprint(result),
         }
     form = WorkbookUploadForm() if result.problems else None
@@ -121,19 +128,30 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return _workbook_page(
             request, page_error="This upload has expired or has already been imported: upload the workbook again"
         )
-    data = base64.b64decode(pending["data"])
+    try:
+        data = upload_read(token=token, user_id=request.user.pk, slug=slug)
+    except UploadGoneError as gone:
+        request.session.pop(SESSION_KEY, None)  # an expired file is gone already; another's is not ours
+        if gone.expired:
+            return _workbook_page(
+                request,
+                page_error="This upload has expired: an upload waits an hour at most. Upload the workbook again",
+            )
+        return _workbook_page(
+            request, page_error="This upload has expired or has already been imported: upload the workbook again"
+        )
     filename = pending["filename"]
     try:
         sheets = read_upload(filename, data)
     except WorkbookError:
-        request.session.pop(SESSION_KEY, None)
+        _forget_pending(request)
         return _workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")
     # If someone changed the programme since the preview, show the new preview instead.
     check = services.workbook_import(actor=_actor(request), sheets=sheets, dry_run=True, expect_slug=slug)
     if not check.ok or _fingerprint(check) != pending.get("fingerprint"):
         return _preview(request, check, filename=filename, data=data, changed_meanwhile=True)
     result = services.workbook_import(actor=_actor(request), sheets=sheets, expect_slug=slug)
-    request.session.pop(SESSION_KEY, None)
+    _forget_pending(request)
     if not result.ok:
         return _preview(request, result, filename=filename, data=None)
     messages.success(request, f"{filename} was imported: {result.summary()}.")

@@ -17,8 +17,11 @@ import csv
 import datetime as dt
 import gc
 import io
+import lzma
 import os
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +34,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from improve.core.dates import TBD
+from improve.interchange.limits import (
+    MAX_CSV_UNPACKED_BYTES,
+    MAX_ROWS_PER_SHEET,
+    MAX_XLSX_UNPACKED_BYTES,
+    megabytes,
+)
 from improve.interchange.schema import (
     DATE,
     INT,
@@ -50,6 +59,20 @@ MAX_COLUMN_WIDTH = 60
 
 class WorkbookError(Exception):
     """The file or folder cannot be read as a workbook (the message is fit for a person)."""
+
+
+# What unpacking a damaged member of a .zip raises: a bad CRC-32 or header, a broken deflate (zlib),
+# bzip2 (OSError) or LZMA stream, a stream that ends early, a method zipfile cannot unpack, an
+# offset that points before the start of the file (ValueError: negative seek).
+DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    ValueError,
+)
 
 
 @dataclass
@@ -85,6 +108,11 @@ def _sheet_from_rows(title: str, records: Iterable[Iterable[Any]]) -> Sheet:
         values = list(record)
         if all(_blank(v) for v in values):
             continue
+        if len(raw_rows) == MAX_ROWS_PER_SHEET:  # refuse before reading any further
+            raise WorkbookError(
+                f"The sheet {normalise_name(title)} has more than {MAX_ROWS_PER_SHEET:,} rows: "
+                f"a sheet can hold at most {MAX_ROWS_PER_SHEET:,} rows under its header row"
+            )
         raw_rows.append((number, values))
     width = max([len(header), *(len(v) for _, v in raw_rows)], default=0)
     header += [""] * (width - len(header))
@@ -140,9 +168,30 @@ def read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
         return _read_xlsx(source)
 
 
+def _unpacked_size(source: str | os.PathLike[str] | IO[bytes]) -> int | None:
+    """The total size of a zip file's parts once unpacked, as its directory states them.
+
+    ``zipfile`` never unpacks more than the stated size of a part (a part that holds more fails its
+    check), so this bounds what reading the file can unpack. ``None`` if it is not a readable zip.
+    """
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except DAMAGED_ZIP_ERRORS:
+        return None
+    finally:
+        if not isinstance(source, str | os.PathLike):
+            source.seek(0)
+
+
 def _read_xlsx(source: str | os.PathLike[str] | IO[bytes] | bytes) -> Sheets:
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
+    unpacked = _unpacked_size(source)
+    if unpacked is not None and unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise WorkbookError(
+            f"The Excel workbook is too large once unpacked: at most {megabytes(MAX_XLSX_UNPACKED_BYTES)}"
+        )
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except FileNotFoundError:
@@ -169,7 +218,7 @@ def _csv_sheet(name: str, text_of: Any) -> Sheet:
     """One CSV file as a sheet; ``text_of()`` opens it as text (UTF-8, with or without a BOM)."""
     try:
         with text_of() as fh:
-            return _sheet_from_rows(name, csv.reader(fh))
+            return _sheet_from_rows(name, ([csv_value(cell) for cell in record] for record in csv.reader(fh)))
     except UnicodeDecodeError as exc:
         raise WorkbookError(f"{name}.csv is not UTF-8 text: save it as 'CSV UTF-8'") from exc
     except csv.Error as exc:
@@ -189,14 +238,11 @@ def read_csv_folder(folder: str | os.PathLike[str]) -> Sheets:
     return sheets
 
 
-MAX_ZIP_BYTES = 50 * 1024 * 1024  # uncompressed; a real programme's CSV files are a few megabytes
-
-
 def read_csv_zip(data: bytes) -> Sheets:
     """Read a .zip of ``<sheet>.csv`` files (a CSV folder, zipped), wherever they sit inside it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except DAMAGED_ZIP_ERRORS as exc:
         raise WorkbookError("The file is not a .zip archive") from exc
     members = [
         m
@@ -208,19 +254,29 @@ def read_csv_zip(data: bytes) -> Sheets:
     ]
     if not members:
         raise WorkbookError("The .zip file has no .csv files in it")
-    if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
-        raise WorkbookError("The .zip file is too large once unpacked (more than 50 MB of CSV)")
+    if sum(m.file_size for m in members) > MAX_CSV_UNPACKED_BYTES:
+        raise WorkbookError(
+            f"The .zip file is too large once unpacked: at most {megabytes(MAX_CSV_UNPACKED_BYTES)} of CSV files"
+        )
     sheets: Sheets = {}
     for member in sorted(members, key=lambda m: m.filename):
         name = Path(member.filename).stem
         if name in sheets:
             raise WorkbookError(f"The .zip file has two files called {name}.csv")
-        _add(
-            sheets,
-            _csv_sheet(
+        if member.flag_bits & 0x1:
+            raise WorkbookError(
+                f"{member.filename} in the .zip file has a password: make the .zip again without a password"
+            )
+        try:
+            sheet = _csv_sheet(
                 name, lambda member=member: io.TextIOWrapper(archive.open(member), encoding="utf-8-sig", newline="")
-            ),
-        )
+            )
+        except DAMAGED_ZIP_ERRORS as exc:
+            raise WorkbookError(
+                f"{member.filename} in the .zip file is damaged and could not be unpacked: "
+                "make the .zip again from the CSV files and upload it again"
+            ) from exc
+        _add(sheets, sheet)
     return sheets
 
 
@@ -284,15 +340,48 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"); a
+# line break is here too because a spreadsheet may drop it. A plain number is no formula: "-3".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+PLAIN_NUMBER_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def _formula_like(text: str) -> bool:
+    """Whether ``text`` is written to CSV behind a quote: it starts, after any quotes, like a formula.
+
+    Counting the quotes already there makes the quote reversible: ``'=1`` is written ``''=1``.
+    """
+    rest = text.lstrip("'")
+    return rest.startswith(FORMULA_START) and not PLAIN_NUMBER_RE.match(rest)
+
+
+def csv_cell(value: Any) -> str:
+    """A canonical value as a CSV cell that no spreadsheet runs: ``=1+1`` is written ``'=1+1``.
+
+    Line breaks are written as ``\\n``: a lone ``\\r`` would not be quoted and would start a row.
+    """
+    text = cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + text if _formula_like(text) else text
+
+
+def csv_value(cell: str) -> str:
+    """A CSV cell as written by :func:`csv_cell`, back to its value: ``'=1+1`` is read as ``=1+1``."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell) else cell
+
+
 def write_csv_folder(data: Mapping[str, list[dict[str, Any]]], folder: str | os.PathLike[str]) -> Path:
-    """Write one ``<sheet>.csv`` per sheet (UTF-8, no byte-order mark, ``\\n`` line ends)."""
+    """Write one ``<sheet>.csv`` per sheet (UTF-8, no byte-order mark, ``\\n`` line ends).
+
+    Text that a spreadsheet would run as a formula is written behind a ``'`` (see :func:`csv_cell`);
+    reading the folder takes the quote off again.
+    """
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     for name, columns, rows in _ordered(data):
         with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(columns)
-            writer.writerows([cell_text(r.get(c)) for c in columns] for r in rows)
+            writer.writerow([csv_cell(c) for c in columns])
+            writer.writerows([csv_cell(r.get(c)) for c in columns] for r in rows)
     return path
 
 
@@ -381,6 +470,8 @@ __all__ = [
     "Sheets",
     "WorkbookError",
     "cell_text",
+    "csv_cell",
+    "csv_value",
     "read_csv_folder",
     "read_workbook",
     "read_xlsx",

@@ -55,6 +55,13 @@ def example_sheets(name: str) -> dict[str, list[dict[str, Any]]]:
     return {n: s.as_dicts() for n, s in read_workbook(EXAMPLES / name).items()}
 
 
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    """Uploaded workbooks wait in this test's own folder."""
+    settings.INTERCHANGE_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.INTERCHANGE_UPLOAD_DIR
+
+
 @pytest.fixture
 def havering() -> Programme:
     result = load("havering-2019")

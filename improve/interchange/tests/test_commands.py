@@ -140,3 +140,25 @@ def test_dry_run_lists_creates_changes_and_removals(tmp_path):
 def test_import_with_an_unknown_user(tmp_path):
     with pytest.raises(CommandError, match="No user has the e-mail address nobody@example.org"):
         call("workbook", "import", str(EXAMPLES / "havering-2019"), "--user", "nobody@example.org")
+
+
+def test_csv_export_neutralises_formulas_and_reimports_them_unchanged(tmp_path):
+    """Security probe, finding 8: ``=1+1`` and ``@SUM(1)`` were written to CSV as they are."""
+    call("load_example", "havering-2019")
+    PlanItem.objects.filter(uid="102").update(title="=1+1", notes="@SUM(1)", team="-2+3")
+    PlanItem.objects.filter(uid="103").update(title='+HYPERLINK("http://example.org")', team="-7")
+    call("workbook", "export", "--programme", "havering-2019", str(tmp_path / "first"))
+    with (tmp_path / "first" / "plan_items.csv").open(encoding="utf-8", newline="") as fh:
+        rows = {r["uid"]: r for r in csv.DictReader(fh)}
+    assert (rows["102"]["title"], rows["102"]["notes"], rows["102"]["team"]) == ("'=1+1", "'@SUM(1)", "'-2+3")
+    assert rows["103"]["title"] == '\'+HYPERLINK("http://example.org")'
+    assert rows["103"]["team"] == "-7"  # a plain number is no formula
+    events = AuditEvent.objects.count()
+    out, _ = call("workbook", "import", str(tmp_path / "first"))
+    assert out.strip() == "Imported havering-2019: no changes."
+    assert AuditEvent.objects.count() == events
+    assert PlanItem.objects.get(uid="102").title == "=1+1"
+    call("workbook", "export", "--programme", "havering-2019", str(tmp_path / "second"))
+    files = sorted(p.name for p in (tmp_path / "first").glob("*.csv"))
+    for name in files:
+        assert (tmp_path / "second" / name).read_bytes() == (tmp_path / "first" / name).read_bytes(), name

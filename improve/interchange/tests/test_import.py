@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import filecmp
+import io
 
 import pytest
 
@@ -106,6 +107,37 @@ def test_export_import_export_gives_the_same_workbook(name):
     second = services.workbook_export(programme=result.programme)
     assert second == first
     assert xlsx_bytes(second) == first_bytes  # byte for byte
+
+
+FORMULA_TEXT = {"title": "=1+1", "notes": "@SUM(1)", "team": "-1+1", "owner": "+Owner"}
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+@pytest.mark.parametrize("formulas", [False, True], ids=["as-is", "formula-like-text"])
+def test_export_import_export_through_csv_gives_the_same_files(name, formulas, tmp_path):
+    programme = load(name).programme
+    if formulas:  # text a spreadsheet would run as a formula, in cells, keys and references (a key may start with "-")
+        sheets = services.workbook_export(programme=programme)
+        sheets["owners"].append({"name": "+Owner", "kind": "person", "title": "=cmd|' /C calc'!A0"})
+        for row in sheets["plan_items"][:3]:
+            row.update(FORMULA_TEXT)
+        sheets["plan_items"].append({**sheets["plan_items"][0], "uid": "-A1", "order": 999})
+        sheets["dependencies"].append(
+            {"predecessor": "-A1", "successor": sheets["plan_items"][1]["uid"], "type": "FS", "lag_days": -2}
+        )
+        assert run(sheets).ok
+    services.workbook_export_to(programme=programme, target=tmp_path / "first")
+    wipe()
+    result = run(read_workbook(tmp_path / "first"))
+    assert result.ok, problems(result)
+    services.workbook_export_to(programme=result.programme, target=tmp_path / "second")
+    files = sorted(p.name for p in (tmp_path / "first").glob("*.csv"))
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "first", tmp_path / "second", files, shallow=False)
+    assert match == files and mismatch == [] and errors == []
+    if formulas:
+        assert PlanItem.objects.filter(uid="-A1", title="=1+1", notes="@SUM(1)", owner__name="+Owner").exists()
+        text = (tmp_path / "second" / "plan_items.csv").read_text(encoding="utf-8")
+        assert "\n'-A1," in text and ",'=1+1," in text and ",'+Owner," in text
 
 
 @pytest.mark.parametrize("name", ["barking-dagenham-2019", "havering-2019"])
@@ -491,4 +523,159 @@ def test_dates_outside_the_programme_range_are_refused_on_every_sheet():
         "baseline_items / row 2 / end",
     ]:
         assert f"{where} / {message}" in found, (where, found)
+
+
+# --- numbers of any length (security probe, finding 3) ---------------------------------------------
+
+BIG = "9" * 5000  # past Python's 4,300-digit limit for int("...")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        (
+            "percent_complete",
+            BIG,
+            "99999999… (5,000 digits) is outside 0–100: enter a whole number from 0 to 100",
+        ),
+        ("order", BIG, "99999999… (5,000 digits) is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "-" + BIG, "-99999999… (5,000 digits) is negative: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "2147483648", "2147483648 is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "-1", "-1 is negative: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "1e400", "1e400 is too large: enter a whole number from 0 to 2,147,483,647"),
+        ("order", "1e308", "1e308 is too large: enter a whole number from 0 to 2,147,483,647"),
+        (
+            "order",
+            BIG + ".0",
+            "99999999… (5,002 characters) is too large: enter a whole number from 0 to 2,147,483,647",
+        ),
+        ("level", "0" * 5000 + "3", None),  # leading zeros do not make a number large
+        ("level", "1." + BIG, "'1.999999… (5,002 characters)' is not a whole number"),
+        pytest.param(
+            "order",
+            10**5000,
+            "A number of more than 20 digits is too large: enter a whole number from 0 to 2,147,483,647",
+            id="python-int-of-5001-digits",
+        ),
+        ("level", BIG, "99999999… (5,000 digits) is outside 1–9: enter a whole number from 1 to 9"),
+    ],
+)
+def test_whole_numbers_of_any_length_give_a_problem_naming_the_range(column, value, message):
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0][column] = value
+    before = counts()
+    result = run(sheets)
+    if message is None:
+        assert result.ok, problems(result)
+        assert PlanItem.objects.get(uid=sheets["plan_items"][0]["uid"]).level == 3
+        return
+    assert problems(result) == [f"plan_items / row 2 / {column} / {message}"]
+    assert counts() == before
+
+
+def test_lag_days_out_of_range_names_both_ends():
+    sheets = example_sheets("havering-2019")
+    sheets["dependencies"][0]["lag_days"] = "-" + BIG
+    assert problems(run(sheets)) == [
+        "dependencies / row 2 / lag_days / -99999999… (5,000 digits) is too small: "
+        "enter a whole number from -2,147,483,647 to 2,147,483,647"
+    ]
+
+
+def test_cli_import_of_a_csv_folder_with_a_huge_number_reports_it(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0]["percent_complete"] = BIG
+    write_csv_folder(sheets, tmp_path / "book")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem in the workbook: nothing was imported"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    assert "plan_items / row 2 / percent_complete / 99999999… (5,000 digits) is outside 0–100" in err.getvalue()
+
+
+# --- limits (security probe, finding 5) --------------------------------------------------------------
+
+
+def test_problems_are_listed_up_to_200_in_workbook_order_and_the_rest_counted():
+    sheets = example_sheets("havering-2019")
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "percent_complete": "x"} for n in range(6000)]
+    sheets["owners"][0]["kind"] = "robot"  # a problem on an earlier sheet comes first
+    result = run(sheets)
+    assert not result.ok and result.problem_count == 6001
+    assert len(result.problems) == 200 and result.problems_not_listed == 5801
+    assert str(result.problems[0]).startswith("owners / row 2 / kind / 'robot' is not allowed")
+    assert [p.row for p in result.problems[1:]] == list(range(56, 56 + 199))
+    assert result.problems_not_listed_text == "and 5,801 more"
+
+
+def test_cli_lists_200_problems_then_says_how_many_more(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    sheets = example_sheets("havering-2019")
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "percent_complete": "x"} for n in range(6011)]
+    write_csv_folder(sheets, tmp_path / "book")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="^6,011 problems in the workbook: nothing was imported$"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 201
+    assert lines[-1] == "… and 5,811 more problems, not listed: correct these and import the workbook again"
+
+
+# --- control characters (security probe, finding 9a) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("title", "Health\x00Passport", "The text has a control character U+0000 (character 7)"),
+        ("notes", "Line one\nLine two\x1b[31m", "The text has a control character U+001B (character 18)"),
+        ("uid", "10\x002", "The text has a control character U+0000 (character 3)"),
+        ("percent_complete", "5\x000", "The text has a control character U+0000 (character 2)"),
+        ("start", "01/04/2019\x0b", "The text has a control character U+000B (character 11)"),
+    ],
+)
+def test_control_characters_are_refused_with_sheet_row_and_column(column, value, message):
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0][column] = value
+    before = counts()
+    found = problems(run(sheets))
+    assert found == [f"plan_items / row 2 / {column} / {message}, which Excel and the database cannot hold: remove it"]
+    assert counts() == before
+
+
+def test_tabs_and_line_breaks_are_kept_in_text():
+    sheets = example_sheets("havering-2019")
+    sheets["plan_items"][0]["notes"] = "Step one\tdone\nStep two"
+    result = run(sheets)
+    assert result.ok, problems(result)
+    assert PlanItem.objects.get(uid=sheets["plan_items"][0]["uid"]).notes == "Step one\tdone\nStep two"
+
+
+def test_a_nul_byte_in_a_csv_file_is_refused_by_the_cli(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from improve.interchange.workbook import write_csv_folder
+
+    write_csv_folder(example_sheets("havering-2019"), tmp_path / "book")
+    path = tmp_path / "book" / "owners.csv"
+    path.write_bytes(path.read_bytes().replace(b"Tim Aldridge", b"Tim\x00Aldridge", 1))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="problems? in the workbook: nothing was imported"):
+        call_command("workbook", "import", str(tmp_path / "book"), stdout=io.StringIO(), stderr=err)
+    assert (
+        err.getvalue()
+        .splitlines()[0]
+        .startswith("owners / row 4 / name / The text has a control character U+0000 (character 4)")
+    )
     assert counts()["Programme"] == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +14,7 @@ from improve.accounts.models import User
 from improve.core.models import AuditEvent
 from improve.interchange import services
 from improve.interchange.tests.conftest import ACTOR, counts
+from improve.interchange.tests.test_workbook import CSV_ZIP, XLSX, bad_crc, bad_deflate
 from improve.interchange.views import SESSION_KEY, XLSX_CONTENT
 from improve.interchange.workbook import read_xlsx, xlsx_bytes
 from improve.programmes.models import Membership, PlanItem
@@ -161,7 +164,12 @@ def test_unchanged_upload_says_no_changes(client, pmo, havering):
         ("plan.xlsx", b"not really a workbook", "could not be read as an Excel workbook"),
         ("plan.zip", b"not really a zip", "The file is not a .zip archive"),
         ("plan.zip", b"PK\x05\x06" + b"\x00" * 18, "The .zip file has no .csv files in it"),
+        ("plan.zip", bad_crc(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("plan.zip", bad_deflate(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("plan.xlsx", bad_crc(XLSX, "xl/worksheets/sheet1.xml"), "The Excel workbook is damaged"),
+        ("plan.xlsx", XLSX[:-100], "could not be read as an Excel workbook"),
     ],
+    ids=["csv", "not-xlsx", "not-zip", "empty-zip", "zip-crc", "zip-deflate", "xlsx-crc", "xlsx-truncated"],
 )
 def test_bad_uploads_are_form_errors(client, pmo, havering, name, data, message):
     before = counts()
@@ -226,3 +234,113 @@ def test_zip_with_two_sheets_of_one_name_is_refused(client, pmo, havering):
         archive.writestr("b/owners.csv", "name,kind,title\n")
     html = client.post(url("import", havering), {"file": upload("two.zip", buffer.getvalue())}).content.decode()
     assert "two files called owners.csv" in html
+
+
+def test_upload_with_a_5000_digit_number_shows_a_problem_not_a_server_error(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    sheets["plan_items"][0]["percent_complete"] = "9" * 5000  # text, as a probe would type it
+    sheets["plan_items"][1]["order"] = "9" * 5000
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "99999999… (5,000 digits) is outside 0–100: enter a whole number from 0 to 100" in html
+    assert "99999999… (5,000 digits) is too large: enter a whole number from 0 to 2,147,483,647" in html
+
+
+def test_an_upload_over_20_mb_is_refused_unread(client, pmo, havering, monkeypatch):
+    from improve.interchange import workbook
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("an over-large upload must not be opened")
+
+    monkeypatch.setattr(workbook, "read_xlsx", must_not_read)
+    data = b"PK" + b"\x00" * (20 * 1024 * 1024 - 1)  # one byte over 20 MB
+    before = counts()
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", data)})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-form-group--error" in html
+    assert "The selected file is larger than 20 MB: a programme workbook is far smaller" in html
+    assert SESSION_KEY not in client.session and counts() == before
+
+
+def test_a_workbook_with_thousands_of_problems_lists_the_first_200(client, pmo, havering):
+    sheets = services.workbook_export(programme=havering)
+    first = sheets["plan_items"][0]
+    sheets["plan_items"] += [{**first, "uid": str(5000 + n), "owner": "Nobody"} for n in range(1000)]
+    response = client.post(url("import", havering), {"file": upload("plan.xlsx", xlsx_bytes(sheets))})
+    html = response.content.decode()
+    assert "The workbook has 1,000 problems. Nothing has been imported." in html
+    assert html.count("&#x27;Nobody&#x27; is not in the owners sheet") == 200
+    assert "and 800 more problems, not listed here: correct these and upload the workbook again" in html
+    assert len(html) < 200_000
+
+
+# --- uploads wait in a temporary file, not in the session ---------------------------------------------
+
+
+def waiting_files(settings) -> list:
+    folder = settings.INTERCHANGE_UPLOAD_DIR
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
+
+def test_the_session_keeps_a_token_not_the_upload(client, pmo, havering, settings):
+    data = changed_workbook(havering)
+    client.post(url("import", havering), {"file": upload("plan.xlsx", data)})
+    pending = client.session[SESSION_KEY]
+    assert set(pending) == {"token", "slug", "filename", "fingerprint"}
+    assert len(client.session.encode(dict(client.session.items()))) < 1000  # the workbook is some 20 KB
+    [waiting] = waiting_files(settings)
+    assert pending["token"] in waiting.name and data in waiting.read_bytes()
+    assert waiting.stat().st_mode & 0o077 == 0  # only the server's own user may read it
+    assert client.post(url("import-confirm", havering), {"token": pending["token"]}).status_code == 302
+    assert waiting_files(settings) == []  # deleted on confirm
+
+
+def test_an_upload_kept_over_an_hour_has_expired(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    token = client.session[SESSION_KEY]["token"]
+    [waiting] = waiting_files(settings)
+    an_hour_ago = time.time() - 3601
+    os.utime(waiting, (an_hour_ago, an_hour_ago))
+    before = counts()
+    response = client.post(url("import-confirm", havering), {"token": token})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This upload has expired: an upload waits an hour at most. Upload the workbook again" in html
+    assert counts() == before and SESSION_KEY not in client.session
+    assert waiting_files(settings) == []
+
+
+def test_expired_uploads_are_cleaned_up_and_others_kept(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    [first] = waiting_files(settings)
+    an_hour_ago = time.time() - 3601
+    os.utime(first, (an_hour_ago, an_hour_ago))
+    other = client_for(havering, "other@example.org")
+    other.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    [second] = waiting_files(settings)
+    assert second != first  # the expired file went when the next upload was kept
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    assert second in waiting_files(settings) and len(waiting_files(settings)) == 2
+
+
+def test_a_token_works_only_for_its_user_and_programme(client, pmo, havering, settings):
+    client.post(url("import", havering), {"file": upload("plan.xlsx", changed_workbook(havering))})
+    stolen = dict(client.session[SESSION_KEY])
+    other = client_for(havering, "other@example.org")
+    session = other.session
+    session[SESSION_KEY] = stolen  # even with the session entry, another user cannot use the file
+    session.save()
+    html = other.post(url("import-confirm", havering), {"token": stolen["token"]}).content.decode()
+    assert "This upload has expired or has already been imported" in html
+    assert PlanItem.objects.get(programme=havering, uid="102").title == "Health Passport developed"
+    assert len(waiting_files(settings)) == 1  # still there for its owner
+    assert client.post(url("import-confirm", havering), {"token": stolen["token"]}).status_code == 302
+
+
+def client_for(programme, email):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(member(programme, "pmo_officer", email))
+    return other

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
 import io
+import re
+import zipfile
 
 import pytest
+import xlsxwriter
 from openpyxl import Workbook, load_workbook
 
+from improve.interchange.limits import MAX_ROWS_PER_SHEET
 from improve.interchange.schema import SHEET_NAMES
 from improve.interchange.workbook import (
     WorkbookError,
     read_csv_folder,
+    read_upload,
     read_workbook,
     read_xlsx,
     sheets_from_dicts,
@@ -132,3 +139,206 @@ def test_sheets_from_dicts_numbers_rows_from_two():
     sheets = sheets_from_dicts({"owners": [{"name": "A"}, {"name": "B"}], "stages": []})
     assert [r.number for r in sheets["owners"].rows] == [2, 3]
     assert sheets["stages"].columns[0] == "code"
+
+
+# --- damaged files (security probe, finding 4) -----------------------------------------------------
+
+
+def make_zip(files: dict[str, str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+OWNERS_CSV = "name,kind,title\n" + "".join(f"Owner {n},person,Lead {n}\n" for n in range(200))
+
+
+def patch_member(data: bytes, name: str, patch) -> bytes:
+    """``data`` with ``patch(bytearray, info)`` applied to the member ``name``'s bytes."""
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    damaged = bytearray(data)
+    patch(damaged, info)
+    return bytes(damaged)
+
+
+def bad_crc(data: bytes, name: str) -> bytes:
+    """The member's CRC-32 changed in the central directory (the one zipfile checks)."""
+    at = data.find(b"PK\x01\x02")
+    damaged = bytearray(data)
+    while at >= 0:
+        length = int.from_bytes(damaged[at + 28 : at + 30], "little")
+        if damaged[at + 46 : at + 46 + length] == name.encode():
+            damaged[at + 16 : at + 20] = b"\x01\x02\x03\x04"
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(damaged)
+
+
+def bad_deflate(data: bytes, name: str) -> bytes:
+    def patch(damaged: bytearray, info: zipfile.ZipInfo) -> None:
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        damaged[start + 2 : start + 22] = b"\xff" * 20
+
+    return patch_member(data, name, patch)
+
+
+def encrypted(data: bytes, name: str) -> bytes:
+    def patch(damaged: bytearray, info: zipfile.ZipInfo) -> None:
+        damaged[info.header_offset + 6] |= 0x1
+        central = data.index(b"PK\x01\x02")
+        damaged[central + 8] |= 0x1
+
+    return patch_member(data, name, patch)
+
+
+CSV_ZIP = make_zip({"book/owners.csv": OWNERS_CSV})
+XLSX = xlsx_bytes({"owners": [{"name": f"Owner {n}", "kind": "person", "title": ""} for n in range(200)]})
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "message"),
+    [
+        ("book.zip", bad_crc(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("book.zip", bad_deflate(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file is damaged"),
+        ("book.zip", encrypted(CSV_ZIP, "book/owners.csv"), "book/owners.csv in the .zip file has a password"),
+        ("book.zip", CSV_ZIP[: len(CSV_ZIP) // 2], "The file is not a .zip archive"),
+        ("book.xlsx", XLSX[: len(XLSX) // 2], "could not be read as an Excel workbook"),
+        ("book.xlsx", bad_crc(XLSX, "xl/worksheets/sheet1.xml"), "The Excel workbook is damaged"),
+        ("book.xlsx", bad_deflate(XLSX, "xl/worksheets/sheet1.xml"), "could not be read as an Excel workbook"),
+        ("book.xlsx", bad_deflate(XLSX, "xl/sharedStrings.xml"), "could not be read as an Excel workbook"),
+    ],
+    ids=[
+        "zip-crc",
+        "zip-deflate",
+        "zip-password",
+        "zip-truncated",
+        "xlsx-truncated",
+        "xlsx-crc",
+        "xlsx-deflate",
+        "xlsx-strings-deflate",
+    ],
+)
+def test_damaged_uploads_raise_a_workbook_error_fit_for_a_person(filename, data, message):
+    with pytest.raises(WorkbookError, match=re.escape(message)) as info:
+        read_upload(filename, data)
+    assert "Traceback" not in str(info.value) and "CRC" not in str(info.value)
+
+
+def test_csv_zip_survives_any_single_damaged_byte():
+    """Every byte of a small .zip of CSV files changed in turn: a sheet or a WorkbookError, nothing else."""
+    data = make_zip({"owners.csv": OWNERS_CSV[:400], "strands.csv": "code,name\n1,One\n"})
+    for at in range(len(data)):
+        damaged = bytearray(data)
+        damaged[at] ^= 0xA5
+        with contextlib.suppress(WorkbookError):
+            read_upload("book.zip", bytes(damaged))
+
+
+# --- limits (security probe, finding 5) --------------------------------------------------------------
+
+
+def test_a_csv_sheet_with_too_many_rows_is_refused_before_the_rest_is_read(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    rows = "".join(f"{n},Strand {n}\n" for n in range(MAX_ROWS_PER_SHEET + 1))
+    # A line after the limit that the CSV reader would refuse: reading stops before it.
+    broken = "x," + "y" * 200_000 + "\n"
+    (folder / "strands.csv").write_text("code,name\n" + rows + broken, encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read_csv_folder(folder)
+    assert str(info.value) == (
+        "The sheet strands has more than 50,000 rows: a sheet can hold at most 50,000 rows under its header row"
+    )
+
+
+def test_a_sheet_of_exactly_the_limit_is_read_and_blank_rows_do_not_count(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    rows = "".join(f"{n},Strand {n}\n,\n" for n in range(MAX_ROWS_PER_SHEET))
+    (folder / "strands.csv").write_text("code,name\n" + rows, encoding="utf-8")
+    sheet = read_csv_folder(folder)["strands"]
+    assert len(sheet.rows) == MAX_ROWS_PER_SHEET and sheet.rows[-1].number == 2 * MAX_ROWS_PER_SHEET
+
+
+def test_an_xlsx_sheet_with_too_many_rows_is_refused():
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    ws = book.add_worksheet("owners")
+    ws.write_string(0, 0, "name")
+    for n in range(1, MAX_ROWS_PER_SHEET + 2):
+        ws.write_string(n, 0, f"Owner {n}")
+    book.close()
+    with pytest.raises(WorkbookError, match="^The sheet owners has more than 50,000 rows"):
+        read_upload("book.xlsx", buffer.getvalue())
+
+
+def test_a_zip_of_csv_files_that_unpacks_past_the_limit_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("owners.csv", "w") as fh:
+        fh.write(b"name,kind,title\n")
+        for _ in range(21):
+            fh.write(b"," * (1024 * 1024))  # 21 MB of commas compress to some 20 KB
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(WorkbookError) as info:
+        read_upload("book.zip", buffer.getvalue())
+    assert str(info.value) == "The .zip file is too large once unpacked: at most 20 MB of CSV files"
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in zipfile.ZipFile(io.BytesIO(XLSX)).namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                archive.writestr(name, zipfile.ZipFile(io.BytesIO(XLSX)).read(name))
+        with archive.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for _ in range(101):
+                fh.write(b" " * (1024 * 1024))
+    with pytest.raises(WorkbookError) as info:
+        read_upload("book.xlsx", buffer.getvalue())
+    assert str(info.value) == "The Excel workbook is too large once unpacked: at most 100 MB"
+
+
+# --- formulas in CSV files (security probe, finding 8) -------------------------------------------------
+
+FORMULA_LIKE = [
+    "=1+1",
+    "@SUM(1)",
+    "+1+1",
+    "-1+1",
+    '=HYPERLINK("http://example.org","x")',
+    "\t=1+1",
+    "\n=1+1",
+    "'=1+1",  # a value that already starts with a quote keeps it
+    "''@x",
+]
+PLAIN = ["-3", "+4", "-2.5", "'", "'quoted", "It's = fine", "a=1"]
+
+
+def test_csv_files_neutralise_formula_like_text_and_read_it_back(tmp_path):
+    rows = [{"name": text, "kind": "person", "title": f"row {n}"} for n, text in enumerate(FORMULA_LIKE + PLAIN)]
+    write_csv_folder({"owners": rows}, tmp_path / "book")
+    with (tmp_path / "book" / "owners.csv").open(encoding="utf-8", newline="") as fh:
+        written = [r[0] for r in csv.reader(fh)][1:]
+    for text, cell in zip(FORMULA_LIKE, written, strict=False):
+        assert cell == "'" + text  # a spreadsheet shows it as text and never runs it
+    assert written[len(FORMULA_LIKE) :] == PLAIN  # numbers and other text are left alone
+    back = read_csv_folder(tmp_path / "book")["owners"]
+    assert [r.values["name"] for r in back.rows] == FORMULA_LIKE + PLAIN
+    write_csv_folder({"owners": [dict(r.values) for r in back.rows]}, tmp_path / "again")
+    assert (tmp_path / "again" / "owners.csv").read_bytes() == (tmp_path / "book" / "owners.csv").read_bytes()
+
+
+def test_negative_whole_numbers_are_written_as_numbers(tmp_path):
+    write_csv_folder(
+        {"dependencies": [{"predecessor": "1", "successor": "2", "type": "FS", "lag_days": -3}]}, tmp_path / "b"
+    )
+    assert (tmp_path / "b" / "dependencies.csv").read_text().splitlines()[1] == "1,2,FS,-3"
+
+
+def test_a_carriage_return_in_a_cell_cannot_start_a_row_of_its_own(tmp_path):
+    rows = [{"name": "Ann\r=1+1", "kind": "person", "title": "\r@SUM(1)"}, {"name": "Bo\r\nB", "kind": "", "title": ""}]
+    write_csv_folder({"owners": rows}, tmp_path / "book")
+    with (tmp_path / "book" / "owners.csv").open(encoding="utf-8", newline="") as fh:
+        written = list(csv.reader(fh))
+    assert written == [["name", "kind", "title"], ["Ann\n=1+1", "person", "'\n@SUM(1)"], ["Bo\nB", "", ""]]

@@ -17,6 +17,10 @@ VIA = services.VIA
 def print_problems(command: BaseCommand, result: ImportResult) -> None:
     for problem in result.problems:
         command.stderr.write(str(problem))
+    if result.problems_not_listed:
+        command.stderr.write(
+            f"… {result.problems_not_listed_text} problems, not listed: correct these and import the workbook again"
+        )
 
 
 def print_changes(command: BaseCommand, result: ImportResult) -> None:
@@ -100,8 +104,8 @@ class Command(BaseCommand):
         result = services.workbook_import(actor=actor, sheets=sheets, dry_run=dry_run)
         if result.problems:
             print_problems(self, result)
-            n = len(result.problems)
-            raise CommandError(f"{n} problem{'s' if n != 1 else ''} in the workbook: nothing was imported")
+            n = result.problem_count
+            raise CommandError(f"{n:,} problem{'s' if n != 1 else ''} in the workbook: nothing was imported")
         if dry_run:
             print_changes(self, result)
             self.stdout.write(f"Dry run of {result.slug}: {sheet_counts(result)}. Nothing was written.")
