@@ -7,7 +7,10 @@ from improve.accounts.models import Role
 
 
 class SignInForm(AuthenticationForm):
-    """Sign in with e-mail address and password."""
+    """Sign in with e-mail address and password.
+
+    Addresses are stored lower-case (``UserManager``), so the address is matched in any case.
+    """
 
     username = forms.EmailField(
         label="E-mail address", widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})
@@ -17,9 +20,12 @@ class SignInForm(AuthenticationForm):
     )
 
     error_messages = {
-        "invalid_login": "Enter a correct e-mail address and password. Both are case-sensitive.",
+        "invalid_login": "Enter a correct e-mail address and password. The password is case-sensitive.",
         "inactive": "This account has been switched off. Ask your programme manager.",
     }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
 
 
 class MemberForm(forms.Form):
