@@ -104,3 +104,33 @@ def password_change_record(*, actor: Actor, user: User) -> None:
         before={"password": "(old)"},
         after={"password": "(changed)"},
     )
+
+
+# Whoever asks for a reset link is not signed in; the person who follows it has shown they hold the mailbox.
+RESET_VIA = "password reset"
+
+
+@transaction.atomic
+def password_reset_request_record(*, user: User) -> None:
+    """Audit that a reset link was e-mailed to ``user`` (never the link or its token)."""
+    audit_record(
+        actor=Actor(user=None, via=RESET_VIA),
+        programme_id=None,
+        obj=user,
+        action="update",
+        before={"password": "(unchanged)"},
+        after={"password": "(reset link e-mailed)"},
+    )
+
+
+@transaction.atomic
+def password_reset_record(*, user: User) -> None:
+    """Audit a password set through a reset link (never the password itself)."""
+    audit_record(
+        actor=Actor(user=user, via=RESET_VIA),
+        programme_id=None,
+        obj=user,
+        action="update",
+        before={"password": "(old)"},
+        after={"password": "(reset by e-mail link)"},
+    )
