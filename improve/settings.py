@@ -3,6 +3,7 @@
 Production differs from development only through environment variables (one ``env`` object).
 """
 
+import datetime as dt
 import warnings
 from pathlib import Path
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "govuk_frontend_django",
+    "axes",
     "improve.accounts",
     "improve.programmes",
     "improve.interchange",
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into the sign-in page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "improve.urls"
@@ -81,6 +85,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is tried
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -90,6 +98,20 @@ AUTH_PASSWORD_VALIDATORS = [
 # A reset link works once, for a day (Django's default is three).
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "accounts:login"
+
+# Sign-in lockout (django-axes, decision record 0011): five wrong passwords for one e-mail address
+# from one client address lock that pair for 30 minutes; signing in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "improve.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "improve.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "improve.accounts.lockout.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests
+# Reverse proxies in front of the app that append the caller to X-Forwarded-For (0: none).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "programmes:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

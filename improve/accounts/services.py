@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -125,7 +126,9 @@ def password_reset_request_record(*, user: User) -> None:
 
 @transaction.atomic
 def password_reset_record(*, user: User) -> None:
-    """Audit a password set through a reset link (never the password itself)."""
+    """Audit a password set through a reset link (never the password itself), and lift any sign-in
+    lockout on the address: whoever followed the link holds the mailbox and the new password."""
+    axes_reset(username=user.email)
     audit_record(
         actor=Actor(user=user, via=RESET_VIA),
         programme_id=None,
