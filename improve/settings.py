@@ -80,8 +80,15 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # Concurrent writers on SQLite (decision record 0012): they wait for each other, never fail with
+    # "database is locked". The write-ahead log lets pages be read while a save is written; a write
+    # transaction takes the write lock at BEGIN (IMMEDIATE), so two saves never both read and then
+    # deadlock trying to write, which SQLite answers at once with "locked" whatever the timeout;
+    # and a writer waits up to 20 s for the lock.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
