@@ -61,7 +61,7 @@ def test_five_wrong_passwords_lock_sign_in_even_with_the_right_one(pmo_user):
     body = response.content.decode()
     assert '<div class="govuk-error-summary"' in body
     assert LOCKED in body and "Try again in 30 minutes" in body
-    assert reverse("accounts:password-reset") in body
+    assert f'<li><a href="{reverse("accounts:password-reset")}">{LOCKED}' in body
     assert "<title>Error: Sign in" in body
 
 
