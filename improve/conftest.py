@@ -1,4 +1,9 @@
-"""Shared fixtures: a small programme and one signed-in client per role."""
+"""Shared fixtures: a small programme and one signed-in client per role.
+
+On SQLite the tests run against a database file, as the application does, not SQLite's shared
+in-memory database: locking, the write-ahead log and the busy timeout behave differently in memory
+(tables are locked, and a busy writer fails at once), so concurrent tests would prove nothing there.
+"""
 
 import datetime as dt
 
@@ -15,6 +20,18 @@ from improve.programmes.tests.factories import (
     StrandFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A test database file per test process (each xdist worker has its own temporary folder)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 Production differs from development only through environment variables (one ``env`` object).
 """
 
+import datetime as dt
 import tempfile
 import warnings
 from pathlib import Path
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "improve.core",
     "improve.accounts",
     "improve.programmes",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into the sign-in page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "improve.urls"
@@ -77,18 +81,45 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    # Concurrent writers on SQLite (decision record 0012): they wait for each other, never fail with
+    # "database is locked". The write-ahead log lets pages be read while a save is written; a write
+    # transaction takes the write lock at BEGIN (IMMEDIATE), so two saves never both read and then
+    # deadlock trying to write, which SQLite answers at once with "locked" whatever the timeout;
+    # and a writer waits up to 20 s for the lock.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is tried
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link works once, for a day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "accounts:login"
+
+# Sign-in lockout (django-axes, decision record 0011): five wrong passwords for one e-mail address
+# from one client address lock that pair for 30 minutes; signing in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "improve.accounts.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "improve.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "improve.accounts.lockout.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests
+# Reverse proxies in front of the app that append the caller to X-Forwarded-For (0: none).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_REDIRECT_URL = "programmes:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
@@ -120,6 +151,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 INTERCHANGE_UPLOAD_DIR = Path(
     env("INTERCHANGE_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "improve-uploads"))
 )
+
+# Mail (password reset links). By default it is printed on the console, which is what the demo shows.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Improvement Office <improvement-office@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

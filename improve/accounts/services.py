@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -61,4 +62,34 @@ def password_change_record(*, actor: Actor, user: User) -> None:
         action=AuditEvent.Action.UPDATE,
         before={"password": "(old)"},
         after={"password": "(changed)"},
+    )
+
+
+# Whoever asks for a reset link is not signed in; the person who follows it has shown they hold the mailbox.
+RESET_VIA = "password reset"
+
+
+@transaction.atomic
+def password_reset_request_record(*, user: User) -> None:
+    """Audit that a reset link was e-mailed to ``user`` (never the link or its token)."""
+    audit.record(
+        actor=Actor(user=None, via=RESET_VIA),
+        obj=user,
+        action="update",
+        before={"password": "(unchanged)"},
+        after={"password": "(reset link e-mailed)"},
+    )
+
+
+@transaction.atomic
+def password_reset_record(*, user: User) -> None:
+    """Audit a password set through a reset link (never the password itself), and lift any sign-in
+    lockout on the address: whoever followed the link holds the mailbox and the new password."""
+    axes_reset(username=user.email)
+    audit.record(
+        actor=Actor(user=user, via=RESET_VIA),
+        obj=user,
+        action="update",
+        before={"password": "(old)"},
+        after={"password": "(reset by e-mail link)"},
     )

@@ -21,7 +21,7 @@ def test_wrong_password_shows_the_error_summary_then_signing_in_opens_the_progra
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary.get_by_role("link")).to_have_text(
-        "Enter a correct e-mail address and password. Both are case-sensitive."
+        "Enter a correct e-mail address and password. The password is case-sensitive."
     )
     assert "/accounts/sign-in/" in page.url
     # The e-mail address is kept; the password is not.

@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlsafe_base64_encode
 
 from improve.programmes.models import Baseline, Dependency, Membership, Owner, PlanItem, Project, Role
 from improve.programmes.permissions import Perm, role_allows
@@ -38,6 +39,11 @@ def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
             kwargs[key] = programme.slug
         elif key == "uid":
             kwargs[key] = "17"
+        elif key == "uidb64":  # a password reset link: a real user's id, with a token that is not valid
+            user_id = Membership.objects.filter(programme=programme).first().user_id
+            kwargs[key] = urlsafe_base64_encode(str(user_id).encode())
+        elif key == "token":
+            kwargs[key] = "not-a-valid-token"
         elif key == "code" and "project" in name:
             kwargs[key] = Project.objects.get(programme=programme).code
         elif key == "code":
@@ -69,6 +75,20 @@ def test_every_url_has_an_access_rule():
     missing = [name for name, p in ALL_URLS if not hasattr(p.callback, "access_rule")]
     assert not missing, f"Pages without an access rule: {missing}"
     assert len(ALL_URLS) >= 20
+
+
+# Pages anyone may open without signing in. Making a page public is a decision: add it here.
+PUBLIC = {
+    "accounts:login",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+}
+
+
+def test_only_the_sign_in_and_password_reset_pages_are_public():
+    assert {name for name, p in ALL_URLS if p.callback.access_rule == "public"} == PUBLIC
 
 
 @pytest.mark.parametrize("name", URL_NAMES)
