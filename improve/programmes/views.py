@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -13,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from improve.accounts.audit import Actor, history_for, history_for_programme
@@ -37,6 +41,7 @@ from improve.programmes.models import PlanItem, Programme
 
 HISTORY_PAGE = 200
 PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
+OVERVIEW_BROKEN = 10  # the worst broken dependencies listed on the overview
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -123,10 +128,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/home.html", {"programmes": programmes})
 
 
+_STRAND_ROW = (
+    '\n    <tr class="govuk-table__row">\n'
+    '      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}?strand={}">{}</a>{}</th>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    + '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n' * 5
+    + "    </tr>\n  "
+)
+_STRAND_AIM = '<p class="govuk-body-s io-muted govuk-!-margin-bottom-0">{}</p>'
+
+
+def _strand_rows(programme: Programme, rows: list[dict[str, Any]]) -> SafeString:
+    """The rows of the overview's table of strands, with their counts.
+
+    Rendered here rather than in the template: a large programme has dozens of strands of seven
+    cells each, and the template language took a third of the page's time over them. Every text
+    is escaped as the template would (``html.escape``, which Django's ``escape`` calls).
+    """
+    plan_url = escape(reverse("programmes:plan", args=[programme.slug]))
+    out = []
+    for row in rows:
+        strand = row["strand"]
+        aim = _STRAND_AIM.format(escape(Truncator(strand.aim).words(30, truncate=" …"))) if strand.aim else ""
+        counts = (int(row.get(key) or 0) for key in ("total", "complete", "overdue", "rag_red", "rag_amber"))
+        code = escape(quote(strand.code, safe="/"))
+        out.append(
+            _STRAND_ROW.format(plan_url, code, escape(strand.name), aim, escape(str(strand.lead or "")), *counts)
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
+
+
 @programme_view(Perm.VIEW)
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     summary = selectors.overview(programme, today=_today())
+    broken_count, broken = selectors.broken_dependencies(programme, listed=OVERVIEW_BROKEN)
     return render(
         request,
         "programmes/overview.html",
@@ -134,8 +170,10 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             summary=summary,
             strands=summary.strand_rows,
+            strand_rows=_strand_rows(programme, summary.strand_rows),
             stages=list(selectors.stages_for(programme)),
-            broken=selectors.broken_dependencies(programme),
+            broken=broken,
+            broken_count=broken_count,
         ),
     )
 
