@@ -132,3 +132,19 @@ def test_sheets_from_dicts_numbers_rows_from_two():
     sheets = sheets_from_dicts({"owners": [{"name": "A"}, {"name": "B"}], "stages": []})
     assert [r.number for r in sheets["owners"].rows] == [2, 3]
     assert sheets["stages"].columns[0] == "code"
+
+
+def test_the_collector_is_paused_while_an_xlsx_is_read_and_runs_again_even_after_a_bad_file(monkeypatch):
+    import gc
+
+    from improve.interchange import workbook
+
+    seen = []
+    real_read = workbook._read_xlsx
+    monkeypatch.setattr(workbook, "_read_xlsx", lambda source: (seen.append(gc.isenabled()), real_read(source))[1])
+    data = xlsx_bytes(SHEETS)
+    assert gc.isenabled()
+    read_xlsx(data)
+    with pytest.raises(WorkbookError):
+        read_xlsx(b"not a workbook")
+    assert seen == [False, False] and gc.isenabled()
