@@ -5,11 +5,13 @@
 #   make browsers   Debian's Chromium, for the browser tests
 #   make test       the whole pytest suite on SQLite, then on a throwaway PostgreSQL
 #   make lint       ruff check, ruff format --check, mypy
-#   make bench      the plan-page benchmark
+#   make bench      the benchmarks: in-process, then the pages over HTTP from gunicorn
 #   make clean      remove everything generated (venv, node_modules, CSS, caches, demo db)
 #
 # Variables: PORT (demo, default 8000), PYTEST_ARGS (extra pytest arguments,
-# default "-n 2": two workers; e.g. PYTEST_ARGS="-k plan -x"), PYTHON (default python3).
+# default "-n 2": two workers; e.g. PYTEST_ARGS="-k plan -x"), PYTHON (default python3),
+# BASE (bench: also time this git ref, side by side; e.g. BASE=915f77b), DB (bench: sqlite,
+# the default, or postgres for a throwaway PostgreSQL server).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -104,8 +106,14 @@ lint: install-python
 	$(BIN)/mypy improve || rc=1; \
 	exit $$rc
 
+BENCH := $(BIN)/python bench/plan.py && $(BIN)/python bench/http_pages.py $(if $(BASE),--base $(BASE))
+
 bench: install
-	$(BIN)/python bench/plan.py
+ifeq ($(DB),postgres)
+	bash scripts/with-postgres.sh bash -c 'export BENCH_DATABASE_URL="$$DATABASE_URL" && $(BENCH)'
+else
+	$(BENCH)
+endif
 
 clean:
 	rm -rf $(VENV) node_modules $(CSS) staticfiles build test-results screenshots \

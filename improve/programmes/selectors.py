@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, When, Window
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from improve.core.dates import format_plan_date
@@ -18,6 +19,7 @@ from improve.programmes.models import (
     CLOSED_STATUSES,
     Baseline,
     Dependency,
+    DependencyType,
     ItemKind,
     Membership,
     Owner,
@@ -150,22 +152,29 @@ class Overview:
     strand_rows: list[dict[str, Any]]
 
 
+# The counts the overview shows. Each is one more test of every plan line in the database, so
+# only these are made.
+OVERVIEW_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETE)
+OVERVIEW_RAGS = (Rag.RED, Rag.AMBER)
+
+
 def _progress_counts(today: dt.date) -> dict[str, Count]:
     overdue = Q(end_date__lt=today) & ~Q(status__in=CLOSED_STATUSES)
     counts = {"total": Count("id"), "overdue": Count("id", filter=overdue)}
-    counts.update({status.value: Count("id", filter=Q(status=status)) for status in Status})
-    counts.update({f"rag_{rag.value}": Count("id", filter=Q(rag=rag)) for rag in Rag})
-    counts["rag_none"] = Count("id", filter=Q(rag=""))
+    counts.update({status.value: Count("id", filter=Q(status=status)) for status in OVERVIEW_STATUSES})
+    counts.update({f"rag_{rag.value}": Count("id", filter=Q(rag=rag)) for rag in OVERVIEW_RAGS})
     counts["tbd"] = Count("id", filter=Q(start_tbd=True) | Q(end_tbd=True) | Q(owner_tbd=True))
     return counts
 
 
 def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60, listed: int = 10) -> Overview:
-    """Counts by status, RAG and strand, computed in the database; the first overdue lines and gates."""
+    """Counts by status, RAG and strand (those the page shows), computed in the database; the first
+    overdue lines and gates."""
     live = PlanItem.objects.filter(programme=programme)
     counts = _progress_counts(today)
-    totals = live.aggregate(**counts)
-    per_strand = {row["strand_id"]: row for row in live.values("strand_id").annotate(**counts).order_by()}
+    rows: list[dict[str, Any]] = list(live.values("strand_id").annotate(**counts).order_by())  # type: ignore[arg-type]
+    per_strand = {row["strand_id"]: row for row in rows}
+    totals = {key: sum(row[key] for row in per_strand.values()) for key in counts}  # every line has a strand
     strands = list(strands_for(programme))
     overdue = list(
         live.filter(end_date__lt=today)
@@ -182,8 +191,8 @@ def overview(programme: Programme, *, today: dt.date, horizon_days: int = 60, li
     )
     return Overview(
         total=totals["total"],
-        by_status={s.value: totals[s.value] for s in Status},
-        by_rag={key.removeprefix("rag_"): totals[key] for key in totals if key.startswith("rag_")},
+        by_status={s.value: totals[s.value] for s in OVERVIEW_STATUSES},
+        by_rag={r.value: totals[f"rag_{r.value}"] for r in OVERVIEW_RAGS},
         overdue_count=totals["overdue"],
         overdue=overdue,
         upcoming_gates=upcoming,
@@ -372,29 +381,63 @@ class BrokenLink:
     days_short: int
 
 
-def broken_dependencies(programme: Programme) -> list[BrokenLink]:
-    """Dependencies whose successor's dates do not respect them, worst first (one query)."""
-    rows = Dependency.objects.filter(
-        programme=programme, predecessor__archived_at__isnull=True, successor__archived_at__isnull=True
-    ).values_list(
-        "predecessor__uid",
-        "predecessor__title",
-        "predecessor__start_date",
-        "predecessor__end_date",
-        "successor__uid",
-        "successor__title",
-        "successor__start_date",
-        "successor__end_date",
-        "type",
-        "lag_days",
+class _DaysFrom(Func):
+    """Whole days from the first date to the second, on SQLite and PostgreSQL; NULL if either is missing. [days]"""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def _sides(self, compiler: Any) -> tuple[str, str, list[Any]]:
+        (start, start_params), (end, end_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        return start, end, [*end_params, *start_params]
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        start, end, params = self._sides(compiler)
+        return f"({end} - {start})", params  # PostgreSQL: date - date is a whole number of days
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        start, end, params = self._sides(compiler)
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)", params
+
+
+def _slack() -> CombinedExpression:
+    """:func:`improve.programmes.graph.dependency_slack` as an SQL expression (NULL when a date is missing). [days]"""
+    fs, ss, ff = DependencyType.FS, DependencyType.SS, DependencyType.FF
+    driver = Case(When(type__in=[fs, ff], then=F("predecessor__end_date")), default=F("predecessor__start_date"))
+    driven = Case(When(type__in=[fs, ss], then=F("successor__start_date")), default=F("successor__end_date"))
+    return _DaysFrom(driver, driven) - F("lag_days")
+
+
+def broken_dependencies(programme: Programme, *, listed: int | None = None) -> tuple[int, list[BrokenLink]]:
+    """How many dependencies the plan's dates do not respect, and the worst ``listed`` of them (all if None).
+
+    Found in the database (one query), so a plan of thousands of lines brings back only what is shown.
+    """
+    broken = (
+        Dependency.objects.filter(
+            programme=programme, predecessor__archived_at__isnull=True, successor__archived_at__isnull=True
+        )
+        .annotate(slack=_slack())
+        .filter(slack__lt=0)
+        .annotate(broken_count=Window(Count("id")))
+        .order_by("slack", "id")
+        .values_list(
+            "predecessor__uid",
+            "predecessor__title",
+            "successor__uid",
+            "successor__title",
+            "type",
+            "lag_days",
+            "slack",
+            "broken_count",
+        )
     )
-    broken = []
-    for p_uid, p_title, p_start, p_end, s_uid, s_title, s_start, s_end, kind, lag in rows:
-        slack = dependency_slack(kind, lag, p_start, p_end, s_start, s_end)
-        if slack is not None and slack < 0:
-            broken.append(BrokenLink(p_uid, p_title, s_uid, s_title, kind, lag, -slack))
-    broken.sort(key=lambda b: -b.days_short)
-    return broken
+    rows = list(broken if listed is None else broken[:listed])
+    links = [
+        BrokenLink(p_uid, p_title, s_uid, s_title, kind, lag, -slack)
+        for p_uid, p_title, s_uid, s_title, kind, lag, slack, _ in rows
+    ]
+    return (rows[0][-1] if rows else 0), links
 
 
 def members_of(programme: Programme) -> QuerySet[Membership]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,11 +14,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from improve.core.access import signed_in
 from improve.core.audit import history_for, history_for_programme
 from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
+from improve.core.validators import is_url_key
 from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
 from improve.programmes import selectors, services, timeline
 from improve.programmes.forms import (
@@ -36,6 +41,7 @@ from improve.programmes.permissions import Perm, ProgrammeRequest, programme_vie
 
 HISTORY_PAGE = 200
 PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
+OVERVIEW_BROKEN = 10  # the worst broken dependencies listed on the overview
 
 
 def _programme(request: ProgrammeRequest) -> Programme:
@@ -86,10 +92,61 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "programmes/home.html", {"programmes": programmes})
 
 
+_STRAND_ROW = (
+    '\n    <tr class="govuk-table__row">\n'
+    '      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}?strand={}">{}</a>{}</th>\n'
+    '      <td class="govuk-table__cell">{}</td>\n'
+    + '      <td class="govuk-table__cell govuk-table__cell--numeric">{}</td>\n' * 5
+    + "{}    </tr>\n  "
+)
+_STRAND_CHANGE = '      <td class="govuk-table__cell">{}</td>\n'
+_STRAND_CHANGE_LINK = '<a class="govuk-link" href="{}">Change<span class="govuk-visually-hidden"> {}</span></a>'
+_STRAND_AIM = '<p class="govuk-body-s io-muted govuk-!-margin-bottom-0">{}</p>'
+
+
+def _strand_rows(programme: Programme, rows: list[dict[str, Any]], *, can_change: bool) -> SafeString:
+    """The rows of the overview's table of strands, with their counts.
+
+    Rendered here rather than in the template: a large programme has dozens of strands of seven
+    cells each, and the template language took a third of the page's time over them. Every text
+    is escaped as the template would (``html.escape``, which Django's ``escape`` calls).
+    """
+    plan_url = escape(reverse("programmes:plan", args=[programme.slug]))
+    out = []
+    for row in rows:
+        strand = row["strand"]
+        aim = _STRAND_AIM.format(escape(Truncator(strand.aim).words(30, truncate=" …"))) if strand.aim else ""
+        counts = (int(row.get(key) or 0) for key in ("total", "complete", "overdue", "rag_red", "rag_amber"))
+        code = escape(quote(strand.code, safe="/"))
+        change = ""
+        if can_change:
+            link = ""
+            if is_url_key(strand.code):  # a code stored before codes were checked gets no link
+                edit_url = reverse("programmes:strand-edit", args=[programme.slug, strand.code])
+                link = _STRAND_CHANGE_LINK.format(escape(edit_url), escape(strand.name))
+            change = _STRAND_CHANGE.format(link)
+        name, lead = escape(strand.name), escape(str(strand.lead or ""))
+        out.append(_STRAND_ROW.format(plan_url, code, name, aim, lead, *counts, change))
+    return mark_safe("".join(out))  # noqa: S308 - every value in it is escaped above
+
+
+def _item_href(programme: Programme) -> Callable[[str], str]:
+    """The address of a plan line's page from its uid, as ``{% url %}`` gives it, reversed only once.
+
+    A uid no address can carry (stored before uids were checked) has no page: its address is "".
+    """
+    sample = reverse("programmes:item", args=[programme.slug, "0"])
+    assert sample.endswith("/0/")  # noqa: S101 - the item URL ends in its uid
+    prefix = sample[: -len("0/")]
+    return lambda uid: (prefix + quote(uid, safe="!$&'()*+,;=~:@") + "/") if is_url_key(uid) else ""
+
+
 @programme_view(Perm.VIEW)
 def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     summary = selectors.overview(programme, today=_today(request))
+    broken_count, broken = selectors.broken_dependencies(programme, listed=OVERVIEW_BROKEN)
+    href = _item_href(programme)
     return render(
         request,
         "programmes/overview.html",
@@ -97,8 +154,14 @@ def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
             request,
             summary=summary,
             strands=summary.strand_rows,
+            strand_rows=_strand_rows(
+                programme, summary.strand_rows, can_change=request.access.can(Perm.EDIT_PROGRAMME)
+            ),
             stages=list(selectors.stages_for(programme)),
-            broken=selectors.broken_dependencies(programme),
+            overdue=[(href(i.uid), i) for i in summary.overdue],
+            upcoming_gates=[(href(i.uid), i) for i in summary.upcoming_gates],
+            broken=[(href(b.successor_uid), b) for b in broken],
+            broken_count=broken_count,
         ),
     )
 

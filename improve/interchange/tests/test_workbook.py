@@ -342,3 +342,19 @@ def test_a_carriage_return_in_a_cell_cannot_start_a_row_of_its_own(tmp_path):
     with (tmp_path / "book" / "owners.csv").open(encoding="utf-8", newline="") as fh:
         written = list(csv.reader(fh))
     assert written == [["name", "kind", "title"], ["Ann\n=1+1", "person", "'\n@SUM(1)"], ["Bo\nB", "", ""]]
+
+
+def test_the_collector_is_paused_while_an_xlsx_is_read_and_runs_again_even_after_a_bad_file(monkeypatch):
+    import gc
+
+    from improve.interchange import workbook
+
+    seen = []
+    real_read = workbook._read_xlsx
+    monkeypatch.setattr(workbook, "_read_xlsx", lambda source: (seen.append(gc.isenabled()), real_read(source))[1])
+    data = xlsx_bytes(SHEETS)
+    assert gc.isenabled()
+    read_xlsx(data)
+    with pytest.raises(WorkbookError):
+        read_xlsx(b"not a workbook")
+    assert seen == [False, False] and gc.isenabled()

@@ -118,36 +118,61 @@ def test_complete_must_be_100_percent(programme):
     assert "percent_complete" in exc.value.message_dict
 
 
-@pytest.mark.parametrize(
-    ("kind", "lag", "succ_start", "succ_end", "slack"),
-    [
-        ("FS", 0, dt.date(2019, 4, 18), dt.date(2019, 5, 1), 0),  # starts the day the driver ends: allowed
-        ("FS", 0, dt.date(2019, 4, 15), dt.date(2019, 5, 1), -3),
-        ("FS", 7, dt.date(2019, 4, 20), dt.date(2019, 5, 1), -5),
-        ("SS", 0, dt.date(2019, 4, 2), dt.date(2019, 5, 1), 1),
-        ("FF", 0, dt.date(2019, 4, 2), dt.date(2019, 4, 17), -1),
-        ("SF", -1, dt.date(2019, 3, 1), dt.date(2019, 3, 31), 0),
-        ("FS", 0, None, dt.date(2019, 5, 1), None),  # a TBD start cannot be checked
-    ],
-)
+# (type, lag, successor start, successor end, slack) with the predecessor from 01/04/2019 to 18/04/2019
+SLACK_CASES = [
+    ("FS", 0, dt.date(2019, 4, 18), dt.date(2019, 5, 1), 0),  # starts the day the driver ends: allowed
+    ("FS", 0, dt.date(2019, 4, 15), dt.date(2019, 5, 1), -3),
+    ("FS", 7, dt.date(2019, 4, 20), dt.date(2019, 5, 1), -5),
+    ("SS", 0, dt.date(2019, 4, 2), dt.date(2019, 5, 1), 1),
+    ("FF", 0, dt.date(2019, 4, 2), dt.date(2019, 4, 17), -1),
+    ("SF", -1, dt.date(2019, 3, 1), dt.date(2019, 3, 31), 0),
+    ("FS", 0, None, dt.date(2019, 5, 1), None),  # a TBD start cannot be checked
+    ("SS", 2, dt.date(2019, 4, 2), dt.date(2019, 5, 1), -1),
+    ("SF", 0, dt.date(2019, 3, 1), dt.date(2019, 3, 20), -12),
+]
+
+
+@pytest.mark.parametrize(("kind", "lag", "succ_start", "succ_end", "slack"), SLACK_CASES)
 def test_dependency_slack(kind, lag, succ_start, succ_end, slack):
     from improve.programmes.graph import dependency_slack
 
     assert dependency_slack(kind, lag, dt.date(2019, 4, 1), dt.date(2019, 4, 18), succ_start, succ_end) == slack
 
 
+def test_broken_dependencies_in_the_database_agree_with_dependency_slack(programme):
+    from improve.programmes.graph import dependency_slack
+    from improve.programmes.tests.factories import PlanItemFactory
+
+    strand = item(programme, "1").strand
+    before = PlanItemFactory(strand=strand, uid="P", start_date=dt.date(2019, 4, 1), end_date=dt.date(2019, 4, 18))
+    expected = []
+    for n, (kind, lag, succ_start, succ_end, slack) in enumerate(SLACK_CASES):
+        after = PlanItemFactory(strand=strand, uid=f"S{n}", start_date=succ_start, end_date=succ_end)
+        Dependency.objects.create(programme=programme, predecessor=before, successor=after, type=kind, lag_days=lag)
+        assert slack == dependency_slack(kind, lag, before.start_date, before.end_date, succ_start, succ_end)
+        if slack is not None and slack < 0:
+            expected.append((f"S{n}", kind, lag, -slack))
+    expected.sort(key=lambda row: -row[3])
+    count, broken = selectors.broken_dependencies(programme)
+    assert count == len(expected) == 5
+    assert [(b.successor_uid, b.type, b.lag_days, b.days_short) for b in broken] == expected
+    count, worst = selectors.broken_dependencies(programme, listed=2)
+    assert count == 5 and worst == broken[:2]
+
+
 def test_broken_dependencies_are_listed_worst_first(programme):
     a, b, c = item(programme, "1"), item(programme, "17"), item(programme, "23")
     services.dependency_create(actor=ACTOR, programme=programme, predecessor=a, successor=b)  # 18/04 -> 25/07: met
     services.dependency_create(actor=ACTOR, programme=programme, predecessor=b, successor=c)  # c is TBD: unknown
-    assert selectors.broken_dependencies(programme) == []
+    assert selectors.broken_dependencies(programme) == (0, [])
     services.plan_item_update(
         actor=ACTOR,
         item=b,
         expected_version=1,
         data={"start_date": dt.date(2019, 4, 8), "end_date": dt.date(2019, 4, 8)},
     )
-    broken = selectors.broken_dependencies(programme)
+    count, broken = selectors.broken_dependencies(programme)
+    assert count == 1
     assert [(x.predecessor_uid, x.successor_uid, x.days_short) for x in broken] == [("1", "17", 10)]
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -36,6 +37,53 @@ def test_overview_shows_strands_and_counts(programme, pmo):
     body = response.content.decode()
     assert "Practice Improvement" in body and "Defining a Programme" in body
     assert "01/04/2019" in body  # UK dates
+
+
+def test_overview_lists_each_strand_with_its_lead_aim_and_counts(programme, pmo):
+    from improve.programmes.models import Owner, Strand
+    from improve.programmes.tests.factories import StrandFactory
+
+    strand = Strand.objects.get(programme=programme, code="1")
+    strand.code, strand.name = "1 & 2", "Practice <Improvement>"
+    strand.aim = " ".join(f"word{n}" for n in range(35))
+    strand.lead = Owner.objects.get(programme=programme, name="Sean Girty")
+    strand.save()
+    StrandFactory(programme=programme, code="3", name="Nothing planned yet", order=3)
+    PlanItem.objects.filter(programme=programme, uid="1").update(rag="red")
+    body = pmo.get(reverse("programmes:overview", args=[programme.slug])).content.decode()
+    plan = reverse("programmes:plan", args=[programme.slug])
+    assert f'<a class="govuk-link" href="{plan}?strand=1%20%26%202">Practice &lt;Improvement&gt;</a>' in body
+    assert "word29 …</p>" in body and "word30" not in body
+    assert '<td class="govuk-table__cell">Sean Girty</td>' in body
+    assert "Nothing planned yet" in body
+    # lines, complete, overdue, red, amber: strand 1 (both lines ended in 2019), strand 2, strand 3
+    numbers = re.findall(r'govuk-table__cell--numeric">(\d+)</td>', body)[:15]
+    assert numbers == ["2", "0", "2", "1", "0"] + ["1", "0", "0", "0", "0"] + ["0"] * 5
+
+
+def test_overview_counts_and_lists_broken_dependencies_worst_first(programme, pmo):
+    from improve.programmes.models import Dependency
+    from improve.programmes.views import OVERVIEW_BROKEN
+
+    strand = PlanItem.objects.get(programme=programme, uid="1").strand
+    first = PlanItemFactory(strand=strand, uid="P", start_date=dt.date(2019, 4, 1), end_date=dt.date(2019, 4, 30))
+    for n in range(OVERVIEW_BROKEN + 2):  # each starts n + 1 days before the first ends
+        after = PlanItemFactory(strand=strand, uid=f"S{n}", title=f"Late {n}", start_date=dt.date(2019, 4, 29 - n))
+        Dependency.objects.create(programme=programme, predecessor=first, successor=after)
+    body = pmo.get(reverse("programmes:overview", args=[programme.slug])).content.decode()
+    assert f"{OVERVIEW_BROKEN + 2} dependencies are not respected" in body
+    listed = re.findall(r">S(\d+) Late", body.split("Dependencies not met")[-1])
+    assert listed == [str(n) for n in range(OVERVIEW_BROKEN + 1, 1, -1)]  # the worst ten, worst first
+
+
+def test_overview_links_each_listed_line_to_its_page_even_with_an_odd_uid(programme, pmo):
+    from django.utils.html import escape
+
+    PlanItem.objects.filter(programme=programme, uid="1").update(uid="A 1&2+é")
+    body = pmo.get(reverse("programmes:overview", args=[programme.slug])).content.decode()
+    href = escape(reverse("programmes:item", args=[programme.slug, "A 1&2+é"]))
+    assert f'<a class="govuk-link" href="{href}">A 1&amp;2+é TOM2 Design Pack Completed</a>' in body
+    assert pmo.get(reverse("programmes:item", args=[programme.slug, "A 1&2+é"])).status_code == 200
 
 
 def test_plan_filters(programme, pmo):
