@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from improve.core.models import ArchivableModel, AuditEvent
@@ -78,10 +79,11 @@ def snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _display(obj: models.Model, name: str) -> Any:
     try:
-        field = obj._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - not a field: an attribute or property
+        found = obj._meta.get_field(name)
+    except FieldDoesNotExist:  # not a field: an attribute or property
         value = getattr(obj, name)
         return value() if callable(value) else value
+    field = cast(models.Field, found)  # type: ignore[type-arg]
     if getattr(field, "choices", None) and not field.is_relation:
         raw = getattr(obj, field.attname)
         return "" if raw in (None, "") else getattr(obj, f"get_{name}_display")()

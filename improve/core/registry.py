@@ -49,8 +49,8 @@ class Room:
     title: str
     nav: tuple[NavEntry, ...] = ()
     permissions: tuple[PermissionRule, ...] = ()
-    #: workbook sheets, in workbook order (objects the interchange room understands)
-    sheets: tuple[Any, ...] = ()
+    #: the room's part of the programme workbook (an :class:`improve.core.workbook.WorkbookPart`)
+    workbook: Any = None
     #: board-pack sections: callables the reporting room calls with a programme and a date
     sections: tuple[Callable[..., Any], ...] = ()
     #: models whose every write is audited through the room's services (for the audit test)
@@ -88,7 +88,8 @@ class Registry:
         return {rule.name: rule for room in self.rooms() for rule in room.permissions}
 
     def sheets(self) -> list[Any]:
-        return [sheet for room in self.rooms() for sheet in room.sheets]
+        """Every room's workbook sheets (their :class:`~improve.core.workbook.SheetSpec`)."""
+        return [sheet for room in self.rooms() if room.workbook is not None for sheet in room.workbook.sheets]
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]

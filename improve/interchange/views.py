@@ -19,7 +19,6 @@ from django.shortcuts import redirect, render
 from improve.core.audit import Actor
 from improve.interchange import services
 from improve.interchange.forms import WorkbookUploadForm
-from improve.interchange.schema import SHEETS
 from improve.interchange.services import ImportResult
 from improve.interchange.uploads import UploadGoneError, upload_discard, upload_keep, upload_read
 from improve.interchange.workbook import WorkbookError, read_upload
@@ -35,7 +34,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     access = request.access  # type: ignore[attr-defined]
-    return {"programme": access.programme, "access": access, "sheets": SHEETS, **extra}
+    return {"programme": access.programme, "access": access, "sheets": services.sheet_specs(), **extra}
 
 
 def _fingerprint(result: ImportResult) -> str:

@@ -34,20 +34,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from improve.core.dates import TBD
+from improve.core.registry import registry
+from improve.core.workbook import DATE, INT, PLANDATE, SheetSpec, cell_text, normalise_name
 from improve.interchange.limits import (
     MAX_CSV_UNPACKED_BYTES,
     MAX_ROWS_PER_SHEET,
     MAX_XLSX_UNPACKED_BYTES,
     megabytes,
-)
-from improve.interchange.schema import (
-    DATE,
-    INT,
-    PLANDATE,
-    SHEET_BY_NAME,
-    SHEET_NAMES,
-    SheetSpec,
-    normalise_name,
 )
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -55,6 +48,11 @@ EXCEL_DATE_FORMAT = "dd/mm/yyyy"
 # Fixed document and zip entry times, so the same content gives the same bytes.
 FIXED_TIME = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a moment
 MAX_COLUMN_WIDTH = 60
+
+
+def _specs() -> dict[str, SheetSpec]:
+    """Every registered sheet by name, in workbook order (the rooms declare them)."""
+    return {spec.name: spec for spec in registry.sheets()}
 
 
 class WorkbookError(Exception):
@@ -314,8 +312,9 @@ def sheets_from_dicts(data: Mapping[str, Any]) -> Sheets:
         columns: list[str] = []
         for row in rows:
             columns.extend(c for c in row if c not in columns)
-        if not rows and name in SHEET_BY_NAME:
-            columns = SHEET_BY_NAME[name].column_names
+        spec = _specs().get(name)
+        if not rows and spec is not None:
+            columns = spec.column_names
         sheets[name] = Sheet(name=name, columns=columns, rows=[Row(i, dict(r)) for i, r in enumerate(rows, start=2)])
     return sheets
 
@@ -324,23 +323,15 @@ def sheets_from_dicts(data: Mapping[str, Any]) -> Sheets:
 
 
 def _ordered(data: Mapping[str, list[dict[str, Any]]]) -> list[tuple[str, list[str], list[dict[str, Any]]]]:
-    names = [n for n in SHEET_NAMES if n in data] + [n for n in data if n not in SHEET_BY_NAME]
+    specs = _specs()
+    names = [n for n in specs if n in data] + [n for n in data if n not in specs]
     out = []
     for name in names:
         rows = data[name]
-        spec = SHEET_BY_NAME.get(name)
+        spec = specs.get(name)
         columns = spec.column_names if spec else list(dict.fromkeys(c for r in rows for c in r))
         out.append((name, columns, rows))
     return out
-
-
-def cell_text(value: Any) -> str:
-    """A canonical value as CSV text: dates ``dd/mm/yyyy``, empty for ``None``."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime(DATE_FORMAT)
-    return str(value)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV injection"); a
@@ -426,7 +417,7 @@ def _write_xlsx(data: Mapping[str, list[dict[str, Any]]], target: str | os.PathL
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     for name, columns, rows in _ordered(data):
         ws = book.add_worksheet(name)
-        spec = SHEET_BY_NAME.get(name)
+        spec = _specs().get(name)
         types = [spec.by_name[c].type if spec and c in spec.by_name else "" for c in columns]
         for i, column in enumerate(columns):
             ws.set_column(i, i, _column_width(spec, column, rows))

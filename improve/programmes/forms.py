@@ -22,6 +22,7 @@ from improve.programmes.models import (
     Status,
     StrandTerm,
 )
+from improve.programmes.services import PlanItemData, ProjectData, StageData, StrandData
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -154,7 +155,7 @@ class PlanItemForm(forms.Form):
             raise forms.ValidationError("A line cannot sit under itself")
         return parent
 
-    def service_fields(self, strands_by_id: dict[str, Any], parents: dict[str, PlanItem]) -> dict[str, Any]:
+    def service_fields(self, strands_by_id: dict[str, Any], parents: dict[str, PlanItem]) -> PlanItemData:
         d = self.cleaned_data
         (start, start_tbd), (end, end_tbd) = d["start"], d["end"]
         owner = self._owners.get(d["owner"]) if d["owner"] not in ("", "TBD") else None
@@ -254,10 +255,15 @@ class StrandForm(UniqueKeyForm):
         self._owners = {str(o.pk): o for o in owners}
         _choice_field(self, "lead").choices = [("", "No lead")] + [(str(o.pk), o.name) for o in owners]
 
-    def service_fields(self) -> dict[str, Any]:
-        d = dict(self.cleaned_data)
-        d["lead"] = self._owners.get(d["lead"])
-        return d
+    def service_fields(self) -> StrandData:
+        d = self.cleaned_data
+        return {
+            "code": d["code"],
+            "name": d["name"],
+            "aim": d["aim"],
+            "lead": self._owners.get(d["lead"]),
+            "order": d["order"],
+        }
 
 
 class StageForm(UniqueKeyForm):
@@ -291,7 +297,7 @@ class StageForm(UniqueKeyForm):
             "order": stage.order,
         }
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self) -> StageData:
         d = self.cleaned_data
         return {
             "code": d["code"],
@@ -377,7 +383,7 @@ class ProjectForm(UniqueKeyForm):
         _choice_field(self, "strand").choices = [(str(s.pk), s.name) for s in strands]
         _choice_field(self, "lead").choices = [("", "No lead"), *[(str(o.pk), o.name) for o in owners]]
 
-    def service_fields(self) -> dict[str, Any]:
+    def service_fields(self) -> ProjectData:
         d = self.cleaned_data
         return {
             "code": d["code"],

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 
 from improve.core.access import View, mark
 from improve.core.registry import PermissionRule, registry
@@ -115,6 +116,7 @@ class ProgrammeRequest(HttpRequest):
     """A request to a programme page: :func:`programme_view` has set ``access``."""
 
     access: Access
+    htmx: HtmxDetails
 
 
 def programme_access(user: Any, slug: str) -> Access | None:

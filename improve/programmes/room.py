@@ -5,6 +5,7 @@ from __future__ import annotations
 from improve.core.registry import NavEntry, Room
 from improve.programmes import models
 from improve.programmes.permissions import RULES, Perm
+from improve.programmes.sheets import PLAN_WORKBOOK
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -42,6 +43,7 @@ ROOM = Room(
         NavEntry("History", "programmes:history", Perm.VIEW, 950),
     ),
     permissions=RULES,
+    workbook=PLAN_WORKBOOK,
     audited_models=(
         models.Programme,
         models.Owner,

@@ -299,7 +299,7 @@ def plan_item_restore(*, actor: Actor, item: PlanItem) -> PlanItem:
 def check_no_loop(edges: list[tuple[int, int]], labels: dict[int, str]) -> None:
     cycle = find_cycle(edges)
     if cycle:
-        path = " → ".join(labels.get(n, str(n)) for n in cycle)
+        path = " → ".join(labels.get(int(n), str(n)) for n in cycle)  # type: ignore[call-overload]
         raise ValidationError({"predecessor": f"This would make a dependency loop: {path}"})
 
 
@@ -364,6 +364,13 @@ def baseline_create(
         ],
         batch_size=500,
     )
+    return baseline
+
+
+@transaction.atomic
+def baseline_archive(*, actor: Actor, baseline: Baseline, reason: str = "") -> Baseline:
+    """Hide a baseline from the list and the workbook; its frozen dates and history stay."""
+    model_archive(actor=actor, instance=baseline, reason=reason)
     return baseline
 
 

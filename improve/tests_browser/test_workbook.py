@@ -23,7 +23,7 @@ def test_upload_preview_confirm_and_problems(web, scenario, tmp_path):
     web.submit(page.get_by_role("button", name="Check the workbook"), "no file")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select a workbook to upload")
 
-    sheets = services.workbook_export(programme=selectors.programme_state(scenario.slug).programme)
+    sheets = services.workbook_export(programme=selectors.programme_by_slug(scenario.slug))
     first = sheets["plan_items"][0]
     first["title"] += " (changed)"
     (tmp_path / "changed.xlsx").write_bytes(xlsx_bytes(sheets))

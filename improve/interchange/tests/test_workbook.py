@@ -13,8 +13,8 @@ import pytest
 import xlsxwriter
 from openpyxl import Workbook, load_workbook
 
+from improve.core.registry import registry
 from improve.interchange.limits import MAX_ROWS_PER_SHEET
-from improve.interchange.schema import SHEET_NAMES
 from improve.interchange.workbook import (
     WorkbookError,
     read_csv_folder,
@@ -70,7 +70,7 @@ SHEETS = {
 
 def test_xlsx_layout():
     book = load_workbook(io.BytesIO(xlsx_bytes(SHEETS)))
-    assert book.sheetnames == [n for n in SHEET_NAMES if n in SHEETS]
+    assert book.sheetnames == [s.name for s in registry.sheets() if s.name in SHEETS]
     ws = book["plan_items"]
     assert ws.freeze_panes == "A2"
     assert all(cell.font.b for cell in ws[1])
@@ -83,7 +83,7 @@ def test_xlsx_layout():
     assert row["level"].value == 1
     assert ws.column_dimensions["E"].width >= 30  # the title column is wide
     programme = book["programme"]
-    notes = [c for c in programme[2] if c.column_letter == "L"][0]
+    notes = dict(zip([c.value for c in programme[1]], programme[2], strict=True))["notes"]
     assert notes.value == "=SUM(A1)" and notes.data_type == "s"  # never a formula
     assert [c.value for c in book["baselines"][1]] == ["name", "taken", "note"]  # header even when empty
 

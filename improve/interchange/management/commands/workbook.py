@@ -89,10 +89,10 @@ class Command(BaseCommand):
             self.import_(options["path"], dry_run=options["dry_run"], user=options.get("user"))
 
     def export(self, slug: str, path: str) -> None:
-        state = selectors.programme_state(slug)
-        if state.programme is None:
+        programme = selectors.programme_by_slug(slug)
+        if programme is None:
             raise CommandError(f"There is no programme '{slug}'")
-        target = services.workbook_export_to(programme=state.programme, target=path)
+        target = services.workbook_export_to(programme=programme, target=path)
         self.stdout.write(f"Exported {slug} to {target}")
 
     def import_(self, path: str, *, dry_run: bool, user: str | None) -> None:
