@@ -21,7 +21,17 @@ ROOM = Room(
             "programmes:overview",
             Perm.VIEW,
             10,
-            _names("edit", "strand-create", "strand-edit", "stage-create", "stage-edit", "strands", "stages"),
+            _names(
+                "edit",
+                "strand-create",
+                "strand-edit",
+                "strand-archive",
+                "stage-create",
+                "stage-edit",
+                "stage-archive",
+                "strands",
+                "stages",
+            ),
         ),
         NavEntry(
             "Plan",

@@ -4,10 +4,9 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from improve.programmes.models import PlanItem
+from improve.programmes.models import PlanItem, Programme
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +45,7 @@ def _expect_rows(page, wanted, filtered):
 
 def test_filter_the_plan_with_htmx(web, scenario):
     page = web.page
-    today = timezone.localdate()
+    today = Programme.objects.get(slug=scenario.slug).as_at  # the status date, when set
     lines = _lines(scenario)
     web.sign_in(scenario.editor)
     web.submit(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Plan"), "plan")
@@ -108,7 +107,7 @@ def test_filter_the_plan_with_htmx(web, scenario):
 
 def test_filter_the_plan_with_a_plain_get(web, scenario):
     page = web.page
-    today = timezone.localdate()
+    today = Programme.objects.get(slug=scenario.slug).as_at  # the status date, when set
     lines = _lines(scenario)
     strand = next(i.strand for i in lines if i.strand.name == scenario.strand_name)
     web.sign_in(scenario.editor)
