@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
-from typing import Any, TypedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -173,34 +173,43 @@ def programme_update(*, actor: Actor, programme: Programme, expected_version: in
 # --- the definition: owners, strands, stages, projects ------------------------------------------
 
 
+D = TypeVar("D", Owner, Strand, Stage, Project)
+
+
+def _definition_save(
+    model: type[D],
+    fields: frozenset[str],
+    *,
+    actor: Actor,
+    programme: Programme,
+    obj: D | None,
+    data: Mapping[str, Any],
+) -> D:
+    """Add (``obj`` None) or change one part of the programme's definition."""
+    if obj is None:
+        return model_create(actor=actor, instance=model(programme=programme), fields=fields, data=data)
+    current = model.all_objects.get(pk=obj.pk)
+    return model_update(actor=actor, instance=current, fields=fields, data=data)[0]
+
+
 @transaction.atomic
 def owner_save(*, actor: Actor, programme: Programme, owner: Owner | None = None, data: OwnerData) -> Owner:
-    if owner is None:
-        return model_create(actor=actor, instance=Owner(programme=programme), fields=OWNER_FIELDS, data=data)
-    return model_update(actor=actor, instance=Owner.all_objects.get(pk=owner.pk), fields=OWNER_FIELDS, data=data)[0]
+    return _definition_save(Owner, OWNER_FIELDS, actor=actor, programme=programme, obj=owner, data=data)
 
 
 @transaction.atomic
 def strand_save(*, actor: Actor, programme: Programme, strand: Strand | None = None, data: StrandData) -> Strand:
-    if strand is None:
-        return model_create(actor=actor, instance=Strand(programme=programme), fields=STRAND_FIELDS, data=data)
-    current = Strand.all_objects.get(pk=strand.pk)
-    return model_update(actor=actor, instance=current, fields=STRAND_FIELDS, data=data)[0]
+    return _definition_save(Strand, STRAND_FIELDS, actor=actor, programme=programme, obj=strand, data=data)
 
 
 @transaction.atomic
 def stage_save(*, actor: Actor, programme: Programme, stage: Stage | None = None, data: StageData) -> Stage:
-    if stage is None:
-        return model_create(actor=actor, instance=Stage(programme=programme), fields=STAGE_FIELDS, data=data)
-    return model_update(actor=actor, instance=Stage.all_objects.get(pk=stage.pk), fields=STAGE_FIELDS, data=data)[0]
+    return _definition_save(Stage, STAGE_FIELDS, actor=actor, programme=programme, obj=stage, data=data)
 
 
 @transaction.atomic
 def project_save(*, actor: Actor, programme: Programme, project: Project | None = None, data: ProjectData) -> Project:
-    if project is None:
-        return model_create(actor=actor, instance=Project(programme=programme), fields=PROJECT_FIELDS, data=data)
-    current = Project.all_objects.get(pk=project.pk)
-    return model_update(actor=actor, instance=current, fields=PROJECT_FIELDS, data=data)[0]
+    return _definition_save(Project, PROJECT_FIELDS, actor=actor, programme=programme, obj=project, data=data)
 
 
 @transaction.atomic
