@@ -29,15 +29,17 @@ def _user_fk(name):
     )
 
 
-def _timestamps(model, *, created_by=True, rename_updated=False):
-    ops = [
-        migrations.AddField(
-            model_name=model,
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now),
-            preserve_default=False,
-        ),
-    ]
+def _timestamps(model, *, created_by=True, rename_updated=False, created_at=True):
+    ops = []
+    if created_at:
+        ops.append(
+            migrations.AddField(
+                model_name=model,
+                name="created_at",
+                field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now),
+                preserve_default=False,
+            )
+        )
     if rename_updated:
         ops.append(migrations.RenameField(model_name=model, old_name="updated_at", new_name="modified_at"))
     else:
@@ -69,6 +71,18 @@ def _archive(model):
 def archived_flag_to_date(apps, schema_editor):
     PlanItem = apps.get_model("programmes", "PlanItem")
     PlanItem._base_manager.filter(archived=True).update(archived_at=models.F("modified_at"))
+
+
+def release_old_names(apps, schema_editor):
+    """On PostgreSQL a constraint's name is taken across the schema: free the old table's."""
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql" or "accounts_membership" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE accounts_membership RENAME CONSTRAINT one_membership_per_programme "
+            "TO accounts_membership_before_ground_floor"
+        )
 
 
 def adopt_memberships(apps, schema_editor):
@@ -105,7 +119,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # the programme
-        *_timestamps("programme", rename_updated=True),
+        *_timestamps("programme", rename_updated=True, created_at=False),
         migrations.AddField(
             model_name="programme",
             name="status_date",
@@ -159,6 +173,7 @@ class Migration(migrations.Migration):
         ),
         *_archive("baseline"),
         # members move here from accounts
+        migrations.RunPython(release_old_names, migrations.RunPython.noop),
         migrations.CreateModel(
             name="Membership",
             fields=[
