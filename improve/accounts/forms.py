@@ -42,7 +42,7 @@ class PasswordResetRequestForm(PasswordResetForm):
     )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """Choose a new password after following a reset link."""
 
     error_messages = {

@@ -92,10 +92,10 @@ def _display(obj: models.Model, name: str) -> Any:
             return []
         return sorted(str(o) for o in getattr(obj, name).all())
     if field.is_relation:
-        if getattr(obj, field.attname) is None:  # type: ignore[union-attr]
+        if getattr(obj, field.attname) is None:
             return ""
         return str(getattr(obj, name))
-    return getattr(obj, field.attname)  # type: ignore[union-attr]
+    return getattr(obj, field.attname)
 
 
 def audit_values(obj: models.Model) -> dict[str, Any]:

@@ -25,7 +25,7 @@ class PlanDateField(forms.CharField):
         kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> tuple[dt.date | None, bool]:  # type: ignore[override]
+    def clean(self, value: Any) -> tuple[dt.date | None, bool]:
         text = super().clean(value)
         try:
             date, tbd = parse_plan_date(text)

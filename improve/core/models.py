@@ -14,7 +14,7 @@ A model says which fields its history shows with ``audit_fields`` (see :mod:`imp
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -75,8 +75,8 @@ class ArchivableModel(TimeStampedModel):
     )
     archive_reason = models.CharField(max_length=300, blank=True, editable=False)
 
-    objects: ClassVar[CurrentManager[Any]] = CurrentManager()
-    all_objects: ClassVar[models.Manager[Any]] = ArchiveQuerySet.as_manager()
+    objects = CurrentManager()
+    all_objects = ArchiveQuerySet.as_manager()
 
     class Meta:
         abstract = True

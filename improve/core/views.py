@@ -18,7 +18,7 @@ T = TypeVar("T")
 def actor(request: HttpRequest, via: str = Via.WEB) -> Actor:
     """The signed-in person writing through the web (or ``via`` another door)."""
     user = request.user if request.user.is_authenticated else None
-    return Actor(user=user, via=via)  # type: ignore[arg-type]
+    return Actor(user=user, via=via)
 
 
 def get_or_404(fn: Callable[..., T], *args: Any) -> T:

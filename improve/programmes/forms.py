@@ -145,7 +145,7 @@ class PlanItemForm(forms.Form):
         existing = self.items_by_uid.get(uid)
         if existing is not None and (self.editing is None or existing != self.editing.pk):
             raise forms.ValidationError(f"Unique ID {uid} is already used in this plan")
-        return uid
+        return str(uid)
 
     def clean_parent(self) -> str:
         parent = self.cleaned_data["parent"].strip()
@@ -153,7 +153,7 @@ class PlanItemForm(forms.Form):
             raise forms.ValidationError(f"There is no plan line with unique ID {parent}")
         if parent and self.editing is not None and self.items_by_uid[parent] == self.editing.pk:
             raise forms.ValidationError("A line cannot sit under itself")
-        return parent
+        return str(parent)
 
     def service_fields(self, strands_by_id: dict[str, Any], parents: dict[str, PlanItem]) -> PlanItemData:
         d = self.cleaned_data
@@ -329,7 +329,7 @@ class DependencyForm(forms.Form):
         uid = self.cleaned_data["predecessor"].strip()
         if uid not in self.items_by_uid:
             raise forms.ValidationError(f"There is no plan line with unique ID {uid}")
-        return uid
+        return str(uid)
 
 
 class BaselineForm(UniqueKeyForm):
@@ -358,7 +358,7 @@ class OwnerForm(UniqueKeyForm):
         name = self.cleaned_data["name"].strip()
         if name.upper() == "TBD":
             raise forms.ValidationError("TBD is not a name: choose TBD as the owner on the plan line instead")
-        return name
+        return str(name)
 
 
 class ProjectForm(UniqueKeyForm):
@@ -444,7 +444,7 @@ class MemberForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         if email in self.existing_emails:
             raise forms.ValidationError(f"{email} is already a member of this programme")
-        return email
+        return str(email)
 
     def chosen_strands(self) -> list[Any]:
         return [self._strands[pk] for pk in self.cleaned_data.get("strands", [])]
