@@ -448,3 +448,140 @@ class MemberForm(forms.Form):
 
     def chosen_strands(self) -> list[Any]:
         return [self._strands[pk] for pk in self.cleaned_data.get("strands", [])]
+
+
+DATE_INVALID = "Enter a real date, like 01/04/2019"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: Words a programme's short name cannot be: they are pages under /programmes/ themselves.
+RESERVED_SLUGS = frozenset({"new", "administrators"})
+
+
+class ProgrammeStartForm(forms.Form):
+    """Start a programme: its definition and its first members (the SRO, perhaps a manager)."""
+
+    slug = forms.RegexField(
+        label="Short name",
+        regex=SLUG_PATTERN,
+        max_length=80,
+        help_text="Used in the programme's web address and workbook: lower-case letters, digits and hyphens, "
+        "for example havering-2019",
+        error_messages={
+            "invalid": "Short name must be lower-case letters, digits and hyphens (not at the start or end), "
+            "for example havering-2019",
+            "required": "Enter a short name, for example havering-2019",
+        },
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    council = forms.CharField(
+        label="Council", max_length=200, error_messages={"required": "Enter the council, for example Havering"}
+    )
+    name = forms.CharField(
+        label="Programme name",
+        max_length=300,
+        error_messages={"required": "Enter the programme name, for example Children's Services Improvement"},
+    )
+    strand_term = forms.ChoiceField(
+        label="What the programme calls its strands",
+        choices=StrandTerm.choices,
+        initial=StrandTerm.STRAND,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the programme calls its strands"},
+    )
+    start_date = SimpleDateField(
+        label="Start date",
+        required=True,
+        error_messages={"required": "Enter the start date, like 01/04/2019", "invalid": DATE_INVALID},
+    )
+    end_date = SimpleDateField(
+        label="End date",
+        required=True,
+        help_text="For example, 31/03/2021",
+        error_messages={"required": "Enter the end date, like 31/03/2021", "invalid": DATE_INVALID},
+    )
+    status_date = SimpleDateField(
+        label="Status date (optional)",
+        help_text="Progress is reported as at this date. Leave it empty to use today. For example, 30/06/2019",
+    )
+    sro_email = forms.EmailField(
+        label="SRO's e-mail address",
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the SRO's e-mail address",
+            "invalid": "Enter the SRO's e-mail address in the right form, like name@council.gov.uk",
+        },
+    )
+    sro_name = forms.CharField(
+        label="SRO's full name",
+        max_length=200,
+        help_text="If they already use Improvement Office, their account keeps its name",
+        error_messages={"required": "Enter the SRO's full name"},
+    )
+    manager_email = forms.EmailField(
+        label="Programme manager's e-mail address (optional)",
+        required=False,
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the programme manager's e-mail address in the right form, like name@council.gov.uk"
+        },
+    )
+    manager_name = forms.CharField(label="Programme manager's full name (optional)", max_length=200, required=False)
+    join = forms.BooleanField(
+        label="Add me to the programme as a PMO officer, so that I can open it and set it up",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, taken_slugs: set[str], own_email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken_slugs = taken_slugs
+        self.own_email = own_email.lower()
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"])
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"Short name cannot be '{slug}': it is a page of its own. Choose another")
+        if slug in self.taken_slugs:
+            raise forms.ValidationError(f"Short name '{slug}' is already another programme's: choose another")
+        return slug
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be the same as or after the start date")
+        sro, manager = (data.get("sro_email") or "").lower(), (data.get("manager_email") or "").lower()
+        if manager and manager == sro:
+            self.add_error("manager_email", "The programme manager must be someone other than the SRO")
+        if data.get("manager_name", "").strip() and not manager and "manager_email" not in self.errors:
+            self.add_error("manager_email", "Enter the programme manager's e-mail address, or clear their name")
+        if manager and not data.get("manager_name", "").strip():
+            self.add_error("manager_name", "Enter the programme manager's full name")
+        return data
+
+    def programme_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        fields = ("slug", "council", "name", "strand_term", "start_date", "end_date", "status_date")
+        return {k: d[k].strip() if isinstance(d[k], str) else d[k] for k in fields}
+
+    def members(self, full_name: str) -> list[tuple[str, str, str]]:
+        """``(email, full name, role)`` of the first members, in the form's order (``full_name``: mine)."""
+        d = self.cleaned_data
+        out = [(d["sro_email"].lower(), d["sro_name"].strip(), str(Role.SRO))]
+        if d.get("manager_email"):
+            out.append((d["manager_email"].lower(), d["manager_name"].strip(), str(Role.PROGRAMME_MANAGER)))
+        if d.get("join") and self.own_email not in {email for email, _, _ in out}:
+            out.append((self.own_email, full_name, str(Role.PMO_OFFICER)))
+        return out
+
+
+class AdministratorForm(forms.Form):
+    """Make an existing user a programme office administrator."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="They must already have an account in Improvement Office",
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the e-mail address of the person to make an administrator",
+            "invalid": "Enter an e-mail address in the right form, like name@council.gov.uk",
+        },
+    )

@@ -37,6 +37,11 @@ def programmes_for_user(user: Any) -> QuerySet[Programme]:
     return Programme.objects.filter(memberships__user=user).order_by("council", "name")
 
 
+def programme_slugs() -> set[str]:
+    """Every programme's short name (to refuse a new one that repeats it)."""
+    return set(Programme.objects.values_list("slug", flat=True))
+
+
 def programme_by_slug(slug: str) -> Programme:
     return Programme.objects.get(slug=slug)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -146,19 +147,32 @@ def programme_create(*, actor: Actor, data: ProgrammeData) -> Programme:
 def programme_start(
     *, actor: Actor, data: ProgrammeData, members: Iterable[tuple[str, str, str]] = ()
 ) -> tuple[Programme, list[tuple[Membership, str]]]:
-    """Create a programme with its first members ``(email, full name, role)``.
+    """Create a programme with its first members ``(email, full name, role)``, all or nothing.
 
     Only a programme office administrator may start a programme. Returns the programme and each
-    membership with the temporary password of anyone new (empty for existing users).
+    membership with the temporary password of anyone new (empty for existing users). A problem
+    with a member is raised keyed ``members.<index>.<field>`` (``members.1.full_name``), and
+    nothing is saved.
     """
     if actor.user is None or not getattr(actor.user, "is_programme_admin", False):
         raise ValidationError("Only a programme office administrator can start a programme")
     programme = programme_create(actor=actor, data=data)
-    added = [
-        member_add(actor=actor, programme=programme, email=email, full_name=name, role=role)
-        for email, name, role in members
-    ]
+    added = []
+    for i, (email, name, role) in enumerate(members):
+        try:
+            added.append(member_add(actor=actor, programme=programme, email=email, full_name=name, role=role))
+        except ValidationError as exc:
+            # Say which member the problem is with: ``members.0.email`` is the first member's e-mail.
+            raise ValidationError(
+                {f"members.{i}.{field}": errors for field, errors in _error_dict(exc, "email").items()}
+            ) from exc
     return programme, added
+
+
+def _error_dict(exc: ValidationError, default_field: str) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return exc.message_dict
+    return {default_field: exc.messages}
 
 
 @transaction.atomic
@@ -429,6 +443,12 @@ def member_add(
     """
     if role not in Role.values:
         raise ValidationError({"role": f"'{role}' is not a role: use one of {', '.join(Role.values)}"})
+    try:
+        validate_email(email.strip())
+    except ValidationError as exc:
+        raise ValidationError(
+            {"email": f"'{email}' is not an e-mail address: enter one like name@council.gov.uk"}
+        ) from exc
     temporary = ""
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from improve.programmes import views
+from improve.programmes import views, views_start
 
 app_name = "programmes"
 P = "programmes/<slug:slug>/"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the programme's own pages, so that these words are not taken for a programme's slug
+    # (the start form refuses them as slugs too).
+    path("programmes/new/", views_start.programme_start, name="programme-start"),
+    path("programmes/administrators/", views_start.administrators, name="administrators"),
     path(P, views.overview, name="overview"),
     path(P + "edit/", views.programme_edit, name="edit"),
     path(P + "history/", views.programme_history, name="history"),

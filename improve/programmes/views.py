@@ -87,7 +87,8 @@ def _definition_page(
 @signed_in
 def home(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for_user(request.user))
-    if len(programmes) == 1:
+    # Someone in one programme goes straight to it; an administrator stays, to start another.
+    if len(programmes) == 1 and not getattr(request.user, "is_programme_admin", False):
         return redirect("programmes:overview", slug=programmes[0].slug)
     return render(request, "programmes/home.html", {"programmes": programmes})
 

@@ -123,6 +123,9 @@ def test_role_gets_what_the_table_grants(name, role, world, member):
     if rule == "signed_in":
         assert get.status_code in (200, 302, 405)
         return
+    if rule == "site_admin":  # no role in a programme opens an administrator's page
+        assert get.status_code == 403 and post.status_code == 403, (name, role, get.status_code, post.status_code)
+        return
     if role == "non-member":
         assert get.status_code == 404 and post.status_code == 404
         return
@@ -132,6 +135,28 @@ def test_role_gets_what_the_table_grants(name, role, world, member):
             assert response.status_code in (200, 302, 405), (name, role, response.status_code)
         else:
             assert response.status_code == 403, (name, role, response.status_code)
+
+
+SITE_ADMIN_URLS = [name for name, p in ALL_URLS if p.callback.access_rule == "site_admin"]
+
+
+def test_the_administrators_pages_are_site_admin():
+    assert {"programmes:programme-start", "programmes:administrators"} <= set(SITE_ADMIN_URLS)
+
+
+@pytest.mark.parametrize("name", SITE_ADMIN_URLS)
+def test_a_programme_office_administrator_opens_site_admin_pages(name, world):
+    """An administrator with no role in any programme opens them; the same person without the flag cannot."""
+    pattern = dict(ALL_URLS)[name]
+    url = reverse(name, kwargs=sample_kwargs(name, pattern, world))
+    user = UserFactory(email="office@example.org", is_programme_admin=True)
+    client = Client()
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+    user.is_programme_admin = False
+    user.save()
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
 
 
 def test_workstream_lead_cannot_edit_another_strands_line(programme, member):
