@@ -91,5 +91,5 @@ def password_change(request: HttpRequest) -> HttpResponseBase:
         update_session_auth_hash(request, user)
         services.password_change_record(actor=actor(request), user=user)
         messages.success(request, "Your password has been changed")
-        return redirect("programmes:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/password_change.html", {"form": form})
