@@ -75,10 +75,12 @@ def setup(tree: str) -> None:
     from django.template import engines
     from django.urls import reverse
 
-    try:  # the ground floor (and later)
+    import improve as tree
+
+    if (Path(tree.__file__).parent / "core" / "audit.py").exists():  # the ground floor (and later)
         from improve.core.audit import Actor
         from improve.programmes.models import Membership
-    except ImportError:  # a base ref from before it: --base 915f77b
+    else:  # a base ref from before it: --base 915f77b
         from improve.accounts.audit import Actor  # type: ignore[no-redef]
 
         from improve.accounts.models import Membership  # type: ignore[no-redef, attr-defined]
