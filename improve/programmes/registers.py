@@ -217,7 +217,9 @@ def projects(programme: Programme, access: Access, *, strand_list: list[Any]) ->
         noun_plural="projects",
         page_title=programme.name,
         intro=f"Projects group plan lines within a {word.lower()}.",
-        links=(("Owners", _url("owners", programme)),),
+        links=(
+            (f"Owners of plan lines, {programme.strand_word_plural.lower()} and stages", _url("owners", programme)),
+        ),
         url=_url("projects", programme),
         rows=lambda archived: selectors.projects_register(programme, archived=archived),
         columns=(
@@ -258,7 +260,9 @@ def owners(programme: Programme, access: Access) -> Register:
         page_title=programme.name,
         intro=f"Owners are the people, boards and teams that own plan lines, lead "
         f"{programme.strand_word_plural.lower()} and own stages. A plan line's owner must be on this list.",
-        links=(("Projects", _url("projects", programme)),),
+        links=(
+            ("Projects, which group plan lines within a " + programme.strand_word.lower(), _url("projects", programme)),
+        ),
         url=_url("owners", programme),
         rows=lambda archived: selectors.owners_register(programme, archived=archived),
         columns=(
