@@ -206,6 +206,29 @@ class PlanFilterForm(forms.Form):
         _choice_field(self, "team").choices = [("", "Any team")] + [(t, t) for t in teams]
 
 
+class DefinitionFilterForm(forms.Form):
+    """The filters of the strands, stages, projects and owners registers: a search, and what the
+    register adds (a strand for projects, a kind for owners)."""
+
+    q = forms.CharField(label="Search names and codes", required=False, max_length=100)
+
+
+class ProjectFilterForm(DefinitionFilterForm):
+    strand = forms.ChoiceField(label="Strand", required=False)
+
+    def __init__(self, *args: Any, programme: Programme, strands: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["strand"].label = programme.strand_word
+        _choice_field(self, "strand").choices = [("", f"Any {programme.strand_word.lower()}")] + [
+            (s.code, s.name) for s in strands
+        ]
+
+
+class OwnerFilterForm(DefinitionFilterForm):
+    q = forms.CharField(label="Search names and job titles", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=_blank_choice("Any kind", list(Owner.Kind.choices)))
+
+
 class ProgrammeForm(forms.Form):
     council = forms.CharField(label="Council", max_length=200)
     name = forms.CharField(label="Programme name", max_length=300)

@@ -67,11 +67,13 @@ def projects_for(programme: Programme) -> QuerySet[Project]:
 
 
 def owner_in(programme: Programme, pk: int) -> Owner:
-    return Owner.objects.get(programme=programme, pk=pk)
+    """An owner of the programme, current or archived."""
+    return Owner.all_objects.get(programme=programme, pk=pk)
 
 
 def project_in(programme: Programme, code: str) -> Project:
-    return Project.objects.select_related("strand", "lead").get(programme=programme, code=code)
+    """A project of the programme, current or archived."""
+    return Project.all_objects.select_related("strand", "lead").get(programme=programme, code=code)
 
 
 def plan_items(programme: Programme, *, include_archived: bool = False) -> QuerySet[PlanItem]:
@@ -129,10 +131,23 @@ class StrandGroup:
 
 
 def group_by_strand(items: list[PlanItem], strands: list[Strand]) -> list[StrandGroup]:
+    """The lines under their strands, in the strands' order; lines of a strand not in ``strands``
+    (an archived line of an archived strand) come after, under their own strand."""
     groups = {s.pk: StrandGroup(s) for s in strands}
     for item in items:
-        groups[item.strand_id].items.append(item)
+        group = groups.get(item.strand_id)
+        if group is None:
+            group = groups[item.strand_id] = StrandGroup(item.strand)
+        group.items.append(item)
     return [g for g in groups.values() if g.items]
+
+
+def archived_plan_items(programme: Programme) -> QuerySet[PlanItem]:
+    """The archived lines of the plan, in the plan's order."""
+    qs = PlanItem.all_objects.filter(programme=programme, archived_at__isnull=False)
+    return qs.select_related("strand", "owner", "project", "parent").order_by(
+        "strand__order", "strand__code", "order", "id"
+    )
 
 
 def team_names(programme: Programme) -> list[str]:
@@ -459,3 +474,50 @@ def archived_strands(programme: Programme) -> QuerySet[Strand]:
 
 def archived_stages(programme: Programme) -> QuerySet[Stage]:
     return Stage.all_objects.filter(programme=programme, archived_at__isnull=False)
+
+
+# --- the registers of the programme's definition (current or archived rows) -----------------------
+
+
+def _current_lines(prefix: str) -> Count:
+    """How many current plan lines refer to the row (``prefix``: the lines' relation to it)."""
+    return Count(prefix, filter=Q(**{f"{prefix}__archived_at__isnull": True}))
+
+
+def strands_register(programme: Programme, *, archived: bool) -> QuerySet[Strand]:
+    qs = Strand.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return qs.select_related("lead").annotate(line_count=_current_lines("items")).order_by("order", "code", "id")
+
+
+def stages_register(programme: Programme, *, archived: bool) -> QuerySet[Stage]:
+    qs = Stage.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return qs.select_related("owner").order_by("order", "code", "id")
+
+
+def projects_register(programme: Programme, *, archived: bool) -> QuerySet[Project]:
+    qs = Project.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return (
+        qs.select_related("strand", "lead")
+        .annotate(line_count=_current_lines("items"))
+        .order_by("strand__order", "strand__code", "code", "id")
+    )
+
+
+def owners_register(programme: Programme, *, archived: bool) -> QuerySet[Owner]:
+    qs = Owner.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return qs.annotate(line_count=_current_lines("items")).order_by("name", "id")
+
+
+def filter_definitions(qs: QuerySet[Any], criteria: dict[str, Any], *, search: tuple[str, ...]) -> QuerySet[Any]:
+    """Narrow a definition register: ``q`` in any of the ``search`` fields, and a ``strand``
+    (by code) or ``kind`` where the form has one."""
+    if q := (criteria.get("q") or "").strip():
+        match = Q()
+        for name in search:
+            match |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(match)
+    if criteria.get("strand"):
+        qs = qs.filter(strand__code=criteria["strand"])
+    if criteria.get("kind"):
+        qs = qs.filter(kind=criteria["kind"])
+    return qs

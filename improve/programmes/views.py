@@ -10,8 +10,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -21,9 +20,10 @@ from django.views.decorators.http import require_POST
 from improve.core.access import signed_in
 from improve.core.audit import history_for, history_for_programme
 from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
+from improve.core.register import register_page
 from improve.core.validators import is_url_key
 from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
-from improve.programmes import selectors, services, timeline
+from improve.programmes import registers, selectors, services, timeline
 from improve.programmes.forms import (
     BaselineForm,
     DependencyForm,
@@ -40,7 +40,6 @@ from improve.programmes.models import Membership, PlanItem, Programme
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
 
 HISTORY_PAGE = 200
-PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
 OVERVIEW_BROKEN = 10  # the worst broken dependencies listed on the overview
 
 
@@ -81,7 +80,9 @@ def _definition_page(
         else:
             messages.success(request, f"{saved} saved")
             return redirect(done_url)
-    return render(request, "programmes/simple_form.html", _context(request, form=form, heading=heading))
+    return render(
+        request, "programmes/simple_form.html", _context(request, form=form, heading=heading, back_url=done_url)
+    )
 
 
 @signed_in
@@ -186,22 +187,17 @@ def _plan_filters(request: ProgrammeRequest, programme: Programme, strands: list
 def plan(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     strands = list(selectors.strands_for(programme))
-    form, filters = _plan_filters(request, programme, strands)
-    paginator = Paginator(
-        selectors.filter_plan(selectors.plan_items(programme), filters, today=_today(request)), PLAN_PAGE
+    owners = list(selectors.owners_for(programme))
+    teams = selectors.team_names(programme)
+    register = registers.plan(
+        programme,
+        request.access,
+        today=_today(request),
+        strands=strands,
+        item_href=_item_href(programme),
+        form=lambda data: PlanFilterForm(data, programme=programme, strands=strands, owners=owners, teams=teams),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    ctx = _context(
-        request,
-        form=form,
-        filters=filters,
-        groups=selectors.group_by_strand(list(page.object_list), strands),
-        count=paginator.count,
-        page=page,
-        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-    )
-    template = "programmes/_plan_results.html" if request.htmx else "programmes/plan.html"
-    return render(request, template, ctx)
+    return register_page(request, register, _context(request))
 
 
 @programme_view(Perm.VIEW)
@@ -489,7 +485,7 @@ def strand_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -
         save=lambda: services.strand_save(
             actor=actor(request), programme=programme, strand=strand, data=form.service_fields()
         ),
-        done_url=reverse("programmes:overview", args=[programme.slug]),
+        done_url=reverse("programmes:strands", args=[programme.slug]),
     )
 
 
@@ -511,7 +507,7 @@ def stage_edit(request: ProgrammeRequest, slug: str, code: str | None = None) ->
         save=lambda: services.stage_save(
             actor=actor(request), programme=programme, stage=stage, data=form.service_fields()
         ),
-        done_url=reverse("programmes:overview", args=[programme.slug]),
+        done_url=reverse("programmes:stages", args=[programme.slug]),
         field_map={"start_date": "start", "end_date": "end"},
     )
 
@@ -545,16 +541,24 @@ def baseline_detail(request: ProgrammeRequest, slug: str, pk: int) -> HttpRespon
 
 @programme_view(Perm.VIEW)
 def owners(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.owners(_programme(request), request.access), _context(request))
+
+
+@programme_view(Perm.VIEW)
+def strands(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.strands(_programme(request), request.access), _context(request))
+
+
+@programme_view(Perm.VIEW)
+def stages(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.stages(_programme(request), request.access), _context(request))
+
+
+@programme_view(Perm.VIEW)
+def projects(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    return render(
-        request,
-        "programmes/owners.html",
-        _context(
-            request,
-            owners=list(selectors.owners_with_counts(programme)),
-            projects=list(selectors.projects_for(programme)),
-        ),
-    )
+    register = registers.projects(programme, request.access, strand_list=list(selectors.strands_for(programme)))
+    return register_page(request, register, _context(request))
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
@@ -609,55 +613,168 @@ def project_edit(request: ProgrammeRequest, slug: str, code: str | None = None) 
         save=lambda: services.project_save(
             actor=actor(request), programme=programme, project=project, data=form.service_fields()
         ),
-        done_url=reverse("programmes:owners", args=[programme.slug]),
+        done_url=reverse("programmes:projects", args=[programme.slug]),
     )
 
 
-# --- archiving strands and stages ----------------------------------------------------------------
+# --- archiving and restoring the definition -----------------------------------------------------
 
 
 def _archive_page(
-    request: ProgrammeRequest, obj: Any, *, what: str, archive: Callable[[str], Any], restore: Callable[[], Any]
+    request: ProgrammeRequest,
+    obj: Any,
+    *,
+    what: str,
+    archive: Callable[[str], Any],
+    restore_url: str,
+    done_url: str,
 ) -> HttpResponse:
-    """Confirm and archive (or restore) one part of the definition; it keeps its history."""
-    programme = _programme(request)
+    """Confirm and archive one part of the definition; it keeps its history.
+
+    An archived one shows how to restore it (a POST to ``restore_url``): posting here again never
+    restores it, so a form sent twice cannot undo itself.
+    """
     error = ""
     if request.method == "POST":
+        if obj.archived:
+            messages.success(request, f"{what} {obj.name} is already archived")
+            return redirect(done_url)
         try:
-            if obj.archived:
-                restore()
-                messages.success(request, f"{what} {obj.name} restored")
-            else:
-                archive(request.POST.get("reason", "").strip()[:300])
-                messages.success(request, f"{what} {obj.name} archived")
+            archive(request.POST.get("reason", "").strip()[:300])
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            return redirect("programmes:overview", slug=programme.slug)
-    return render(request, "programmes/archive_confirm.html", _context(request, subject=obj, what=what, error=error))
+            messages.success(request, f"{what} {obj.name} archived")
+            return redirect(done_url)
+    return render(
+        request,
+        "programmes/archive_confirm.html",
+        _context(request, subject=obj, what=what, error=error, restore_url=restore_url, done_url=done_url),
+    )
+
+
+def _restore(request: ProgrammeRequest, obj: Any, *, what: str, done_url: str) -> HttpResponse:
+    """Restore one archived part of the definition (nothing to do if it is current)."""
+    if obj.archived:
+        services.definition_restore(actor=actor(request), instance=obj)
+        messages.success(request, f"{what} {obj.name} restored")
+    return redirect(done_url)
+
+
+def _strand(request: ProgrammeRequest, code: str) -> Any:
+    return get_or_404(selectors.strand_in, _programme(request), code)
+
+
+def _stage(request: ProgrammeRequest, code: str) -> Any:
+    return get_or_404(selectors.stage_in, _programme(request), code)
+
+
+def _owner(request: ProgrammeRequest, pk: int) -> Any:
+    return get_or_404(selectors.owner_in, _programme(request), pk)
+
+
+def _project(request: ProgrammeRequest, code: str) -> Any:
+    return get_or_404(selectors.project_in, _programme(request), code)
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
 def strand_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
-    strand = get_or_404(selectors.strand_in, _programme(request), code)
+    strand = _strand(request, code)
     return _archive_page(
         request,
         strand,
         what=_programme(request).strand_word,
         archive=lambda reason: services.strand_archive(actor=actor(request), strand=strand, reason=reason),
-        restore=lambda: services.definition_restore(actor=actor(request), instance=strand),
+        restore_url=reverse("programmes:strand-restore", args=[slug, code]),
+        done_url=reverse("programmes:strands", args=[slug]),
     )
 
 
 @programme_view(Perm.EDIT_PROGRAMME)
+@require_POST
+def strand_restore(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    what = _programme(request).strand_word
+    return _restore(request, _strand(request, code), what=what, done_url=reverse("programmes:strands", args=[slug]))
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
 def stage_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
-    stage = get_or_404(selectors.stage_in, _programme(request), code)
+    stage = _stage(request, code)
     return _archive_page(
         request,
         stage,
         what="Stage",
         archive=lambda reason: services.stage_archive(actor=actor(request), stage=stage, reason=reason),
-        restore=lambda: services.definition_restore(actor=actor(request), instance=stage),
+        restore_url=reverse("programmes:stage-restore", args=[slug, code]),
+        done_url=reverse("programmes:stages", args=[slug]),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+@require_POST
+def stage_restore(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    return _restore(request, _stage(request, code), what="Stage", done_url=reverse("programmes:stages", args=[slug]))
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def owner_archive(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    owner = _owner(request, pk)
+    return _archive_page(
+        request,
+        owner,
+        what="Owner",
+        archive=lambda reason: services.owner_archive(actor=actor(request), owner=owner, reason=reason),
+        restore_url=reverse("programmes:owner-restore", args=[slug, pk]),
+        done_url=reverse("programmes:owners", args=[slug]),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+@require_POST
+def owner_restore(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    return _restore(request, _owner(request, pk), what="Owner", done_url=reverse("programmes:owners", args=[slug]))
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+def project_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    project = _project(request, code)
+    return _archive_page(
+        request,
+        project,
+        what="Project",
+        archive=lambda reason: services.project_archive(actor=actor(request), project=project, reason=reason),
+        restore_url=reverse("programmes:project-restore", args=[slug, code]),
+        done_url=reverse("programmes:projects", args=[slug]),
+    )
+
+
+@programme_view(Perm.EDIT_PROGRAMME)
+@require_POST
+def project_restore(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    done = reverse("programmes:projects", args=[slug])
+    return _restore(request, _project(request, code), what="Project", done_url=done)
+
+
+#: The parts of the definition whose history has a page of its own: kind in the address -> lookup.
+_HISTORY_OF: dict[str, Callable[[Programme, str], Any]] = {
+    "strand": selectors.strand_in,
+    "stage": selectors.stage_in,
+    "project": selectors.project_in,
+    "owner": lambda programme, key: selectors.owner_in(programme, int(key)),
+}
+
+
+@programme_view(Perm.VIEW)
+def object_history(request: ProgrammeRequest, slug: str, kind: str, key: str) -> HttpResponse:
+    """The history of a strand, stage, project or owner (current or archived)."""
+    find = _HISTORY_OF.get(kind)
+    if find is None or (kind == "owner" and not key.isdigit()):
+        raise Http404("No such page")
+    subject = get_or_404(find, _programme(request), key)
+    return render(
+        request,
+        "programmes/history.html",
+        _context(request, subject=subject, events=list(history_for(subject).select_related("actor")[:HISTORY_PAGE])),
     )
 
 

@@ -15,7 +15,7 @@ CLOSED = {"complete", "cancelled"}
 
 def plan_line_count(n, filtered):
     """The text of ``#plan-count`` for ``n`` lines."""
-    return f"{n} plan line{'' if n == 1 else 's'}" + (" match the filters" if filtered else "")
+    return f"{n} plan line{'' if n == 1 else 's'}" + (f" match{'es' if n == 1 else ''} the filters" if filtered else "")
 
 
 def _lines(scenario):

@@ -27,6 +27,7 @@ def test_the_rest_of_the_programme(web, scenario):
     page.get_by_label("Name", exact=True).fill("Priya Shah")
     web.submit(page.get_by_role("button", name="Save"), "owner saved")
     assert Owner.objects.filter(programme__slug=scenario.slug, name="Priya Shah").exists()
+    web.submit(page.get_by_role("link", name="Projects, which group plan lines"), "projects")
     web.submit(page.get_by_role("link", name="Add a project"), "project form")
     page.get_by_label("Code").fill("tom")
     page.get_by_label("Name", exact=True).fill("Target Operating Model")

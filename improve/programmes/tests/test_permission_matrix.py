@@ -42,6 +42,10 @@ def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
         elif key == "uidb64":  # a password reset link: a real user's id, with a token that is not valid
             user_id = Membership.objects.filter(programme=programme).first().user_id
             kwargs[key] = urlsafe_base64_encode(str(user_id).encode())
+        elif key == "kind":  # the history of one part of the definition: a strand's
+            kwargs[key] = "strand"
+        elif key == "key":
+            kwargs[key] = "1"
         elif key == "token":
             kwargs[key] = "not-a-valid-token"
         elif key == "code" and "project" in name:
