@@ -226,40 +226,33 @@ def project_save(*, actor: Actor, programme: Programme, project: Project | None 
     return _definition_save(Project, PROJECT_FIELDS, actor=actor, programme=programme, obj=project, data=data)
 
 
-@transaction.atomic
-def strand_archive(*, actor: Actor, strand: Strand, reason: str = "") -> Strand:
-    """Archive a strand. Its current plan lines must be moved or archived first."""
+#: What can be archived from the programme's pages (they keep their history and can be restored).
+Archivable = Strand | Stage | Owner | Project | PlanItem | Baseline
+
+
+def _check_strand_empty(strand: Strand) -> None:
+    """A strand is archived only once its current plan lines are moved or archived."""
     lines = PlanItem.objects.filter(strand=strand).count()
     if lines:
         raise ValidationError(
             f"{strand.name} still has {lines} current plan line{'s' if lines != 1 else ''}: "
             "move them to another strand or archive them first"
         )
-    model_archive(actor=actor, instance=strand, reason=reason)
-    return strand
 
 
 @transaction.atomic
-def stage_archive(*, actor: Actor, stage: Stage, reason: str = "") -> Stage:
-    model_archive(actor=actor, instance=stage, reason=reason)
-    return stage
+def part_archive(*, actor: Actor, instance: Archivable, reason: str = "") -> Archivable:
+    """Archive one part of the programme: hidden from every list and the workbook, kept in history."""
+    if isinstance(instance, Strand):
+        _check_strand_empty(instance)
+    model_archive(actor=actor, instance=instance, reason=reason)
+    return instance
 
 
 @transaction.atomic
-def definition_restore(*, actor: Actor, instance: Strand | Stage | Owner | Project) -> Any:
-    return model_restore(actor=actor, instance=instance)
-
-
-@transaction.atomic
-def owner_archive(*, actor: Actor, owner: Owner, reason: str = "") -> Owner:
-    model_archive(actor=actor, instance=owner, reason=reason)
-    return owner
-
-
-@transaction.atomic
-def project_archive(*, actor: Actor, project: Project, reason: str = "") -> Project:
-    model_archive(actor=actor, instance=project, reason=reason)
-    return project
+def part_restore(*, actor: Actor, instance: Archivable) -> Archivable:
+    model_restore(actor=actor, instance=instance)
+    return instance
 
 
 # --- plan items ---------------------------------------------------------------------------------
@@ -302,18 +295,6 @@ def plan_item_update(*, actor: Actor, item: PlanItem, expected_version: int, dat
         check=check_parent,
     )
     return saved
-
-
-@transaction.atomic
-def plan_item_archive(*, actor: Actor, item: PlanItem, reason: str = "") -> PlanItem:
-    model_archive(actor=actor, instance=item, reason=reason)
-    return item
-
-
-@transaction.atomic
-def plan_item_restore(*, actor: Actor, item: PlanItem) -> PlanItem:
-    model_restore(actor=actor, instance=item)
-    return item
 
 
 # --- dependencies -------------------------------------------------------------------------------
@@ -387,13 +368,6 @@ def baseline_create(
         ],
         batch_size=500,
     )
-    return baseline
-
-
-@transaction.atomic
-def baseline_archive(*, actor: Actor, baseline: Baseline, reason: str = "") -> Baseline:
-    """Hide a baseline from the list and the workbook; its frozen dates and history stay."""
-    model_archive(actor=actor, instance=baseline, reason=reason)
     return baseline
 
 

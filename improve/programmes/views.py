@@ -380,9 +380,9 @@ def item_archive(request: ProgrammeRequest, slug: str, uid: str) -> HttpResponse
     request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)
     archive = request.POST.get("archive", "1") == "1"
     if archive:
-        services.plan_item_archive(actor=actor(request), item=item, reason=request.POST.get("reason", "")[:300])
+        services.part_archive(actor=actor(request), instance=item, reason=request.POST.get("reason", "")[:300])
     else:
-        services.plan_item_restore(actor=actor(request), item=item)
+        services.part_restore(actor=actor(request), instance=item)
     messages.success(request, f"Plan line {item.uid} {'archived' if archive else 'restored'}")
     return redirect("programmes:item", slug=programme.slug, uid=item.uid)
 
@@ -656,7 +656,7 @@ def _archive_page(
 def _restore(request: ProgrammeRequest, obj: Any, *, what: str, done_url: str) -> HttpResponse:
     """Restore one archived part of the definition (nothing to do if it is current)."""
     if obj.archived:
-        services.definition_restore(actor=actor(request), instance=obj)
+        services.part_restore(actor=actor(request), instance=obj)
         messages.success(request, f"{what} {obj.name} restored")
     return redirect(done_url)
 
@@ -684,7 +684,7 @@ def strand_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpRespo
         request,
         strand,
         what=_programme(request).strand_word,
-        archive=lambda reason: services.strand_archive(actor=actor(request), strand=strand, reason=reason),
+        archive=lambda reason: services.part_archive(actor=actor(request), instance=strand, reason=reason),
         restore_url=reverse("programmes:strand-restore", args=[slug, code]),
         done_url=reverse("programmes:strands", args=[slug]),
     )
@@ -704,7 +704,7 @@ def stage_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpRespon
         request,
         stage,
         what="Stage",
-        archive=lambda reason: services.stage_archive(actor=actor(request), stage=stage, reason=reason),
+        archive=lambda reason: services.part_archive(actor=actor(request), instance=stage, reason=reason),
         restore_url=reverse("programmes:stage-restore", args=[slug, code]),
         done_url=reverse("programmes:stages", args=[slug]),
     )
@@ -723,7 +723,7 @@ def owner_archive(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse
         request,
         owner,
         what="Owner",
-        archive=lambda reason: services.owner_archive(actor=actor(request), owner=owner, reason=reason),
+        archive=lambda reason: services.part_archive(actor=actor(request), instance=owner, reason=reason),
         restore_url=reverse("programmes:owner-restore", args=[slug, pk]),
         done_url=reverse("programmes:owners", args=[slug]),
     )
@@ -742,7 +742,7 @@ def project_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResp
         request,
         project,
         what="Project",
-        archive=lambda reason: services.project_archive(actor=actor(request), project=project, reason=reason),
+        archive=lambda reason: services.part_archive(actor=actor(request), instance=project, reason=reason),
         restore_url=reverse("programmes:project-restore", args=[slug, code]),
         done_url=reverse("programmes:projects", args=[slug]),
     )

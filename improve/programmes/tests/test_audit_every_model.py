@@ -47,19 +47,19 @@ def _recipes(actor):
 
     def owner_steps():
         services.owner_save(actor=actor, programme=programme, owner=owner, data={"title": "Head of Service"})
-        services.owner_archive(actor=actor, owner=owner, reason="left")
+        services.part_archive(actor=actor, instance=owner, reason="left")
         return owner, ["create", "update", "archive"]
 
     def strand_steps():
         other = services.strand_save(actor=actor, programme=programme, data={"code": "2", "name": "Two", "order": 2})
         services.strand_save(actor=actor, programme=programme, strand=other, data={"name": "Two, renamed"})
-        services.strand_archive(actor=actor, strand=other)
+        services.part_archive(actor=actor, instance=other)
         return other, ["create", "update", "archive"]
 
     def stage_steps():
         stage = services.stage_save(actor=actor, programme=programme, data={"code": "s1", "name": "Define", "order": 1})
         services.stage_save(actor=actor, programme=programme, stage=stage, data={"end_date": dt.date(2019, 6, 30)})
-        services.stage_archive(actor=actor, stage=stage)
+        services.part_archive(actor=actor, instance=stage)
         return stage, ["create", "update", "archive"]
 
     def project_steps():
@@ -67,12 +67,12 @@ def _recipes(actor):
             actor=actor, programme=programme, data={"code": "tom", "strand": strand, "name": "TOM"}
         )
         services.project_save(actor=actor, programme=programme, project=project, data={"name": "TOM 2"})
-        services.project_archive(actor=actor, project=project)
+        services.part_archive(actor=actor, instance=project)
         return project, ["create", "update", "archive"]
 
     def item_steps():
         services.plan_item_update(actor=actor, item=first, expected_version=1, data={"title": "Changed"})
-        services.plan_item_archive(actor=actor, item=PlanItem.objects.get(pk=first.pk), reason="done elsewhere")
+        services.part_archive(actor=actor, instance=PlanItem.objects.get(pk=first.pk), reason="done elsewhere")
         return first, ["create", "update", "archive"]
 
     def dependency_steps():
@@ -84,7 +84,7 @@ def _recipes(actor):
 
     def baseline_steps():
         baseline = services.baseline_create(actor=actor, programme=programme, name="Agreed")
-        services.baseline_archive(actor=actor, baseline=baseline)
+        services.part_archive(actor=actor, instance=baseline)
         return baseline, ["create", "archive"]
 
     def membership_steps():

@@ -103,7 +103,7 @@ def test_baseline_lists_slipped_items_with_days(programme):
 
 def test_archive_keeps_history(programme):
     d = item(programme, "23")
-    services.plan_item_archive(actor=ACTOR, item=d)
+    services.part_archive(actor=ACTOR, instance=d)
     assert item(programme, "23").archived
     assert "23" not in [i.uid for i in selectors.plan_items(programme)]
     assert history_for(d).get().action == "archive"
