@@ -60,6 +60,13 @@ class Room:
 @dataclass
 class Registry:
     _rooms: dict[str, Room] = field(default_factory=dict)
+    #: what every page asks for, worked out once per change of the rooms
+    _nav: list[NavEntry] | None = None
+    _permissions: dict[str, PermissionRule] | None = None
+
+    def _changed(self) -> None:
+        self._nav = None
+        self._permissions = None
 
     def register(self, room: Room) -> Room:
         """Add (or replace, by label) a room. Permission names must be unique across rooms."""
@@ -73,19 +80,25 @@ class Registry:
             if rule.name in taken:
                 raise ValueError(f"Permission '{rule.name}' of room {room.label} is already {taken[rule.name]}'s")
         self._rooms[room.label] = room
+        self._changed()
         return room
 
     def unregister(self, label: str) -> None:
         self._rooms.pop(label, None)
+        self._changed()
 
     def rooms(self) -> Iterator[Room]:
         return iter(list(self._rooms.values()))
 
     def nav(self) -> list[NavEntry]:
-        return sorted((e for room in self.rooms() for e in room.nav), key=lambda e: (e.order, e.label))
+        if self._nav is None:
+            self._nav = sorted((e for room in self.rooms() for e in room.nav), key=lambda e: (e.order, e.label))
+        return self._nav
 
     def permissions(self) -> dict[str, PermissionRule]:
-        return {rule.name: rule for room in self.rooms() for rule in room.permissions}
+        if self._permissions is None:
+            self._permissions = {rule.name: rule for room in self.rooms() for rule in room.permissions}
+        return self._permissions
 
     def sheets(self) -> list[Any]:
         """Every room's workbook sheets (their :class:`~improve.core.workbook.SheetSpec`)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -99,7 +99,7 @@ class Access:
     def can(self, perm: str, *, strand_id: int | None = None) -> bool:
         return role_allows(self.role, perm, strand_id=strand_id, strand_ids=self.strand_ids)
 
-    @property
+    @cached_property
     def perms(self) -> dict[str, bool]:
         """Each permission the role holds anywhere in the programme (for templates)."""
         return {name: self.can(name) for name in table()}
