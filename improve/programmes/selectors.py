@@ -12,6 +12,7 @@ from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from improve.core.dates import format_plan_date
+from improve.core.models import without_bookkeeping
 from improve.core.validators import is_url_key
 from improve.programmes import timeline
 from improve.programmes.graph import dependency_slack
@@ -47,15 +48,15 @@ def programme_by_slug(slug: str) -> Programme:
 
 
 def strands_for(programme: Programme) -> QuerySet[Strand]:
-    return Strand.objects.filter(programme=programme).select_related("lead")
+    return without_bookkeeping(Strand.objects.filter(programme=programme).select_related("lead"), "lead")
 
 
 def stages_for(programme: Programme) -> QuerySet[Stage]:
-    return Stage.objects.filter(programme=programme).select_related("owner")
+    return without_bookkeeping(Stage.objects.filter(programme=programme).select_related("owner"), "owner")
 
 
 def owners_for(programme: Programme) -> QuerySet[Owner]:
-    return Owner.objects.filter(programme=programme)
+    return without_bookkeeping(Owner.objects.filter(programme=programme))
 
 
 def owners_with_counts(programme: Programme) -> QuerySet[Owner]:
@@ -63,7 +64,8 @@ def owners_with_counts(programme: Programme) -> QuerySet[Owner]:
 
 
 def projects_for(programme: Programme) -> QuerySet[Project]:
-    return Project.objects.filter(programme=programme).select_related("strand", "lead")
+    related = ("strand", "lead")
+    return without_bookkeeping(Project.objects.filter(programme=programme).select_related(*related), *related)
 
 
 def owner_in(programme: Programme, pk: int) -> Owner:
@@ -78,12 +80,14 @@ def project_in(programme: Programme, code: str) -> Project:
 
 def plan_items(programme: Programme, *, include_archived: bool = False) -> QuerySet[PlanItem]:
     manager = PlanItem.all_objects if include_archived else PlanItem.objects
-    qs = manager.filter(programme=programme).select_related("strand", "owner", "project", "parent")
+    related = ("strand", "owner", "project", "parent")
+    qs = without_bookkeeping(manager.filter(programme=programme).select_related(*related), *related)
     return qs.order_by("strand__order", "strand__code", "order", "id")
 
 
 def plan_item(programme: Programme, uid: str) -> PlanItem:
-    return PlanItem.all_objects.select_related("strand", "owner", "project", "parent", "programme").get(
+    related = ("strand", "owner", "project", "parent", "programme")
+    return without_bookkeeping(PlanItem.all_objects.select_related(*related), *related).get(
         programme=programme, uid=uid
     )
 
