@@ -9,7 +9,8 @@ room. Adding a room touches its own folder, ``INSTALLED_APPS`` and one ``include
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,25 @@ class PermissionRule:
 
 
 @dataclass(frozen=True)
+class OverviewPanel:
+    """A block a room adds to the programme overview (e.g. the RAID room's overdue actions).
+
+    ``template`` is rendered with the page's context plus ``panel`` (this object); ``context``
+    holds what the room's selector found. ``order`` places it among the other rooms' panels.
+    """
+
+    title: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+#: A room's overview hook: called with (programme, as-at date, the member's access); returns a
+#: panel, or None when the room has nothing to show this member.
+OverviewHook = Callable[[Any, dt.date, Any], "OverviewPanel | None"]
+
+
+@dataclass(frozen=True)
 class Room:
     label: str
     title: str
@@ -55,6 +75,8 @@ class Room:
     sections: tuple[Callable[..., Any], ...] = ()
     #: models whose every write is audited through the room's services (for the audit test)
     audited_models: tuple[type, ...] = ()
+    #: blocks the room adds to the programme overview
+    overview: tuple[OverviewHook, ...] = ()
 
 
 @dataclass
@@ -103,6 +125,11 @@ class Registry:
     def sheets(self) -> list[Any]:
         """Every room's workbook sheets (their :class:`~improve.core.workbook.SheetSpec`)."""
         return [sheet for room in self.rooms() if room.workbook is not None for sheet in room.workbook.sheets]
+
+    def overview_panels(self, programme: Any, as_at: dt.date, access: Any) -> list[OverviewPanel]:
+        """Every room's overview panels for this programme and member, in order."""
+        panels = [panel for room in self.rooms() for hook in room.overview if (panel := hook(programme, as_at, access))]
+        return sorted(panels, key=lambda p: (p.order, p.title))
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]

@@ -376,6 +376,17 @@ class OwnerForm(UniqueKeyForm):
     )
     kind = forms.ChoiceField(label="Kind", choices=Owner.Kind.choices)
     title = forms.CharField(label="Job title or remit", max_length=200, required=False)
+    user_id = forms.TypedChoiceField(
+        label="Member who is this owner (optional)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="A member linked to an owner can edit what that owner owns, such as their risks",
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]] = [], **kwargs: Any) -> None:  # noqa: B006
+        super().__init__(*args, **kwargs)
+        self.fields["user_id"].choices = [("", "Not linked to a member"), *members]  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -100,8 +100,13 @@ class Owner(ArchivableModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.PERSON)
     title = models.CharField(max_length=200, blank=True)
+    #: the signed-in person behind this owner, when they use the product (so what they own, e.g. a
+    #: risk, can be theirs to edit)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owner_records"
+    )
 
-    audit_fields = ("name", "kind", "title")
+    audit_fields = ("name", "kind", "title", "user")
 
     class Meta:
         ordering = ["name"]
@@ -109,6 +114,14 @@ class Owner(ArchivableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.user_id is not None
+            and not Membership.objects.filter(programme_id=self.programme_id, user_id=self.user_id).exists()
+        ):
+            raise ValidationError({"user": "Choose a member of this programme"})
 
 
 class Strand(ArchivableModel):

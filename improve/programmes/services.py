@@ -69,6 +69,7 @@ class OwnerData(TypedDict, total=False):
     name: str
     kind: str
     title: str
+    user_id: int | None  # a member of the programme, or None
 
 
 class StrandData(TypedDict, total=False):

@@ -21,6 +21,7 @@ from improve.core.access import signed_in
 from improve.core.audit import history_for, history_for_programme
 from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
 from improve.core.register import register_page
+from improve.core.registry import registry
 from improve.core.validators import is_url_key
 from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
 from improve.programmes import registers, selectors, services, timeline
@@ -164,6 +165,7 @@ def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
             upcoming_gates=[(href(i.uid), i) for i in summary.upcoming_gates],
             broken=[(href(b.successor_uid), b) for b in broken],
             broken_count=broken_count,
+            panels=registry.overview_panels(programme, _today(request), request.access),
         ),
     )
 
@@ -566,8 +568,16 @@ def owner_edit(request: ProgrammeRequest, slug: str, pk: int | None = None) -> H
     programme = _programme(request)
     owner = get_or_404(selectors.owner_in, programme, pk) if pk is not None else None
     taken = {o.name for o in selectors.owners_for(programme)} - ({owner.name} if owner else set())
-    initial = {"name": owner.name, "kind": owner.kind, "title": owner.title} if owner else {"kind": "person"}
-    form = OwnerForm(request.POST or None, initial=initial, taken=taken)
+    initial = (
+        {"name": owner.name, "kind": owner.kind, "title": owner.title, "user_id": owner.user_id or ""}
+        if owner
+        else {"kind": "person"}
+    )
+    members = [
+        (m.user_id, f"{m.user.get_full_name() or m.user.email} ({m.user.email})")
+        for m in selectors.members_of(programme)
+    ]
+    form = OwnerForm(request.POST or None, initial=initial, taken=taken, members=members)
     return _definition_page(
         request,
         form,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from improve.core.audit import audit_values
 from improve.core.audit import event as audit_event
-from improve.core.registry import NavEntry, Room
+from improve.core.registry import NavEntry, OverviewPanel, Room
 from improve.core.validators import validate_key
 from improve.core.workbook import Checker, Column, ImportContext, Plan, Row, SheetSpec, diff
 from improve.tests_room.models import Note
@@ -79,10 +79,18 @@ class NotesWorkbook:
             )
 
 
+def _overview(programme: Any, as_at: Any, access: Any) -> OverviewPanel | None:
+    notes = list(Note.objects.filter(programme=programme).order_by("code")[:5])
+    if not notes:
+        return None
+    return OverviewPanel("Notes", "tests_room/_overview.html", {"notes": notes, "as_at": as_at}, order=50)
+
+
 ROOM = Room(
     label="tests_room",
     title="Notes (test room)",
     nav=(NavEntry("Notes", "tests_room:notes", "view", 850),),
     workbook=NotesWorkbook(),
     audited_models=(Note,),
+    overview=(_overview,),
 )

@@ -82,3 +82,12 @@ def _write(tmp_path, sheets):
     from improve.interchange.workbook import write_workbook
 
     return write_workbook(sheets, tmp_path / "book")
+
+
+def test_the_room_s_overview_panel_shows_only_when_it_has_something_to_say(room, programme, pmo):
+    url = reverse("programmes:overview", args=[programme.slug])
+    assert '<h2 class="govuk-heading-m">Notes</h2>' not in pmo.get(url).content.decode()
+    Note.objects.create(programme=programme, code="n1", text="Ask the DCS")
+    page = pmo.get(url).content.decode()
+    assert '<h2 class="govuk-heading-m">Notes</h2>' in page and "n1: Ask the DCS" in page
+    assert f"As at {programme.as_at:%d/%m/%Y}" in page

@@ -2,11 +2,16 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from improve.core.audit import Actor, history_for
 from improve.core.models import AuditEvent
-from improve.programmes.models import PlanItem
-from improve.programmes.tests.factories import PlanItemFactory
+from improve.programmes import services
+from improve.programmes.models import PlanItem, Role
+from improve.programmes.tests.factories import PlanItemFactory, UserFactory
+
+ACTOR = Actor(user=None, via="test")
 
 
 def edit_data(item, **overrides):
@@ -221,6 +226,23 @@ def test_add_owner_and_refuse_a_duplicate(programme, pmo):
     assert programme.owners.filter(name="Gail Clark").count() == 1
     page = pmo.get(reverse("programmes:owners", args=[programme.slug])).content.decode()
     assert "Gail Clark" in page and "Sean Girty" in page
+
+
+def test_an_owner_can_be_linked_to_a_member_and_only_to_a_member(programme, pmo, member):
+    lead = member(Role.WORKSTREAM_LEAD)
+    url = reverse("programmes:owner-create", args=[programme.slug])
+    form = pmo.get(url).content.decode()
+    assert f'<option value="{lead.user.pk}">Test workstream_lead (workstream_lead@example.org)</option>' in form
+    assert pmo.post(url, {"name": "Gail Clark", "kind": "person", "user_id": lead.user.pk}).status_code == 302
+    owner = programme.owners.get(name="Gail Clark")
+    assert owner.user == lead.user
+    assert history_for(owner).get().after["user"] == str(lead.user)
+    stranger = UserFactory(email="stranger@example.org")
+    response = pmo.post(url, {"name": "Jo Bloggs", "kind": "person", "user_id": stranger.pk})
+    assert response.status_code == 200 and not programme.owners.filter(name="Jo Bloggs").exists()
+    with pytest.raises(ValidationError) as exc:
+        services.owner_save(actor=ACTOR, programme=programme, data={"name": "Jo Bloggs", "user_id": stranger.pk})
+    assert exc.value.message_dict == {"user": ["Choose a member of this programme"]}
 
 
 def test_project_must_match_the_lines_strand(programme, pmo):
