@@ -6,8 +6,11 @@ the permission table grants.
 """
 
 import datetime as dt
+import importlib
+from types import ModuleType
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
@@ -25,6 +28,25 @@ def iter_urls(resolver=None, namespace=""):
             yield from iter_urls(p, ns)
         elif isinstance(p, URLPattern):
             yield f"{namespace}{p.name}", p
+
+
+def room_samplers() -> list[ModuleType]:
+    """Each room's ``tests/matrix.py``, if it has one: the room fills its own URL keywords.
+
+    Such a module defines ``world(programme)`` (creates the room's sample objects) and
+    ``sample_value(name, key, programme)`` (a value for ``<key>`` in the URL ``name``, or None).
+    """
+    found = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("improve."):
+            continue
+        module = f"{app.name}.tests.matrix"
+        try:
+            found.append(importlib.import_module(module))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (module, f"{app.name}.tests"):
+                raise
+    return found
 
 
 ALL_URLS = sorted(iter_urls(), key=lambda t: t[0])
@@ -61,7 +83,14 @@ def sample_kwargs(name: str, pattern: URLPattern, programme) -> dict:
         elif key == "pk" and "baseline" in name:
             kwargs[key] = Baseline.objects.get(programme=programme).pk
         else:
-            raise AssertionError(f"The matrix does not know how to fill <{key}> in {name}: add it here")
+            values = (sampler.sample_value(name, key, programme) for sampler in room_samplers())
+            value = next((v for v in values if v is not None), None)
+            if value is None:
+                raise AssertionError(
+                    f"The matrix does not know how to fill <{key}> in {name}: "
+                    "add it to the room's tests/matrix.py (sample_value)"
+                )
+            kwargs[key] = value
     return kwargs
 
 
@@ -72,6 +101,8 @@ def world(programme):
     Baseline.objects.create(programme=programme, name="Agreed plan", taken_on=dt.date(2019, 6, 1))
     Project.objects.create(programme=programme, strand=items["1"].strand, code="tom", name="Target Operating Model")
     MembershipFactory(user=UserFactory(email="other@example.org"), programme=programme, role="viewer")
+    for sampler in room_samplers():
+        sampler.world(programme)
     return programme
 
 
