@@ -37,7 +37,7 @@ class Board(ArchivableModel, VersionedModel):
     chair = models.ForeignKey(
         "programmes.Owner", null=True, blank=True, on_delete=models.SET_NULL, related_name="boards_chaired"
     )
-    members = models.ManyToManyField("programmes.Owner", blank=True, related_name="boards")
+    members = models.ManyToManyField("programmes.Owner", blank=True, related_name="boards", through="BoardMember")
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -75,7 +75,6 @@ class Board(ArchivableModel, VersionedModel):
         "code",
         "name",
         "chair",
-        "members",
         "parent",
         "cadence",
         "first_meeting",
@@ -123,6 +122,25 @@ class Board(ArchivableModel, VersionedModel):
             "scope changes" if self.tolerance_scope else "no scope change",
         ]
         return ", ".join(parts)
+
+
+class BoardMember(TimeStampedModel):
+    """An owner who sits on a board."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    owner = models.ForeignKey("programmes.Owner", on_delete=models.CASCADE, related_name="+")
+
+    audit_fields = ("board", "owner")
+
+    class Meta:
+        ordering = ["board__order", "owner__name"]
+        constraints = [models.UniqueConstraint(fields=["board", "owner"], name="governance_board_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} on {self.board}"
+
+    def audit_programme_id(self) -> int | None:
+        return self.board.programme_id
 
 
 class ReportLink(TimeStampedModel):

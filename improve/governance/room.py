@@ -5,6 +5,7 @@ from __future__ import annotations
 from improve.core.registry import NavEntry, Room
 from improve.governance import models
 from improve.governance.permissions import RULES
+from improve.governance.sheets import GOVERNANCE_WORKBOOK
 
 
 def _names(*names: str) -> frozenset[str]:
@@ -42,8 +43,10 @@ ROOM = Room(
         ),
     ),
     permissions=RULES,
+    workbook=GOVERNANCE_WORKBOOK,
     audited_models=(
         models.Board,
+        models.BoardMember,
         models.ReportLink,
         models.Meeting,
         models.Decision,

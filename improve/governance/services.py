@@ -22,10 +22,11 @@ from improve.core import audit
 from improve.core.audit import Actor
 from improve.core.models import AuditEvent
 from improve.core.registry import ApprovedChange, registry
-from improve.core.services import model_archive, model_create, model_restore, model_update
+from improve.core.services import model_archive, model_create, model_delete, model_restore, model_update
 from improve.governance import cadence as cadence_rules
 from improve.governance.models import (
     Board,
+    BoardMember,
     ChangeItem,
     ChangeRequest,
     Decision,
@@ -114,15 +115,18 @@ def board_save(
 
 @transaction.atomic
 def board_set_members(*, actor: Actor, board: Board, members: Iterable[Owner]) -> Board:
-    chosen = list(members)
-    strangers = [o.name for o in chosen if o.programme_id != board.programme_id]
+    """Seat exactly ``members`` on the board: each seat added or removed is audited."""
+    chosen = {o.pk: o for o in members}
+    strangers = [o.name for o in chosen.values() if o.programme_id != board.programme_id]
     if strangers:
         raise ValidationError({"members": f"{', '.join(strangers)} not owners of this programme"})
-    before = audit.audit_values(board)
-    board.members.set(chosen)
-    after = audit.audit_values(board)
-    if before != after:
-        audit.record(actor=actor, obj=board, action=AuditEvent.Action.UPDATE, before=before, after=after)
+    seated = {m.owner_id: m for m in BoardMember.objects.filter(board=board).select_related("owner", "board")}
+    for owner_id, seat in seated.items():
+        if owner_id not in chosen:
+            model_delete(actor=actor, instance=seat)
+    for owner_id, owner in chosen.items():
+        if owner_id not in seated:
+            model_create(actor=actor, instance=BoardMember(board=board), fields={"owner"}, data={"owner": owner})
     return board
 
 

@@ -263,7 +263,9 @@ def test_every_board_write_is_audited(programme):
     assert AuditEvent.objects.filter(object_type="governance.board", action="create").count() == 4
     owner = Owner.objects.get(programme=programme, name="Sean Girty")
     services.board_set_members(actor=SYSTEM, board=chain["cib"], members=[owner])
-    assert AuditEvent.objects.filter(object_type="governance.board", action="update").get().after["members"] == [
-        "Sean Girty"
-    ]
+    seat = AuditEvent.objects.get(object_type="governance.boardmember", action="create")
+    assert seat.after == {"board": "Children's Improvement Board", "owner": "Sean Girty"}
     assert Board.objects.get(code="cib").members.get() == owner
+    services.board_set_members(actor=SYSTEM, board=chain["cib"], members=[])
+    assert AuditEvent.objects.filter(object_type="governance.boardmember", action="delete").count() == 1
+    assert not Board.objects.get(code="cib").members.exists()
