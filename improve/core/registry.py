@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -64,6 +65,28 @@ OverviewHook = Callable[[Any, dt.date, Any], "OverviewPanel | None"]
 
 
 @dataclass(frozen=True)
+class ApprovedChange:
+    """What an approved change request does to money, for the rooms that keep the money.
+
+    The governance room approves changes; a finance room plugs in a handler
+    (``Room.change_handlers``) that turns ``cost`` into budget-line movements. Handlers are called
+    inside the approval's transaction: one that raises undoes the approval.
+    """
+
+    programme_id: int
+    reference: str
+    title: str
+    cost: Decimal  # [£] extra cost; negative: a saving
+    days: int  # delay in days; negative: sooner
+    decided_on: dt.date
+    strand_code: str = ""
+
+
+#: A room's handler of an approved change (see :class:`ApprovedChange`).
+ChangeHandler = Callable[[ApprovedChange], None]
+
+
+@dataclass(frozen=True)
 class Room:
     label: str
     title: str
@@ -77,6 +100,8 @@ class Room:
     audited_models: tuple[type, ...] = ()
     #: blocks the room adds to the programme overview
     overview: tuple[OverviewHook, ...] = ()
+    #: called with each approved change request's impact (a finance room moves budget lines)
+    change_handlers: tuple[ChangeHandler, ...] = ()
 
 
 @dataclass
@@ -130,6 +155,12 @@ class Registry:
         """Every room's overview panels for this programme and member, in order."""
         panels = [panel for room in self.rooms() for hook in room.overview if (panel := hook(programme, as_at, access))]
         return sorted(panels, key=lambda p: (p.order, p.title))
+
+    def change_approved(self, change: ApprovedChange) -> None:
+        """Tell every room that keeps money about an approved change, in the order rooms registered."""
+        for room in self.rooms():
+            for handler in room.change_handlers:
+                handler(change)
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]

@@ -1,0 +1,182 @@
+"""Reads of the governance room: querysets with their joins in place, and the reporting chain's deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from improve.governance import cadence
+from improve.governance.models import (
+    Board,
+    ChangeItem,
+    ChangeRequest,
+    Decision,
+    Document,
+    DocumentSignoff,
+    DocumentVersion,
+    Meeting,
+    ReportLink,
+)
+from improve.programmes.models import ItemKind, Owner, PlanItem, Programme, Status, Strand
+
+
+def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The UK financial year (1 April – 31 March) that ``day`` falls in."""
+    first = day.year if day.month >= 4 else day.year - 1
+    return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
+
+
+def boards_for(programme: Programme, *, archived: bool = False) -> QuerySet[Board]:
+    qs = Board.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return (
+        qs.select_related("chair", "parent")
+        .prefetch_related("members")
+        .annotate(
+            meeting_count=Count("meetings", filter=Q(meetings__archived_at__isnull=True), distinct=True),
+            pending_changes=Count(
+                "change_requests", filter=Q(change_requests__state=ChangeRequest.State.PENDING), distinct=True
+            ),
+        )
+        .order_by("order", "code")
+    )
+
+
+def board_in(programme: Programme, code: str) -> Board:
+    return Board.all_objects.select_related("chair", "parent").get(programme=programme, code=code)
+
+
+def owners_for(programme: Programme) -> QuerySet[Owner]:
+    return Owner.objects.filter(programme=programme).order_by("name")
+
+
+def strands_for(programme: Programme) -> QuerySet[Strand]:
+    return Strand.objects.filter(programme=programme).order_by("order", "code")
+
+
+def meetings_between(
+    programme: Programme, start: dt.date, end: dt.date, *, board: Board | None = None
+) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(programme=programme, date__gte=start, date__lte=end)
+    if board is not None:
+        qs = qs.filter(board=board)
+    return qs.select_related("board").prefetch_related("themes").order_by("date", "board__order", "id")
+
+
+def meeting_in(programme: Programme, pk: int) -> Meeting:
+    return Meeting.objects.select_related("board", "board__chair").get(programme=programme, pk=pk)
+
+
+def meetings_for_feed(programme: Programme, *, board: Board | None = None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(programme=programme)
+    if board is not None:
+        qs = qs.filter(board=board)
+    return qs.select_related("board").order_by("date", "id")
+
+
+def open_gates(programme: Programme) -> QuerySet[PlanItem]:
+    return (
+        PlanItem.objects.filter(programme=programme, kind=ItemKind.GATE)
+        .exclude(status=Status.COMPLETE)
+        .order_by("order", "id")
+    )
+
+
+def plan_items_for(programme: Programme) -> QuerySet[PlanItem]:
+    return (
+        PlanItem.objects.filter(programme=programme)
+        .only("id", "uid", "title", "version", "strand_id")
+        .order_by("order", "id")
+    )
+
+
+def decisions_register(programme: Programme, *, board: Board | None = None) -> QuerySet[Decision]:
+    qs = Decision.objects.filter(programme=programme)
+    if board is not None:
+        qs = qs.filter(meeting__board=board)
+    return qs.select_related("meeting", "meeting__board", "gate").order_by("-meeting__date", "-ref")
+
+
+def changes_register(programme: Programme, *, archived: bool = False) -> QuerySet[ChangeRequest]:
+    qs = ChangeRequest.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return qs.select_related("board", "strand").order_by("-raised_on", "-ref")
+
+
+def pending_changes(board: Board) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(board=board, state=ChangeRequest.State.PENDING).order_by("raised_on", "ref")
+
+
+def change_in(programme: Programme, ref: str) -> ChangeRequest:
+    return (
+        ChangeRequest.objects.select_related("board", "board__chair", "strand")
+        .prefetch_related(Prefetch("items", queryset=ChangeItem.objects.select_related("item")))
+        .get(programme=programme, ref=ref)
+    )
+
+
+def documents_register(programme: Programme) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(programme=programme)
+        .prefetch_related(
+            Prefetch("versions", queryset=DocumentVersion.objects.order_by("date", "id")),
+            Prefetch("signoffs", queryset=DocumentSignoff.objects.order_by("date", "id")),
+        )
+        .order_by("code")
+    )
+
+
+def document_in(programme: Programme, code: str) -> Document:
+    return documents_register(programme).get(code=code)
+
+
+def report_links(programme: Programme) -> QuerySet[ReportLink]:
+    return (
+        ReportLink.objects.filter(programme=programme)
+        .select_related("sender", "receiver")
+        .order_by("receiver__order", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A report due into one meeting: when, and the sender's meeting that prepares it (if any)."""
+
+    link: ReportLink
+    meeting: Meeting
+    due: dt.date
+    prepared_at: Meeting | None
+
+
+def deadlines(programme: Programme, start: dt.date, end: dt.date) -> list[Deadline]:
+    """Each report's due date into each meeting (not cancelled) of its receiving board, by date.
+
+    A report is due ``due_working_days`` working days before the receiving meeting; it is prepared
+    at the sender's last meeting on or before that day.
+    """
+    links = list(report_links(programme))
+    if not links:
+        return []
+    meetings = list(
+        Meeting.objects.filter(programme=programme, cancelled=False, date__gte=start - dt.timedelta(days=62))
+        .filter(date__lte=end)
+        .select_related("board")
+        .order_by("date")
+    )
+    by_board: dict[int, list[Meeting]] = defaultdict(list)
+    for m in meetings:
+        by_board[m.board_id].append(m)
+    holidays = cadence.bank_holidays(start.year - 1, end.year + 1)
+    out = []
+    for link in links:
+        for meeting in by_board.get(link.receiver_id, []):
+            if meeting.date < start:
+                continue
+            due = cadence.working_days_before(meeting.date, link.due_working_days, holidays)
+            prepared = None
+            if link.sender_id is not None:
+                earlier = [m for m in by_board.get(link.sender_id, []) if m.date <= due]
+                prepared = earlier[-1] if earlier else None
+            out.append(Deadline(link, meeting, due, prepared))
+    return sorted(out, key=lambda d: (d.due, d.meeting.board.order, d.link.pk))

@@ -1,0 +1,485 @@
+"""Pages of the governance room. Views validate with a form, call one service or selector, and render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from improve.core.register import register_page
+from improve.core.views import actor, apply_validation_error, get_or_404
+from improve.governance import ical, registers, selectors, services
+from improve.governance.forms import BoardForm, ChangeForm, DecideForm, DecisionForm, MeetingAddForm, MeetingForm
+from improve.governance.models import Board, ChangeRequest
+from improve.governance.permissions import GovPerm, may_decide
+from improve.programmes.models import Programme, Role
+from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
+
+
+def _programme(request: ProgrammeRequest) -> Programme:
+    return request.access.programme
+
+
+def _context(request: ProgrammeRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "programme": _programme(request),
+        "access": request.access,
+        "Perm": Perm,
+        "GovPerm": GovPerm,
+        "today": _programme(request).as_at,
+        **extra,
+    }
+
+
+def _year(request: ProgrammeRequest) -> tuple[dt.date, dt.date]:
+    """The financial year asked for (``?year=2019`` is 2019/20), else the one of the programme's as-at date."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        return dt.date(int(asked), 4, 1), dt.date(int(asked) + 1, 3, 31)
+    return selectors.financial_year(_programme(request).as_at)
+
+
+def _may_decide(request: ProgrammeRequest, board: Board) -> bool:
+    return may_decide(role=request.access.role, user_id=request.user.pk, board=board)
+
+
+def _board(request: ProgrammeRequest, code: str) -> Board:
+    return get_or_404(selectors.board_in, _programme(request), code)
+
+
+# --- the calendar and the chain -----------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    start, end = _year(request)
+    meetings = list(selectors.meetings_between(programme, start, end))
+    due = selectors.deadlines(programme, start, end)
+    months: dict[dt.date, dict[str, list[Any]]] = {}
+    day = start
+    while day <= end:
+        months[day] = {"meetings": [], "deadlines": []}
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for m in meetings:
+        months[m.date.replace(day=1)]["meetings"].append(m)
+    for d in due:
+        if d.due.replace(day=1) in months:
+            months[d.due.replace(day=1)]["deadlines"].append(d)
+    return render(
+        request,
+        "governance/calendar.html",
+        _context(
+            request,
+            start=start,
+            end=end,
+            months=months.items(),
+            meeting_count=len(meetings),
+            previous_year=start.year - 1,
+            next_year=start.year + 1,
+            boards=list(selectors.boards_for(programme)),
+        ),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+@require_POST
+def calendar_generate(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    start, end = _year(request)
+    code = request.POST.get("board", "")
+    boards = [_board(request, code)] if code else None
+    try:
+        done = services.calendar_generate(
+            actor=actor(request), programme=programme, start=start, end=end, boards=boards
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Calendar {start.year}/{str(end.year)[2:]}: {done.summary()}")
+    back = reverse("governance:board", args=[slug, code]) if code else reverse("governance:calendar", args=[slug])
+    return redirect(f"{back}?year={start.year}")
+
+
+@programme_view(Perm.VIEW)
+def chain(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    start, end = _year(request)
+    links = list(selectors.report_links(programme))
+    return render(
+        request,
+        "governance/chain.html",
+        _context(
+            request,
+            links=links,
+            deadlines=selectors.deadlines(programme, start, end),
+            start=start,
+            end=end,
+            boards=list(selectors.boards_for(programme)),
+        ),
+    )
+
+
+@programme_view(Perm.VIEW)
+def programme_ics(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    body = ical.feed(selectors.meetings_for_feed(programme), name=f"{programme.name} – governance")
+    return _ics(body, f"{programme.slug}-governance.ics")
+
+
+@programme_view(Perm.VIEW)
+def board_ics(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    board = _board(request, board_code)
+    body = ical.feed(selectors.meetings_for_feed(_programme(request), board=board), name=board.name)
+    return _ics(body, f"{slug}-{board_code}.ics")
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- boards -------------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def boards(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.boards(_programme(request), request.access), _context(request))
+
+
+@programme_view(Perm.VIEW)
+def board(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    programme = _programme(request)
+    found = _board(request, board_code)
+    start, end = _year(request)
+    meetings = list(selectors.meetings_between(programme, start, end, board=found))
+    rule_text, rule_error = "", ""
+    try:
+        rule = found.rule()
+        rule_text = rule.describe() if rule else ""
+    except ValueError as exc:
+        rule_error = str(exc)
+    return render(
+        request,
+        "governance/board.html",
+        _context(
+            request,
+            board=found,
+            members=list(found.members.all()),
+            meetings=meetings,
+            rule_text=rule_text,
+            rule_error=rule_error,
+            decisions=list(selectors.decisions_register(programme, board=found)[:20]),
+            pending=list(selectors.pending_changes(found)),
+            may_decide=_may_decide(request, found),
+            start=start,
+            end=end,
+        ),
+    )
+
+
+def _board_form(request: ProgrammeRequest, found: Board | None) -> BoardForm:
+    programme = _programme(request)
+    others = [b for b in selectors.boards_for(programme) if found is None or b.pk != found.pk]
+    taken = {b.code for b in others}
+    initial: dict[str, Any] = {}
+    if found is not None:
+        initial = {
+            "code": found.code,
+            "name": found.name,
+            "chair": str(found.chair_id or ""),
+            "members": [str(o.pk) for o in found.members.all()],
+            "parent": str(found.parent_id or ""),
+            "cadence": found.cadence,
+            "first_meeting": found.first_meeting,
+            "starts_at": found.starts_at,
+            "duration_minutes": found.duration_minutes,
+            "tolerance_days": found.tolerance_days,
+            "tolerance_cost": found.tolerance_cost,
+            "tolerance_scope": found.tolerance_scope,
+            "themes_per_meeting": found.themes_per_meeting,
+            "order": found.order,
+            "notes": found.notes,
+        }
+    return BoardForm(
+        request.POST or None,
+        initial=initial,
+        owners=list(selectors.owners_for(programme)),
+        boards=others,
+        taken=taken,
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+def board_edit(request: ProgrammeRequest, slug: str, board_code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    found = _board(request, board_code) if board_code else None
+    form = _board_form(request, found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.board_save(
+                actor=actor(request),
+                programme=programme,
+                board=found,
+                data=form.service_data(),  # type: ignore[arg-type]
+                members=form.members_chosen(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{saved.name} saved")
+            return redirect("governance:board", slug=slug, board_code=saved.code)
+    back = reverse("governance:board", args=[slug, found.code]) if found else reverse("governance:boards", args=[slug])
+    return render(
+        request,
+        "governance/form.html",
+        _context(request, form=form, heading=f"Change {found.name}" if found else "Add a board", back_url=back),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+@require_POST
+def rota_generate(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    found = _board(request, board_code)
+    start, end = _year(request)
+    try:
+        filled = services.rota_generate(
+            actor=actor(request), board=found, start=start, end=end, replace=request.POST.get("replace") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Themes given to {len(filled)} meetings")
+    return redirect(f"{reverse('governance:board', args=[slug, board_code])}?year={start.year}")
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+@programme_view(GovPerm.MANAGE)
+def meeting_add(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    found = _board(request, board_code)
+    form = MeetingAddForm(request.POST or None)
+    back = reverse("governance:board", args=[slug, board_code])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_add(
+                actor=actor(request),
+                board=found,
+                date=form.cleaned_data["date"],
+                starts_at=form.cleaned_data["starts_at"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Meeting of {found.name} added")
+            return redirect(back)
+    return render(
+        request,
+        "governance/form.html",
+        _context(request, form=form, heading=f"Add a meeting of {found.name}", back_url=back),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+def meeting_edit(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request)
+    meeting = get_or_404(selectors.meeting_in, programme, pk)
+    initial = {
+        "date": meeting.date,
+        "starts_at": meeting.starts_at,
+        "cancelled": meeting.cancelled,
+        "reason": meeting.reason,
+        "themes": [str(t.pk) for t in meeting.themes.all()],
+        "notes": meeting.notes,
+    }
+    form = MeetingForm(request.POST or None, initial=initial, strands=list(selectors.strands_for(programme)))
+    back = reverse("governance:board", args=[slug, meeting.board.code])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.meeting_change(
+                actor=actor(request),
+                meeting=meeting,
+                date=c["date"],
+                starts_at=c["starts_at"],
+                cancelled=c["cancelled"],
+                reason=c["reason"],
+                notes=c["notes"],
+                themes=form.themes_chosen(),
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Meeting of {meeting.board.name} saved")
+            return redirect(back)
+    heading = f"{meeting.board.name}: meeting of {meeting.scheduled:%d/%m/%Y}"
+    return render(request, "governance/form.html", _context(request, form=form, heading=heading, back_url=back))
+
+
+# --- decisions ----------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def decisions(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.decisions(_programme(request), request.access), _context(request))
+
+
+@programme_view(GovPerm.DECIDE)
+def decision_record(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """Record a decision; the meetings offered are those of the boards this member decides for."""
+    programme = _programme(request)
+    start = programme.start_date or programme.as_at - dt.timedelta(days=400)
+    end = programme.end_date or programme.as_at + dt.timedelta(days=400)
+    meetings = [
+        m
+        for m in selectors.meetings_between(programme, start, end)
+        if not m.cancelled and _may_decide(request, m.board)
+    ]
+    asked = request.GET.get("meeting", "")
+    form = DecisionForm(
+        request.POST or None,
+        initial={"meeting": asked},
+        meetings=meetings,
+        gates=list(selectors.open_gates(programme)),
+    )
+    back = reverse("governance:decisions", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            decision = services.decision_record(
+                actor=actor(request),
+                meeting=form.meetings[c["meeting"]],
+                kind=c["kind"],
+                outcome=c["outcome"],
+                text=c["text"],
+                gate=form.gates.get(c["gate"]),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_validation_error(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            done = f"{decision.ref} recorded"
+            if decision.gate is not None and decision.outcome == "agreed":
+                done += f"; gate {decision.gate.uid} is complete in the plan"
+            messages.success(request, done)
+            return redirect(back)
+    return render(
+        request,
+        "governance/decision_form.html",
+        _context(request, form=form, heading="Record a decision", back_url=back, has_meetings=bool(meetings)),
+    )
+
+
+# --- change requests ----------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def changes(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.changes(_programme(request), request.access), _context(request))
+
+
+@programme_view(GovPerm.RAISE_CHANGE)
+def change_raise(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    access = request.access
+    scoped = access.role == Role.WORKSTREAM_LEAD
+    strands = [s for s in selectors.strands_for(programme) if not scoped or s.pk in access.strand_ids]
+    items = [i for i in selectors.plan_items_for(programme) if not scoped or i.strand_id in access.strand_ids]
+    form = ChangeForm(request.POST or None, strands=strands, items=items, strand_required=scoped)
+    back = reverse("governance:changes", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        item = form.items.get(c["item"])
+        try:
+            change = services.change_raise(
+                actor=actor(request),
+                programme=programme,
+                title=c["title"],
+                description=c["description"],
+                strand=form.strands.get(c["strand"]),
+                impact_days=c["impact_days"],
+                impact_cost=c["impact_cost"],
+                impact_scope=c["impact_scope"],
+                lines=[(item, c["new_start"], c["new_end"])] if item is not None else [],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc, {"lines": "item"})
+        else:
+            messages.success(request, f"{change.ref} raised and sent to {change.board or 'no board'}")
+            return redirect("governance:change", slug=slug, ref=change.ref)
+    return render(
+        request, "governance/form.html", _context(request, form=form, heading="Raise a change request", back_url=back)
+    )
+
+
+@programme_view(Perm.VIEW)
+def change_detail(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
+    change = get_or_404(selectors.change_in, _programme(request), ref)
+    return render(
+        request, "governance/change.html", _context(request, change=change, **_decide_context(request, change))
+    )
+
+
+def _decide_context(request: ProgrammeRequest, change: ChangeRequest) -> dict[str, Any]:
+    may = (
+        change.board is not None
+        and change.state == ChangeRequest.State.PENDING
+        and request.access.can(GovPerm.DECIDE)
+        and _may_decide(request, change.board)
+    )
+    return {
+        "may_decide": may,
+        "decide_url": reverse("governance:change-decide", args=[request.access.programme.slug, change.ref]),
+    }
+
+
+@programme_view(GovPerm.DECIDE)
+def change_decide(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
+    """Approve or reject a change: its board's chair, an SRO or a programme manager. Anyone else is told who can."""
+    change = get_or_404(selectors.change_in, _programme(request), ref)
+    extra = _decide_context(request, change)
+    form = DecideForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and extra["may_decide"] and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.change_decide(
+                actor=actor(request),
+                change=change,
+                approve=c["decision"] == "approve",
+                reason=c["reason"],
+                decided_on=c["decided_on"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{change.ref} {'approved' if c['decision'] == 'approve' else 'rejected'}")
+            return redirect("governance:change", slug=slug, ref=change.ref)
+    return render(request, "governance/change.html", _context(request, change=change, form=form, **extra))
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def documents(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    docs = list(selectors.documents_register(_programme(request)))
+    signoffs: dict[int, list[Any]] = defaultdict(list)
+    for d in docs:
+        signoffs[d.pk] = list(d.signoffs.all())
+    return render(request, "governance/documents.html", _context(request, documents=docs))
+
+
+@programme_view(Perm.VIEW)
+def document(request: ProgrammeRequest, slug: str, doc_code: str) -> HttpResponse:
+    found = get_or_404(selectors.document_in, _programme(request), doc_code)
+    return render(request, "governance/document.html", _context(request, document=found))
