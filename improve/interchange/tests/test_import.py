@@ -45,7 +45,7 @@ EXPECTED = {  # from docs/examples.md
         "Strand": 4,
         "Stage": 5,
         "Project": 0,
-        "Owner": 28,
+        "Owner": 33,
         "PlanItem": 74,
         "Dependency": 12,
         "Baseline": 1,
