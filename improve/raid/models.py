@@ -20,6 +20,18 @@ from improve.programmes.models import Owner, PlanItem, Programme, Strand
 from improve.raid import scoring
 
 
+def reference_taken(obj: models.Model, **scope: object) -> dict[str, str]:
+    """The error of a reference already used in the programme (among ``scope``), keyed to the field."""
+    reference = getattr(obj, "reference", "")
+    programme_id = getattr(obj, "programme_id", None)
+    if not reference or programme_id is None:
+        return {}
+    taken = type(obj).all_objects.filter(programme_id=programme_id, reference=reference, **scope)  # type: ignore[attr-defined]
+    if obj.pk is not None:
+        taken = taken.exclude(pk=obj.pk)
+    return {"reference": f"Reference {reference} is already used: choose another"} if taken.exists() else {}
+
+
 def validate_level(value: int) -> None:
     if value not in scoring.LEVELS:
         raise ValidationError(f"{value} is outside the scale: enter {scoring.ACCEPTED}", code="level")
@@ -104,7 +116,7 @@ class Risk(ArchivableModel, VersionedModel):
         return f"Risk {self.reference}: {self.title}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = reference_taken(self)
         if (self.target_likelihood is None) != (self.target_impact is None):
             missing = "target_impact" if self.target_impact is None else "target_likelihood"
             errors[missing] = "Give both the target likelihood and the target impact, or neither"
@@ -277,7 +289,7 @@ class Issue(ArchivableModel, VersionedModel):
         return f"Issue {self.reference}: {self.title}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = reference_taken(self)
         if self.status == IssueStatus.OPEN and self.resolved_on:
             errors["resolved_on"] = "An open issue has no resolved date: clear it, or mark the issue resolved"
         if self.raised_on and self.resolved_on and self.resolved_on < self.raised_on:
@@ -349,7 +361,7 @@ class Action(ArchivableModel):
         return f"Action {self.reference}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = reference_taken(self)
         if (self.risk_id is None) == (self.issue_id is None):
             errors["risk"] = "An action belongs to one risk or one issue: choose one"
         if self.status == ActionStatus.DONE and not self.done_on:
@@ -522,7 +534,7 @@ class LogEntry(ArchivableModel):
         if self.kind not in LOGS:
             return
         spec = self.spec
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = reference_taken(self, kind=self.kind)
         if self.status not in spec.status_values:
             allowed = ", ".join(spec.status_values)
             errors["status"] = f"'{self.status}' is not a status of {spec.plural}: use one of {allowed}"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any, TypedDict, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from improve.core import audit
 from improve.core.audit import Actor
@@ -119,18 +119,6 @@ def _check_in_programme(programme: Programme, *, owner: Owner | None = None, **n
             raise ValidationError({field: "Choose only from this programme"})
 
 
-def _unique_reference(model: type[models.Model], obj: Any, **scope: Any) -> None:
-    if not obj.reference:
-        return
-    taken = model.all_objects.filter(  # type: ignore[attr-defined]
-        programme_id=obj.programme_id, reference=obj.reference, **scope
-    )
-    if obj.pk is not None:
-        taken = taken.exclude(pk=obj.pk)
-    if taken.exists():
-        raise ValidationError({"reference": f"Reference {obj.reference} is already used: choose another"})
-
-
 def _set_links(
     obj: Linked, *, strands: Iterable[Strand] | None = None, plan_items: Iterable[PlanItem] | None = None
 ) -> None:
@@ -190,7 +178,6 @@ def _update_with_links(
 
 
 def _risk_check(risk: Risk) -> None:
-    _unique_reference(Risk, risk)
     _check_in_programme(risk.programme, owner=risk.owner)
 
 
@@ -369,7 +356,6 @@ def appetite_set(*, actor: Actor, programme: Programme, category: str, max_score
 
 
 def _issue_check(issue: Issue) -> None:
-    _unique_reference(Issue, issue)
     _check_in_programme(issue.programme, owner=issue.owner)
     if issue.from_risk is not None and issue.from_risk.programme_id != issue.programme_id:
         raise ValidationError({"from_risk": "Choose a risk of this programme"})
@@ -422,7 +408,6 @@ def issue_update(
 
 
 def _action_check(action: Action) -> None:
-    _unique_reference(Action, action)
     _check_in_programme(action.programme, owner=action.owner)
 
 
@@ -472,7 +457,6 @@ def action_complete(*, actor: Actor, action: Action, done_on: dt.date) -> Action
 
 
 def _log_check(entry: LogEntry) -> None:
-    _unique_reference(LogEntry, entry, kind=entry.kind)
     _check_in_programme(entry.programme, owner=entry.owner)
 
 
