@@ -97,7 +97,7 @@ def actions_of(parent: Risk | Issue) -> QuerySet[Action]:
 
 def issues(programme: Programme, *, archived: bool = False) -> QuerySet[Issue]:
     manager = Issue.all_objects.filter(archived_at__isnull=False) if archived else Issue.objects.all()
-    qs = manager.filter(programme=programme).select_related("owner", "from_risk")
+    qs = manager.filter(programme=programme).select_related("owner")
     return _linked(without_bookkeeping(qs, "owner")).order_by("reference")
 
 
