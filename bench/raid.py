@@ -112,9 +112,8 @@ def main() -> int:
     setup_test_environment()
     sheets = build_sheets()
     raid_sheets(sheets)
-    print(
-        f"Benchmark: {RISKS} risks, {ISSUES} issues, {ACTIONS} actions on a programme of {len(sheets['plan_items'])} plan lines"
-    )
+    lines = len(sheets["plan_items"])
+    print(f"Benchmark: {RISKS} risks, {ISSUES} issues, {ACTIONS} actions on a programme of {lines} plan lines")
     [import_ms] = timed(lambda: interchange.workbook_import(actor=Actor(user=None, via="bench"), sheets=sheets), 1)
     print(f"workbook import (new, with the RAID log): {import_ms:.0f} ms")
     programme = Programme.objects.get(slug=SLUG)
