@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "improve.core",
     "improve.accounts",
     "improve.programmes",
+    "improve.raid",
     "improve.governance",
     "improve.interchange",
 ]

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("improve.interchange.urls")),
     path("", include("improve.programmes.urls")),
     path("", include("improve.governance.urls")),
+    path("", include("improve.raid.urls")),
 ]

@@ -1,0 +1,44 @@
+"""The example programmes carry the RAID content their papers print, transcribed as printed."""
+
+from improve.interchange import services as interchange
+from improve.interchange.tests.conftest import ACTOR, load
+from improve.interchange.workbook import read_workbook, xlsx_bytes
+from improve.raid import selectors
+from improve.raid.models import Action, Issue, LogEntry, Risk
+
+
+def test_barking_and_dagenham_s_raid_log_is_transcribed(db):
+    programme = load("barking-dagenham-2019").programme
+    assert Risk.objects.filter(programme=programme).count() == 7
+    assert Issue.objects.filter(programme=programme).count() == 4
+    counts = {
+        kind: LogEntry.objects.filter(programme=programme, kind=kind).count()
+        for kind in LogEntry.objects.values_list("kind", flat=True)
+    }
+    assert counts == {"dependency": 9, "assumption": 3, "constraint": 4, "exclusion": 6}
+    demand = Risk.objects.get(programme=programme, title="Demand could rise")
+    # H / H as printed: High (4) × High (4) = 16, red.
+    assert (demand.residual_likelihood, demand.residual_impact, demand.residual, demand.band) == (4, 4, 16, "red")
+    assert demand.owner.name == "Chris Bush"
+    assert list(Action.objects.filter(risk=demand).values_list("title", flat=True).order_by("reference")) == [
+        "Monitor via Vital Signs and performance dashboards",
+        "Implement Targeted Intervention Hub",
+        "Implement improvement work in early help",
+        "Theory of change",
+    ]
+    outcomes = Risk.objects.get(programme=programme, title="Children's outcomes deteriorate")
+    assert outcomes.residual_display == "8 (Amber): likelihood 2 (Low), impact 4 (High)"
+    caseloads = Issue.objects.get(programme=programme, title="Caseloads are too high")
+    assert caseloads.owner.name == "April Bald"
+    grid = selectors.heat_map(programme)
+    assert grid.total == 7 and grid.by_band() == {"green": 0, "amber": 6, "red": 1}
+
+
+def test_the_examples_raid_sheets_round_trip(db, tmp_path):
+    programme = load("barking-dagenham-2019").programme
+    first = interchange.workbook_export(programme=programme)
+    again = interchange.workbook_import(actor=ACTOR, sheets=first)
+    assert again.ok and not again.has_changes
+    folder = interchange.workbook_export_to(programme=programme, target=tmp_path / "book")
+    assert not interchange.workbook_import(actor=ACTOR, sheets=read_workbook(folder)).has_changes
+    assert xlsx_bytes(interchange.workbook_export(programme=programme)) == xlsx_bytes(first)
