@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "improve.accounts",
     "improve.programmes",
     "improve.interchange",
+    "improve.finance",
 ]
 
 # The test suite adds a room that exists only there: it proves that a room plugs in untouched.

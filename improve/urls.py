@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("improve.accounts.urls")),
     path("", include("improve.interchange.urls")),
     path("", include("improve.programmes.urls")),
+    path("", include("improve.finance.urls")),
 ]
