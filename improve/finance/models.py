@@ -222,7 +222,7 @@ class LineAmount(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.line_id} {self.period_label}"
+        return f"{self.line.code}, {self.period_label}"
 
     @property
     def period_label(self) -> str:

@@ -58,6 +58,14 @@ def _year_label(value: Any) -> None:
         raise ValidationError(f"'{value}' is not written as a financial year is: write it as {fiscal.label(start)}")
 
 
+def _is_year_label(value: str) -> bool:
+    try:
+        _year_label(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _money(value: Any) -> None:
     try:
         parse_amount(value)
@@ -221,6 +229,8 @@ class State:
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
+    #: the codes of the lines and sources and the years the budget has once the import is done
+    final: dict[str, set[str]] = field(default_factory=dict)
 
 
 def load_state(programme: Any) -> State:
@@ -235,29 +245,21 @@ def load_state(programme: Any) -> State:
         },
         sources={s.code: s for s in FundingSource.all_objects.filter(programme=programme)},
     )
-    current_lines = {x.pk for x in state.lines.values() if not x.archived}
-    current_sources = {s.pk for s in state.sources.values() if not s.archived}
-    state.amounts = [
-        a
-        for a in LineAmount.objects.filter(programme=programme)
+    state.amounts = list(
+        LineAmount.objects.filter(programme=programme)
         .select_related("line", "year")
         .order_by("line__code", "year__start_year", "period")
-        if a.line_id in current_lines and not a.year.archived
-    ]
-    state.source_amounts = [
-        a
-        for a in SourceAmount.objects.filter(programme=programme)
+    )
+    state.source_amounts = list(
+        SourceAmount.objects.filter(programme=programme)
         .select_related("source", "year")
         .order_by("source__code", "year__start_year")
-        if a.source_id in current_sources and not a.year.archived
-    ]
-    state.allocations = [
-        a
-        for a in Allocation.objects.filter(programme=programme)
+    )
+    state.allocations = list(
+        Allocation.objects.filter(programme=programme)
         .select_related("line", "source", "year")
         .order_by("line__code", "source__code", "year__start_year")
-        if a.line_id in current_lines and a.source_id in current_sources and not a.year.archived
-    ]
+    )
     state.printed = list(
         PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year").order_by("code")
     )
@@ -358,8 +360,23 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
     return out
 
 
+def _is_current(obj: Any) -> bool:
+    """Not archived, and neither is the line, source or year it belongs to."""
+    if getattr(obj, "archived", False):
+        return False
+    return not any(getattr(getattr(obj, parent, None), "archived", False) for parent in ("line", "source", "year"))
+
+
 def _current(pairs: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
-    return [(obj, row) for obj, row in pairs if not getattr(obj, "archived", False)]
+    return [(obj, row) for obj, row in pairs if _is_current(obj)]
+
+
+#: Sheets of links: a row whose line, source or year is not in the workbook's final budget is left alone.
+LINKS = {
+    AMOUNTS.name: ("line", "year"),
+    SOURCE_AMOUNTS.name: ("source", "year"),
+    ALLOCATIONS.name: ("line", "source", "year"),
+}
 
 
 # --- the part -----------------------------------------------------------------------------------------
@@ -391,10 +408,12 @@ class FinanceWorkbook:
             return {k[0] for k in by_key.get(sheet, {})} if sheet in present else set(current)
 
         years = final(YEARS.name, [label for label, y in state.years.items() if not y.archived])
+        state.final["year"] = years
         year_list = sorted(years)
         groups = final(GROUPS.name, [c for c, g in state.groups.items() if not g.archived])
         lines = final(LINES.name, [c for c, x in state.lines.items() if not x.archived])
         sources = final(SOURCES.name, [c for c, s in state.sources.items() if not s.archived])
+        state.final["line"], state.final["source"] = lines, sources
         owners = {k[0] for k in by_key.get("owners", {})}
         strands = {k[0] for k in by_key.get("strands", {})}
 
@@ -489,12 +508,20 @@ class FinanceWorkbook:
                 for column in columns:
                     value = row.values.get(column)
                     if isinstance(value, str):
-                        row.values[column] = parse_amount(value) if value else None
+                        try:
+                            row.values[column] = parse_amount(value) if value else None
+                        except AmountError:  # already reported by the column's check
+                            row.values[column], row.bad = None, True
         for sheet, columns in YES_NO.items():
             for row in checker.rows.get(sheet, []):
                 for column in columns:
                     if row.values.get(column) == "":
                         row.values[column] = YES_NO_DEFAULT.get(column, YES)
+        for name in (YEARS.name, AMOUNTS.name, SOURCE_AMOUNTS.name, ALLOCATIONS.name, PRINTED.name):
+            for row in checker.rows.get(name, []):
+                year = row.values.get("year")
+                if isinstance(year, str) and year and not _is_year_label(year):
+                    row.values["year"], row.bad = None, True  # already reported by the column's check
         for row in checker.rows.get(LINES.name, []):
             if row.values.get("unit") == "":
                 row.values["unit"] = Unit.POUNDS
@@ -556,7 +583,11 @@ class FinanceWorkbook:
         for spec in SHEETS:
             if spec.name not in state.present:
                 continue
-            diff(plan, spec, by_key.get(spec.name, {}), rows[spec.name])
+            existing = rows[spec.name]
+            if spec.name in LINKS:
+                parents = LINKS[spec.name]
+                existing = [(o, r) for o, r in existing if all(r[p] in state.final[p] for p in parents)]
+            diff(plan, spec, by_key.get(spec.name, {}), existing)
 
     # -- writing --
 
