@@ -59,7 +59,7 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
             latest[side].append(line_row.latest_estimate)
             group_original.append(line.original_estimate)
             group_latest.append(line_row.latest_estimate)
-            notes = [line.get_spend_type_display(), line.get_duration_display()]
+            notes = [line.get_spend_type_display(), line.get_duration_display().lower()]
             if line.contingency:
                 notes.append("contingency")
             rows.append(
