@@ -2,7 +2,9 @@
 
 Storage (docs/decisions/0015-money-storage.md):
 
-- every amount is a ``DecimalField`` of pounds to the penny ``[£]``; the unit a line's figures
+- every amount is pounds to the penny ``[£]``: a Decimal in code, whole pence in a 64-bit integer
+  column (:class:`~improve.finance.fields.PenceField`), exact and summed exactly on SQLite and
+  PostgreSQL alike; the unit a line's figures
   are typed in (£, £000, £m) is kept on the line, and forms show and read its amounts in it;
 - a line's planned, projected and actual amounts are kept per year (``period`` 0) or per month
   (``period`` 1 = April … 12 = March) in :class:`LineAmount`; for each measure a year is entered
@@ -29,16 +31,16 @@ from django.db import models
 
 from improve.core.models import ArchivableModel, TimeStampedModel, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key
+from improve.finance.fields import PenceField
 from improve.modelling import fiscal
 from improve.modelling.money import MILLIONS, POUNDS, THOUSANDS, AmountError, read_printed
 
-#: Pounds to the penny, up to 18 digits of pounds [£].
-MONEY = {"max_digits": 20, "decimal_places": 2}
 WHOLE_YEAR = 0
 
 
-def money_field(verbose_name: str, *, null: bool = True, **extra: object) -> Any:
-    return models.DecimalField(verbose_name, null=null, blank=null, **MONEY, **extra)  # type: ignore[arg-type]
+def money_field(verbose_name: str, *, null: bool = True, **extra: Any) -> Any:
+    """An amount of money [£]: an exact Decimal in code, whole pence in the database (:mod:`.fields`)."""
+    return PenceField(verbose_name, null=null, blank=null, **extra)
 
 
 class SpendType(models.TextChoices):
@@ -219,6 +221,13 @@ class LineAmount(TimeStampedModel):
         ordering = ["year__start_year", "period"]
         constraints = [
             models.UniqueConstraint(fields=["line", "year", "period"], name="finance_amount_unique"),
+        ]
+        # The summary sums every amount of a programme by line and year: from this index alone.
+        indexes = [
+            models.Index(
+                fields=["programme", "line", "year", "period", "planned", "projected", "actual"],
+                name="finance_amount_sums",
+            )
         ]
 
     def __str__(self) -> str:

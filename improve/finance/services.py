@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -289,7 +289,13 @@ def adjustment_record(
 
 def contingency_left(line: BudgetLine, year: FinancialYear) -> Decimal:
     """A contingency line's planned money for a year less what has been drawn down from it ``[£]``."""
-    planned = total(LineAmount.objects.filter(line=line, year=year).values_list("planned", flat=True))
+    # (The type stubs take a money column for its integer storage: its values are Decimal pounds.)
+    planned = total(
+        cast(
+            list[Decimal | None],
+            list(LineAmount.objects.filter(line=line, year=year).values_list("planned", flat=True)),
+        )
+    )
     out = ContingencyDrawdown.objects.filter(from_line=line, year=year).aggregate(s=Sum("amount"))["s"] or ZERO
     back = ContingencyDrawdown.objects.filter(to_line=line, year=year).aggregate(s=Sum("amount"))["s"] or ZERO
     return planned - out + back
@@ -440,7 +446,9 @@ def allocation_set(
         if row is not None:
             model_delete(actor=actor, instance=row)
         return None
-    available = SourceAmount.objects.filter(source=source, year=year).values_list("amount", flat=True).first()
+    available = cast(
+        Decimal | None, SourceAmount.objects.filter(source=source, year=year).values_list("amount", flat=True).first()
+    )
     if message := rules.over_source(
         source.name, year.label, available, allocated(source, year, leaving_out=row) + amount
     ):

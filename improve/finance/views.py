@@ -116,7 +116,7 @@ def summary(request: ProgrammeRequest, slug: str) -> HttpResponse:
         _context(
             request,
             budget=budget,
-            rows=summary_table.table(budget, shown),
+            body=summary_table.render(summary_table.table(budget, shown), len(summary_table.COLUMNS)),
             columns=summary_table.COLUMNS,
             funding=summary_table.funding(budget),
             current_label=fiscal.label(budget.current_year),

@@ -38,9 +38,15 @@ ZERO = Decimal("0.00")
 PRECISION = 60
 
 
+#: The arithmetic context of every sum here: wide enough that nothing is rounded, and any rounding
+#: would raise (``Inexact`` is trapped).
+EXACT = decimal.Context(
+    prec=PRECISION, rounding=decimal.ROUND_HALF_UP, traps=[decimal.Inexact, decimal.InvalidOperation]
+)
+
+
 def exact() -> decimal.Context:
-    """The arithmetic context of every sum here: wide enough that nothing is rounded."""
-    return decimal.Context(prec=PRECISION, rounding=decimal.ROUND_HALF_UP, traps=[decimal.Inexact])
+    return EXACT
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal:
@@ -91,15 +97,22 @@ def latest_estimate(years: Mapping[int, YearFigures], current_year: int) -> Deci
 
     Actuals of the years before it, the forecast of the current year, the plans of later years.
     """
-    parts: list[Decimal | None] = []
-    for year, figures in years.items():
+    with decimal.localcontext(EXACT):
+        return _latest_estimate(years, current_year)
+
+
+def _latest_estimate(years: Mapping[int, YearFigures], current_year: int) -> Decimal:
+    out = ZERO
+    for year, f in years.items():
         if year < current_year:
-            parts.append(figures.actual)
+            part = f.actual
         elif year == current_year:
-            parts.append(figures.forecast)
+            part = f.projected if f.projected is not None else f.planned
         else:
-            parts.append(figures.planned)
-    return total(parts)
+            part = f.planned
+        if part is not None:
+            out += part
+    return out
 
 
 def subtotals(rows: Iterable[tuple[K, Decimal | None]]) -> dict[K, Decimal]:
@@ -142,20 +155,19 @@ class Totals:
     variation: dict[int, Decimal] = field(default_factory=dict)
 
     def add(self, years: Sequence[int], figures: Mapping[int, YearFigures]) -> None:
-        with decimal.localcontext(exact()):
-            for y in years:
-                f = figures.get(y)
-                if f is None:
-                    continue
-                if f.planned is not None:
-                    self.planned[y] = self.planned.get(y, ZERO) + f.planned
-                if f.projected is not None:
-                    self.projected[y] = self.projected.get(y, ZERO) + f.projected
-                if f.actual is not None:
-                    self.actual[y] = self.actual.get(y, ZERO) + f.actual
-                v = f.variation
-                if v is not None:
-                    self.variation[y] = self.variation.get(y, ZERO) + v
+        """Add one line's figures; call under :func:`exact` (as :func:`compute` does)."""
+        planned, projected, actual, variation = self.planned, self.projected, self.actual, self.variation
+        for y in years:
+            f = figures.get(y)
+            if f is None:
+                continue
+            if f.planned is not None:
+                planned[y] = planned.get(y, ZERO) + f.planned
+            if f.projected is not None:
+                projected[y] = projected.get(y, ZERO) + f.projected
+                variation[y] = variation.get(y, ZERO) + (f.projected - (f.planned or ZERO))
+            if f.actual is not None:
+                actual[y] = actual.get(y, ZERO) + f.actual
 
     def over_years(self, measure: str) -> Decimal:
         values: dict[int, Decimal] = getattr(self, measure)
@@ -204,12 +216,16 @@ def compute(
     groups: dict[Hashable, Totals] = {}
     base, contingency, programme = Totals(), Totals(), Totals()
     estimates: dict[Hashable, Decimal] = {}
-    for line in lines:
-        groups.setdefault(line.group, Totals()).add(years, line.years)
-        (contingency if line.contingency else base).add(years, line.years)
-        programme.add(years, line.years)
-        if line.one_off:
-            estimates[line.key] = latest_estimate(line.years, current_year)
+    with decimal.localcontext(EXACT):
+        for line in lines:
+            group = groups.get(line.group)
+            if group is None:
+                group = groups[line.group] = Totals()
+            group.add(years, line.years)
+            (contingency if line.contingency else base).add(years, line.years)
+            programme.add(years, line.years)
+            if line.one_off:
+                estimates[line.key] = _latest_estimate(line.years, current_year)
     funding = {y: (available or {}).get(y, ZERO) for y in years}
     requirement = {y: programme.planned.get(y, ZERO) for y in years}
     return BudgetFigures(
