@@ -138,7 +138,7 @@ class BudgetLine(ArchivableModel, VersionedModel):
     """One line of the programme budget. Its amounts are in :class:`LineAmount`; its totals are derived."""
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
-    group = models.ForeignKey(BudgetGroup, on_delete=models.PROTECT, related_name="lines")
+    group = models.ForeignKey(BudgetGroup, on_delete=models.RESTRICT, related_name="lines")
     code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     name = models.CharField(max_length=300)
     spend_type = models.CharField("revenue or capital", max_length=8, choices=SpendType.choices)
@@ -248,8 +248,8 @@ class Adjustment(TimeStampedModel):
     """A recorded change to the actual of a closed period (or a closed year's yearly actual) ``[£]``."""
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
-    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="adjustments")
-    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(BudgetLine, on_delete=models.RESTRICT, related_name="adjustments")
+    year = models.ForeignKey(FinancialYear, on_delete=models.RESTRICT, related_name="+")
     period = models.PositiveSmallIntegerField(default=WHOLE_YEAR, validators=[MaxValueValidator(12)])
     amount = money_field("amount", null=False, help_text="Added to the actual; negative to take away [£]")
     reason = models.CharField(max_length=500)
@@ -273,12 +273,12 @@ class ContingencyDrawdown(ArchivableModel):
     """Planned money moved from a contingency line to another line for a year, with a reason and approver."""
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
-    from_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="drawdowns_out")
-    to_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="drawdowns_in")
-    year = models.ForeignKey(FinancialYear, on_delete=models.PROTECT, related_name="+")
+    from_line = models.ForeignKey(BudgetLine, on_delete=models.RESTRICT, related_name="drawdowns_out")
+    to_line = models.ForeignKey(BudgetLine, on_delete=models.RESTRICT, related_name="drawdowns_in")
+    year = models.ForeignKey(FinancialYear, on_delete=models.RESTRICT, related_name="+")
     amount = money_field("amount", null=False, validators=[MinValueValidator(Decimal("0.01"))])
     reason = models.CharField(max_length=500)
-    approver = models.ForeignKey("programmes.Owner", on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey("programmes.Owner", on_delete=models.RESTRICT, related_name="+")
     approved_on = models.DateField("approved on")
 
     audit_fields = ("from_line", "to_line", "year", "amount", "reason", "approver", "approved_on")

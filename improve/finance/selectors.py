@@ -130,12 +130,14 @@ def current_year(programme: Programme, years: list[int]) -> int:
 # --- amounts --------------------------------------------------------------------------------------
 
 
-def _year_sums(programme: Programme) -> dict[tuple[int, int], YearFigures]:
+def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tuple[int, int], YearFigures]:
     """Each line's figures per (line id, year) ``[£]``: yearly amount or sum of months, with
     draw-downs in the planned figure and adjustments in the actual. Archived years are left out.
 
-    One pass over the amounts table, summed in the database (whole pence: exact), without joins.
+    One pass over the amounts table (or one line's), summed in the database (whole pence: exact),
+    without joins.
     """
+    only = {"line": line} if line is not None else {}
     years = dict(FinancialYear.objects.filter(programme=programme).values_list("pk", "start_year"))
     whole, months = Q(period=WHOLE_YEAR), Q(period__gt=WHOLE_YEAR)
 
@@ -149,22 +151,23 @@ def _year_sums(programme: Programme) -> dict[tuple[int, int], YearFigures]:
         return None if pence is None else Decimal(pence).scaleb(-2)
 
     rows = (
-        LineAmount.objects.filter(programme=programme)
+        LineAmount.objects.filter(programme=programme, **only)
         .values_list("line_id", "year_id")
         .annotate(p=year_figure("planned"), f=year_figure("projected"), a=year_figure("actual"))
         .order_by()
     )
     adjustments: dict[tuple[int, int], Decimal] = {
         (line_id, years[year_id]): cast(Decimal, amount)
-        for line_id, year_id, amount in Adjustment.objects.filter(programme=programme, year_id__in=years)
+        for line_id, year_id, amount in Adjustment.objects.filter(programme=programme, year_id__in=years, **only)
         .values_list("line_id", "year_id")
         .annotate(s=Sum("amount"))
         .order_by()
     }
     moved: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for source, target, year_id, amount in ContingencyDrawdown.objects.filter(
-        programme=programme, year_id__in=years
-    ).values_list("from_line_id", "to_line_id", "year_id", "amount"):
+    drawdowns = ContingencyDrawdown.objects.filter(programme=programme, year_id__in=years)
+    if line is not None:
+        drawdowns = drawdowns.filter(Q(from_line=line) | Q(to_line=line))
+    for source, target, year_id, amount in drawdowns.values_list("from_line_id", "to_line_id", "year_id", "amount"):
         moved[(source, years[year_id])] -= cast(Decimal, amount)
         moved[(target, years[year_id])] += cast(Decimal, amount)
     out: dict[tuple[int, int], YearFigures] = {}
@@ -314,7 +317,7 @@ def line_detail(line: BudgetLine) -> list[LineYear]:
         (r["year_id"], r["period"]): r["s"]
         for r in Adjustment.objects.filter(line=line).values("year_id", "period").annotate(s=Sum("amount")).order_by()
     }
-    sums = _year_sums(line.programme)
+    sums = _year_sums(line.programme, line)
     out = []
     for year in years:
         months = []

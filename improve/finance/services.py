@@ -49,7 +49,11 @@ MEASURES: tuple[str, ...] = ("planned", "projected", "actual")
 
 @transaction.atomic
 def year_add(*, actor: Actor, programme: Programme, start_year: int) -> FinancialYear:
-    """Add a financial year and its 12 periods (or restore it if it was archived)."""
+    """Add a financial year with its 12 periods (or restore it if it was archived).
+
+    The periods are part of the year: one audit event records the year; each period's own event
+    is its closing.
+    """
     found = FinancialYear.all_objects.filter(programme=programme, start_year=start_year).first()
     if found is not None:
         if found.archived:
@@ -58,13 +62,10 @@ def year_add(*, actor: Actor, programme: Programme, start_year: int) -> Financia
     year = model_create(
         actor=actor, instance=FinancialYear(programme=programme), fields={"start_year"}, data={"start_year": start_year}
     )
-    for number in fiscal.PERIODS:
-        model_create(
-            actor=actor,
-            instance=Period(programme=programme, year=year),
-            fields={"number"},
-            data={"number": number},
-        )
+    periods = [Period(programme=programme, year=year, number=n, created_by_id=actor.user_id) for n in fiscal.PERIODS]
+    for period in periods:
+        period.full_clean(exclude=["year", "programme"])
+    Period.objects.bulk_create(periods)
     return year
 
 

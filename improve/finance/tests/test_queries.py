@@ -59,3 +59,17 @@ def test_a_money_page_s_queries_stay_flat(programme, member, page):
     with CaptureQueriesContext(connection) as large:
         assert client.get(address).status_code == 200
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_line_page_reads_only_its_own_amounts(programme, member):
+    budget = small_budget(programme)
+    client = member(Role.VIEWER)
+    address = reverse("finance:line", args=[programme.slug, "1"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(address).status_code == 200
+    grow(programme, budget, 10)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(address).status_code == 200
+    assert len(large) == len(small)
+    amounts = [q["sql"] for q in large.captured_queries if "finance_lineamount" in q["sql"] and "SUM" in q["sql"]]
+    assert amounts and all('"line_id" = ' in sql for sql in amounts), amounts

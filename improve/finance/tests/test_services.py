@@ -173,3 +173,17 @@ def test_a_year_outside_the_programme_is_refused(programme, budget):
     assert exc.value.message_dict == {
         "year": ["2021/22 is not a year of the programme: use one of 2019/20, 2020/21, or add 2021/22 first"]
     }
+
+
+def test_a_line_changed_by_someone_else_meanwhile_is_not_overwritten(programme, budget):
+    from improve.core.services import EditConflict
+
+    loaded = budget["line"].version
+    services.line_save(
+        actor=SYSTEM, programme=programme, line=budget["line"], data={"name": "First"}, expected_version=loaded
+    )
+    with pytest.raises(EditConflict):
+        services.line_save(
+            actor=SYSTEM, programme=programme, line=budget["line"], data={"name": "Second"}, expected_version=loaded
+        )
+    assert selectors.line_in(programme, "1").name == "First"
