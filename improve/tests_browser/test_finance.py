@@ -49,3 +49,43 @@ def test_enter_a_month_read_the_summary_and_close_a_period(web, scenario):
     expect(page.locator(".govuk-notification-banner")).to_contain_text("April 2019 closed")
     expect(page.get_by_role("button", name="Close May 2019")).to_be_visible()
     web.screenshot("money-periods")
+
+
+def test_every_money_form_and_list_is_accessible(web, scenario):
+    """Each page of the money room, opened by a programme manager, passes axe (checked on every visit)."""
+    page = web.page
+    web.sign_in(scenario.other_editor)
+    for rest, heading in [
+        ("money/lines/", "Budget lines"),
+        ("money/lines/new/", "Add a budget line"),
+        ("money/lines/endorsed/edit/", "Change budget line"),
+        ("money/lines/endorsed/adjust/2019-20/", "Adjust an actual of CSG endorsed programme budget, 2019/20"),
+        ("money/lines/endorsed/allocate/", "Fund CSG endorsed programme budget from a source"),
+        ("money/lines/endorsed/archive/", "Archive CSG endorsed programme budget"),
+        ("money/groups/", "Budget groups"),
+        ("money/groups/new/", "Add a budget group"),
+        ("money/drawdowns/new/", "Draw down contingency"),
+        ("money/funding/capital/", "Capital funding released by the PID"),
+        ("money/funding/capital/edit/", "Change funding source"),
+        ("money/funding/capital/amounts/", "What Capital funding released by the PID provides each year"),
+        ("money/funding/new/", "Add a funding source"),
+        ("money/periods/", "Financial years and periods"),
+        ("money/periods/add-year/", "Add a financial year"),
+    ]:
+        web.visit(scenario.path(rest))
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    web.visit(scenario.path("money/drawdowns/new/"))
+    page.get_by_label("To line").select_option(label="CSG endorsed programme budget")
+    page.get_by_label("Amount (£)").fill("£200k")
+    page.get_by_label("Reason").fill("Systems trainer")
+    page.get_by_label("Approved by").select_option(label="CSG")
+    page.get_by_label("Approved on").fill("01/09/2019")
+    web.submit(page.get_by_role("button", name="Save"), "too much")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Contingency has £143,000.00 of contingency left in 2019/20: draw down at most £143,000.00"
+    )
+    page.get_by_label("Amount (£)").fill("£43k")
+    web.submit(page.get_by_role("button", name="Save"), "drawn down")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("£43,000.00 drawn down")
+    expect(page.get_by_role("row", name="Contingency").first).to_contain_text("100")
+    web.screenshot("money-drawdown")
