@@ -81,7 +81,10 @@ class GroupForm(forms.Form):
 class LineForm(forms.Form):
     code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key], help_text=CODE_HINT)
     name = forms.CharField(label="Name", max_length=300)
-    group = forms.ChoiceField(label="Group")
+    group = forms.ChoiceField(
+        label="Group",
+        error_messages={"required": "Choose a group (add one under Budget groups first if there is none)"},
+    )
     spend_type = forms.ChoiceField(label="Revenue or capital", choices=SpendType.choices, widget=forms.RadioSelect)
     duration = forms.ChoiceField(label="One-off or permanent", choices=Duration.choices, widget=forms.RadioSelect)
     contingency = forms.BooleanField(label="This is a contingency line", required=False)
