@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "improve.programmes",
     "improve.raid",
     "improve.governance",
+    "improve.finance",
     "improve.interchange",
 ]
 

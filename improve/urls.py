@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("improve.programmes.urls")),
     path("", include("improve.governance.urls")),
     path("", include("improve.raid.urls")),
+    path("", include("improve.finance.urls")),
 ]

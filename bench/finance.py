@@ -1,0 +1,139 @@
+"""Benchmark: the money room at scale — 1,000 budget lines × 5 years × 12 months, 20 funding sources.
+
+Builds the budget straight into the database (bulk inserts; the services' audit is not what is
+timed), then reports p50 / p95 of: recomputing every derived figure from amounts already in memory
+(:func:`improve.modelling.budget.compute`), reading and deriving the whole budget from the database
+(:func:`improve.finance.selectors.budget_summary`), and the money summary page.
+
+Run with ``make bench``; prints figures, asserts nothing. Uses a throwaway SQLite database (or
+BENCH_DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+tmp = tempfile.mkdtemp(prefix="improve-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improve.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from plan import report, timed  # noqa: E402
+
+LINES, YEARS, SOURCES, GROUPS = 1000, 5, 20, 10
+FIRST_YEAR = 2019
+SLUG = "bench-money"
+TARGET_MS = 100
+
+
+def build() -> object:
+    from improve.core.audit import Actor
+    from improve.finance import services
+    from improve.finance.models import BudgetGroup, BudgetLine, FundingSource, LineAmount, SourceAmount
+    from improve.programmes.models import Programme
+
+    actor = Actor(user=None, via="bench")
+    programme = Programme.objects.create(slug=SLUG, council="Bench Council", name="Money at scale", status_date=None)
+    years = [services.year_add(actor=actor, programme=programme, start_year=FIRST_YEAR + n) for n in range(YEARS)]
+    groups = BudgetGroup.objects.bulk_create(
+        BudgetGroup(programme=programme, code=f"g{n}", name=f"Group {n}", order=n) for n in range(GROUPS)
+    )
+    lines = BudgetLine.objects.bulk_create(
+        BudgetLine(
+            programme=programme,
+            group=groups[n % GROUPS],
+            code=f"l{n:04d}",
+            name=f"Line {n}",
+            spend_type="revenue" if n % 3 else "capital",
+            duration="one_off" if n % 2 else "permanent",
+            contingency=n % 50 == 0,
+            original_estimate=Decimal(60_000 + n),
+            order=n,
+        )
+        for n in range(LINES)
+    )
+    amounts = []
+    for line in lines:
+        for year in years:
+            for period in range(1, 13):
+                pence = (line.pk * 7919 + period * 104729 + year.start_year) % 1_000_000
+                amounts.append(
+                    LineAmount(
+                        programme=programme,
+                        line=line,
+                        year=year,
+                        period=period,
+                        planned=Decimal(pence) / 100,
+                        projected=Decimal(pence + 1234) / 100,
+                        actual=Decimal(pence - 999) / 100 if year.start_year == FIRST_YEAR else None,
+                    )
+                )
+    LineAmount.objects.bulk_create(amounts, batch_size=5000)
+    sources = FundingSource.objects.bulk_create(
+        FundingSource(programme=programme, code=f"s{n}", name=f"Source {n}", kind="government_grant")
+        for n in range(SOURCES)
+    )
+    SourceAmount.objects.bulk_create(
+        SourceAmount(programme=programme, source=s, year=y, amount=Decimal("250000.00")) for s in sources for y in years
+    )
+    return programme
+
+
+def main() -> int:
+    from improve.accounts.models import User
+    from improve.finance import selectors
+    from improve.modelling.budget import LineInput, compute
+    from improve.programmes.models import Membership
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    programme = build()
+    print(
+        f"Benchmark: {LINES:,} budget lines × {YEARS} years × 12 months, {SOURCES} funding sources; "
+        f"database {os.environ['DATABASE_URL'].split(':')[0]}"
+    )
+    summary = selectors.budget_summary(programme)
+    inputs = [
+        LineInput(row.line.pk, row.line.group_id, row.line.one_off, row.line.contingency, row.years)
+        for group in summary.groups
+        for row in group.lines
+    ]
+    years = summary.years
+    available = summary.figures.available
+    results = [
+        report("recompute derived figures", timed(lambda: compute(inputs, years, years[0], available), 30), TARGET_MS),
+        report("read + derive (selector)", timed(lambda: selectors.budget_summary(programme), 10), 1000),
+    ]
+    user = User.objects.create_user(email="bench@example.org", password=None, full_name="Bench")
+    Membership.objects.create(user=user, programme=programme, role="finance_lead")
+    client = Client()
+    client.force_login(user)
+    url = reverse("finance:summary", args=[SLUG])
+
+    def get() -> object:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    get()
+    results.append(report("money summary page", timed(get, 10), TARGET_MS))
+    print("All targets met" if all(results) else "Some targets missed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

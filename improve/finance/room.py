@@ -1,0 +1,64 @@
+"""What the money room brings to the shared machinery (see :mod:`improve.core.registry`)."""
+
+from __future__ import annotations
+
+from improve.core.registry import NavEntry, Room
+from improve.finance import models
+from improve.finance.permissions import RULES
+from improve.finance.sheets import FINANCE_WORKBOOK
+
+
+def _names(*names: str) -> frozenset[str]:
+    return frozenset(f"finance:{n}" for n in names)
+
+
+ROOM = Room(
+    label="finance",
+    title="Money",
+    nav=(
+        NavEntry(
+            "Money",
+            "finance:summary",
+            "view",
+            60,
+            _names(
+                "lines",
+                "line",
+                "line-create",
+                "line-edit",
+                "line-archive",
+                "amounts",
+                "adjustment-add",
+                "allocation-set",
+                "groups",
+                "group-create",
+                "group-edit",
+                "group-archive",
+                "drawdown-add",
+                "sources",
+                "source",
+                "source-create",
+                "source-edit",
+                "source-amounts",
+                "source-archive",
+                "periods",
+                "year-add",
+            ),
+        ),
+    ),
+    permissions=RULES,
+    workbook=FINANCE_WORKBOOK,
+    audited_models=(
+        models.FinancialYear,
+        models.Period,
+        models.BudgetGroup,
+        models.BudgetLine,
+        models.LineAmount,
+        models.Adjustment,
+        models.ContingencyDrawdown,
+        models.FundingSource,
+        models.SourceAmount,
+        models.Allocation,
+        models.PrintedFigure,
+    ),
+)

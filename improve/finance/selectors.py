@@ -1,0 +1,414 @@
+"""Reads of the programme's money. Totals are summed in the database, the rest derived in
+:mod:`improve.modelling.budget`; nothing derived is read from a stored total.
+
+:func:`budget_summary` answers the summary page in a fixed number of queries, however many lines,
+years and months the budget has (``tests/test_queries.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import cast
+
+from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from improve.core.models import without_bookkeeping
+from improve.finance import rules
+from improve.finance.models import (
+    WHOLE_YEAR,
+    Adjustment,
+    Allocation,
+    BudgetGroup,
+    BudgetLine,
+    ContingencyDrawdown,
+    Duration,
+    FinancialYear,
+    FundingSource,
+    LineAmount,
+    Period,
+    PrintedFigure,
+    SourceAmount,
+    SpendType,
+)
+from improve.modelling import fiscal
+from improve.modelling.budget import BudgetFigures, LineInput, YearFigures, compute
+from improve.programmes.models import Programme
+
+# --- lists and lookups --------------------------------------------------------------------------------
+
+
+def years_for(programme: Programme) -> QuerySet[FinancialYear]:
+    return FinancialYear.objects.filter(programme=programme).order_by("start_year")
+
+
+def year_in(programme: Programme, label: str) -> FinancialYear:
+    """The programme's year written ``label`` (``2019/20``); DoesNotExist if it has none."""
+    try:
+        start = fiscal.parse(label)
+    except fiscal.FinancialYearError as exc:
+        raise FinancialYear.DoesNotExist(str(exc)) from exc
+    return FinancialYear.objects.get(programme=programme, start_year=start)
+
+
+def periods_for(programme: Programme) -> QuerySet[Period]:
+    return (
+        Period.objects.filter(programme=programme, year__archived_at__isnull=True)
+        .select_related("year", "closed_by")
+        .order_by("year__start_year", "number")
+    )
+
+
+def period_in(programme: Programme, label: str, number: int) -> Period:
+    try:
+        start = fiscal.parse(label)
+    except fiscal.FinancialYearError as exc:
+        raise Period.DoesNotExist(str(exc)) from exc
+    return periods_for(programme).get(year__start_year=start, number=number)
+
+
+def groups_for(programme: Programme) -> QuerySet[BudgetGroup]:
+    return BudgetGroup.objects.filter(programme=programme).order_by("order", "code")
+
+
+def group_in(programme: Programme, code: str) -> BudgetGroup:
+    return BudgetGroup.all_objects.get(programme=programme, code=code)
+
+
+def lines_for(programme: Programme) -> QuerySet[BudgetLine]:
+    return without_bookkeeping(
+        BudgetLine.objects.filter(programme=programme).select_related("group", "owner", "strand"),
+        "group",
+    ).order_by("group__order", "group__code", "order", "code")
+
+
+def archived_lines(programme: Programme) -> QuerySet[BudgetLine]:
+    return BudgetLine.all_objects.archived().filter(programme=programme).select_related("group", "owner", "strand")
+
+
+def line_in(programme: Programme, code: str) -> BudgetLine:
+    return BudgetLine.all_objects.select_related("group", "owner", "strand").get(programme=programme, code=code)
+
+
+def contingency_lines(programme: Programme) -> QuerySet[BudgetLine]:
+    return lines_for(programme).filter(contingency=True)
+
+
+def sources_for(programme: Programme) -> QuerySet[FundingSource]:
+    return FundingSource.objects.filter(programme=programme).order_by("code")
+
+
+def archived_sources(programme: Programme) -> QuerySet[FundingSource]:
+    return FundingSource.all_objects.archived().filter(programme=programme).order_by("code")
+
+
+def source_in(programme: Programme, code: str) -> FundingSource:
+    return FundingSource.all_objects.get(programme=programme, code=code)
+
+
+def printed_for(programme: Programme) -> QuerySet[PrintedFigure]:
+    return PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year")
+
+
+def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:
+    return ContingencyDrawdown.objects.filter(programme=programme).select_related(
+        "from_line", "to_line", "year", "approver"
+    )
+
+
+def current_year(programme: Programme, years: list[int]) -> int:
+    """The financial year of the programme's "as at" date, kept within its years."""
+    here = fiscal.start_year_of(programme.as_at)
+    if not years:
+        return here
+    return min(max(here, years[0]), years[-1])
+
+
+# --- amounts --------------------------------------------------------------------------------------
+
+
+def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tuple[int, int], YearFigures]:
+    """Each line's figures per (line id, year) ``[£]``: yearly amount or sum of months, with
+    draw-downs in the planned figure and adjustments in the actual. Archived years are left out.
+
+    One pass over the amounts table (or one line's), summed in the database (whole pence: exact),
+    without joins.
+    """
+    only = {"line": line} if line is not None else {}
+    years = dict(FinancialYear.objects.filter(programme=programme).values_list("pk", "start_year"))
+    whole, months = Q(period=WHOLE_YEAR), Q(period__gt=WHOLE_YEAR)
+
+    def year_figure(measure: str) -> Coalesce:
+        # A year's figure is its yearly amount or, if none, the sum of its months: read as whole
+        # pence and turned into pounds below (cheaper than a converter per value).
+        pence = BigIntegerField()
+        return Coalesce(Sum(measure, filter=whole, output_field=pence), Sum(measure, filter=months, output_field=pence))
+
+    def pounds(pence: int | None) -> Decimal | None:
+        return None if pence is None else Decimal(pence).scaleb(-2)
+
+    rows = (
+        LineAmount.objects.filter(programme=programme, **only)
+        .values_list("line_id", "year_id")
+        .annotate(p=year_figure("planned"), f=year_figure("projected"), a=year_figure("actual"))
+        .order_by()
+    )
+    adjustments: dict[tuple[int, int], Decimal] = {
+        (line_id, years[year_id]): cast(Decimal, amount)
+        for line_id, year_id, amount in Adjustment.objects.filter(programme=programme, year_id__in=years, **only)
+        .values_list("line_id", "year_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    moved: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    drawdowns = ContingencyDrawdown.objects.filter(programme=programme, year_id__in=years)
+    if line is not None:
+        drawdowns = drawdowns.filter(Q(from_line=line) | Q(to_line=line))
+    for source, target, year_id, amount in drawdowns.values_list("from_line_id", "to_line_id", "year_id", "amount"):
+        moved[(source, years[year_id])] -= cast(Decimal, amount)
+        moved[(target, years[year_id])] += cast(Decimal, amount)
+    out: dict[tuple[int, int], YearFigures] = {}
+    for line_id, year_id, planned_pence, projected_pence, actual_pence in rows:
+        if year_id not in years:
+            continue
+        key = (line_id, years[year_id])
+        planned, projected, actual = pounds(planned_pence), pounds(projected_pence), pounds(actual_pence)
+        if key in moved:
+            planned = (planned or Decimal("0.00")) + moved.pop(key)
+        if key in adjustments:
+            actual = (actual or Decimal("0.00")) + adjustments.pop(key)
+        out[key] = YearFigures(planned, projected, actual)
+    for key, amount in moved.items():  # a line with a draw-down and no amounts of its own that year
+        out[key] = YearFigures(planned=amount)
+    for key, amount in adjustments.items():
+        before = out.get(key, YearFigures())
+        out[key] = YearFigures(before.planned, before.projected, amount)
+    return out
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """What the summary shows of a line (read as plain values: a thousand lines in a few ms)."""
+
+    pk: int
+    code: str
+    name: str
+    group_id: int
+    spend_type: str
+    duration: str
+    contingency: bool
+    original_estimate: Decimal | None
+
+    @property
+    def one_off(self) -> bool:
+        return self.duration == Duration.ONE_OFF
+
+    def get_spend_type_display(self) -> str:
+        return str(SpendType(self.spend_type).label)
+
+    def get_duration_display(self) -> str:
+        return str(Duration(self.duration).label)
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass
+class LineRow:
+    line: LineInfo
+    years: dict[int, YearFigures]
+    latest_estimate: Decimal | None
+
+
+@dataclass
+class GroupRows:
+    group: GroupInfo
+    lines: list[LineRow] = field(default_factory=list)
+
+
+@dataclass
+class BudgetSummary:
+    programme: Programme
+    years: list[int]
+    current_year: int
+    groups: list[GroupRows]
+    figures: BudgetFigures
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [fiscal.label(y) for y in self.years]
+
+
+def budget_summary(programme: Programme) -> BudgetSummary:
+    """Every line with its figures per year, and every derived figure, in a fixed number of queries."""
+    years = list(years_for(programme).values_list("start_year", flat=True))
+    now = current_year(programme, years)
+    sums = _year_sums(programme)
+    by_line: dict[int, dict[int, YearFigures]] = defaultdict(dict)
+    for (line_id, year), found in sums.items():
+        by_line[line_id][year] = found
+    groups_by_pk = {
+        pk: GroupInfo(pk, code, name)
+        for pk, code, name in BudgetGroup.objects.filter(programme=programme).values_list("pk", "code", "name")
+    }
+    lines = [
+        LineInfo(*cast(tuple[int, str, str, int, str, str, bool, Decimal | None], values))
+        for values in BudgetLine.objects.filter(programme=programme, group__archived_at__isnull=True)
+        .order_by("group__order", "group__code", "order", "code")
+        .values_list("pk", "code", "name", "group_id", "spend_type", "duration", "contingency", "original_estimate")
+    ]
+    available = {
+        r["year__start_year"]: r["s"]
+        for r in SourceAmount.objects.filter(
+            programme=programme, source__archived_at__isnull=True, year__archived_at__isnull=True
+        )
+        .values("year__start_year")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    }
+    inputs: list[LineInput] = [
+        LineInput(line.pk, line.group_id, line.one_off, line.contingency, by_line.get(line.pk, {})) for line in lines
+    ]
+    figures = compute(inputs, years, now, available)
+    groups: dict[Hashable, GroupRows] = {}
+    for line in lines:
+        rows = groups.setdefault(line.group_id, GroupRows(groups_by_pk[line.group_id]))
+        rows.lines.append(LineRow(line, by_line.get(line.pk, {}), figures.latest_estimate.get(line.pk)))
+    return BudgetSummary(programme, years, now, list(groups.values()), figures)
+
+
+@dataclass
+class MonthRow:
+    period: int
+    label: str
+    closed: bool
+    planned: Decimal | None
+    projected: Decimal | None
+    actual: Decimal | None
+    adjustments: Decimal | None
+
+
+@dataclass
+class LineYear:
+    year: FinancialYear
+    whole: LineAmount | None
+    months: list[MonthRow]
+    figures: YearFigures
+
+
+def line_detail(line: BudgetLine) -> list[LineYear]:
+    """A line's amounts year by year and month by month (the drill-down), with adjustments."""
+    years = list(years_for(line.programme))
+    amounts = {(a.year_id, a.period): a for a in LineAmount.objects.filter(line=line)}
+    closed = {
+        (p["year_id"], p["number"])
+        for p in Period.objects.filter(programme_id=line.programme_id, closed_at__isnull=False).values(
+            "year_id", "number"
+        )
+    }
+    adjusted: dict[tuple[int, int], Decimal] = {
+        (r["year_id"], r["period"]): r["s"]
+        for r in Adjustment.objects.filter(line=line).values("year_id", "period").annotate(s=Sum("amount")).order_by()
+    }
+    sums = _year_sums(line.programme, line)
+    out = []
+    for year in years:
+        months = []
+        for number in fiscal.PERIODS:
+            a = amounts.get((year.pk, number))
+            months.append(
+                MonthRow(
+                    number,
+                    fiscal.period_label(year.start_year, number),
+                    (year.pk, number) in closed,
+                    a.planned if a else None,
+                    a.projected if a else None,
+                    a.actual if a else None,
+                    adjusted.get((year.pk, number)),
+                )
+            )
+        out.append(
+            LineYear(
+                year, amounts.get((year.pk, WHOLE_YEAR)), months, sums.get((line.pk, year.start_year), YearFigures())
+            )
+        )
+    return out
+
+
+# --- funding and its rules ----------------------------------------------------------------------------
+
+
+def source_rules(source: FundingSource) -> rules.SourceRules:
+    return rules.SourceRules(
+        name=source.name,
+        funds_revenue=source.funds_revenue,
+        funds_capital=source.funds_capital,
+        funds_one_off=source.funds_one_off,
+        funds_permanent=source.funds_permanent,
+        must_carry_savings=source.must_carry_savings,
+        valid_from=source.valid_from,
+        valid_until=source.valid_until,
+    )
+
+
+def spend_facts(line: BudgetLine) -> rules.SpendFacts:
+    return rules.SpendFacts(
+        name=line.name,
+        revenue=line.spend_type == SpendType.REVENUE,
+        one_off=line.duration == Duration.ONE_OFF,
+        carries_savings=line.carries_savings,
+    )
+
+
+@dataclass
+class AllocationRow:
+    allocation: Allocation
+    breaches: list[str]
+
+
+def allocations_for(programme: Programme, *, line: BudgetLine | None = None) -> list[AllocationRow]:
+    """Allocations (of one line, or all), each with the rules of its source that it breaks."""
+    qs = Allocation.objects.filter(programme=programme, source__archived_at__isnull=True).select_related(
+        "line", "source", "year"
+    )
+    if line is not None:
+        qs = qs.filter(line=line)
+    return [
+        AllocationRow(a, rules.breaches(source_rules(a.source), spend_facts(a.line), a.year.start_year))
+        for a in qs.order_by("year__start_year", "source__code", "line__code")
+    ]
+
+
+@dataclass
+class SourceRow:
+    source: FundingSource
+    amounts: dict[int, Decimal]
+    allocated: dict[int, Decimal]
+    breaches: int
+
+
+def funding_summary(programme: Programme) -> list[SourceRow]:
+    """Each current source with its amount and what is allocated from it per year, and its breaches."""
+    sources = list(sources_for(programme))
+    amounts: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for r in SourceAmount.objects.filter(programme=programme).values("source_id", "year__start_year", "amount"):
+        amounts[r["source_id"]][r["year__start_year"]] = cast(Decimal, r["amount"])
+    allocated: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for a in (
+        Allocation.objects.filter(programme=programme)
+        .values("source_id", "year__start_year")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        allocated[a["source_id"]][a["year__start_year"]] = a["s"]
+    breaches: dict[int, int] = defaultdict(int)
+    for row in allocations_for(programme):
+        breaches[row.allocation.source_id] += len(row.breaches)
+    return [SourceRow(s, amounts[s.pk], allocated[s.pk], breaches[s.pk]) for s in sources]

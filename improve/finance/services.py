@@ -1,0 +1,498 @@
+"""Writes to the programme's money. Each is atomic, validates, and is audited (through core).
+
+Rules live once: on a model's ``clean()`` or in :mod:`improve.finance.rules`, which the services
+here and the workbook import both call. Who may call what is decided on the pages (the
+permission table): ``edit_finance`` for money, ``close_periods`` for closing a period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypedDict, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from improve.core.audit import Actor
+from improve.core.models import ArchivableModel
+from improve.core.services import model_archive, model_create, model_delete, model_restore, model_update
+from improve.finance import rules
+from improve.finance.models import (
+    WHOLE_YEAR,
+    Adjustment,
+    Allocation,
+    BudgetGroup,
+    BudgetLine,
+    ContingencyDrawdown,
+    FinancialYear,
+    FundingSource,
+    LineAmount,
+    Measure,
+    Period,
+    PrintedFigure,
+    SourceAmount,
+)
+from improve.modelling import fiscal
+from improve.modelling.budget import ZERO, total
+from improve.programmes.models import Owner, Programme, Strand
+
+MEASURES: tuple[str, ...] = ("planned", "projected", "actual")
+
+
+# --- years and periods ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_add(*, actor: Actor, programme: Programme, start_year: int) -> FinancialYear:
+    """Add a financial year with its 12 periods (or restore it if it was archived).
+
+    The periods are part of the year: one audit event records the year; each period's own event
+    is its closing.
+    """
+    found = FinancialYear.all_objects.filter(programme=programme, start_year=start_year).first()
+    if found is not None:
+        if found.archived:
+            model_restore(actor=actor, instance=found)
+        return found
+    year = model_create(
+        actor=actor, instance=FinancialYear(programme=programme), fields={"start_year"}, data={"start_year": start_year}
+    )
+    periods = [Period(programme=programme, year=year, number=n, created_by_id=actor.user_id) for n in fiscal.PERIODS]
+    for period in periods:
+        period.full_clean(exclude=["year", "programme"])
+    Period.objects.bulk_create(periods)
+    return year
+
+
+@transaction.atomic
+def period_close(*, actor: Actor, period: Period) -> Period:
+    """Close a period: its actuals change from now on only through a recorded adjustment."""
+    current = Period.objects.select_for_update().select_related("year").get(pk=period.pk)
+    if current.closed:
+        raise ValidationError(f"{current.label} is already closed")
+    earlier = Period.objects.filter(programme_id=current.programme_id, closed_at__isnull=True).filter(
+        year__start_year__lt=current.year.start_year
+    ) | Period.objects.filter(year=current.year, number__lt=current.number, closed_at__isnull=True)
+    if earlier.exists():
+        first = earlier.select_related("year").order_by("year__start_year", "number").first()
+        assert first is not None
+        raise ValidationError(f"Close {first.label} first: periods are closed in order")
+    model_update(
+        actor=actor,
+        instance=current,
+        fields={"closed_at", "closed_by"},
+        data={"closed_at": timezone.now(), "closed_by": actor.user},
+    )
+    return current
+
+
+def year_closed(year: FinancialYear) -> bool:
+    """A year is closed when its last period (March) is closed."""
+    return Period.objects.filter(year=year, number=12, closed_at__isnull=False).exists()
+
+
+def is_closed(year: FinancialYear, period: int) -> bool:
+    """Whether the actual of ``period`` (0: the yearly actual) of ``year`` is closed."""
+    if period == WHOLE_YEAR:
+        return year_closed(year)
+    return Period.objects.filter(year=year, number=period, closed_at__isnull=False).exists()
+
+
+def target_label(year: FinancialYear, period: int) -> str:
+    return f"{year.label} (whole year)" if period == WHOLE_YEAR else fiscal.period_label(year.start_year, period)
+
+
+# --- groups and lines -----------------------------------------------------------------------------
+
+
+class GroupData(TypedDict, total=False):
+    code: str
+    name: str
+    order: int
+
+
+GROUP_FIELDS = frozenset(GroupData.__annotations__)
+
+
+@transaction.atomic
+def group_save(
+    *,
+    actor: Actor,
+    programme: Programme,
+    group: BudgetGroup | None = None,
+    data: GroupData,
+    expected_version: int | None = None,
+) -> BudgetGroup:
+    if group is None:
+        return model_create(actor=actor, instance=BudgetGroup(programme=programme), fields=GROUP_FIELDS, data=data)
+    current = BudgetGroup.all_objects.get(pk=group.pk)
+    return model_update(
+        actor=actor, instance=current, fields=GROUP_FIELDS, data=data, expected_version=expected_version
+    )[0]
+
+
+class LineData(TypedDict, total=False):
+    code: str
+    name: str
+    group: BudgetGroup
+    spend_type: str
+    duration: str
+    contingency: bool
+    carries_savings: bool
+    owner: Owner | None
+    strand: Strand | None
+    original_estimate: Decimal | None
+    unit: str
+    order: int
+    notes: str
+
+
+LINE_FIELDS = frozenset(LineData.__annotations__)
+
+
+@transaction.atomic
+def line_save(
+    *,
+    actor: Actor,
+    programme: Programme,
+    line: BudgetLine | None = None,
+    data: LineData,
+    expected_version: int | None = None,
+) -> BudgetLine:
+    """Add (``line`` None) or change a budget line."""
+    if line is None:
+        return model_create(actor=actor, instance=BudgetLine(programme=programme), fields=LINE_FIELDS, data=data)
+    current = BudgetLine.all_objects.get(pk=line.pk)
+    return model_update(
+        actor=actor, instance=current, fields=LINE_FIELDS, data=data, expected_version=expected_version
+    )[0]
+
+
+Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown
+
+
+@transaction.atomic
+def finance_archive(*, actor: Actor, instance: Archivable, reason: str = "") -> ArchivableModel:
+    """Archive a group, line, source, year or draw-down: hidden from every list, kept in history."""
+    if isinstance(instance, BudgetGroup) and BudgetLine.objects.filter(group=instance).exists():
+        raise ValidationError(f"{instance.name} still has current lines: move them to another group or archive them")
+    return model_archive(actor=actor, instance=instance, reason=reason)
+
+
+@transaction.atomic
+def finance_restore(*, actor: Actor, instance: Archivable) -> ArchivableModel:
+    return model_restore(actor=actor, instance=instance)
+
+
+# --- amounts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmountEntry:
+    """The amounts of one line for one year (``period`` 0) or month ``[£]``; ``None``: not entered."""
+
+    period: int
+    planned: Decimal | None = None
+    projected: Decimal | None = None
+    actual: Decimal | None = None
+
+    def value(self, measure: str) -> Decimal | None:
+        value: Decimal | None = getattr(self, measure)
+        return value
+
+
+def _check_year(programme: Programme, year: FinancialYear) -> None:
+    if year.programme_id != programme.pk or year.archived:
+        years = [y.label for y in FinancialYear.objects.filter(programme=programme)]
+        raise ValidationError({"year": rules.year_outside(year.label, years) or "Choose a year of the programme"})
+
+
+@transaction.atomic
+def amounts_set(*, actor: Actor, line: BudgetLine, year: FinancialYear, entries: Sequence[AmountEntry]) -> int:
+    """Set a line's amounts for a year: the whole year (period 0) and/or months; return how many rows changed.
+
+    Refused, with nothing saved: a year outside the programme; a measure entered both for the
+    whole year and by month; an actual changed in a closed period (record an adjustment). An
+    entry with nothing in it removes that row.
+    """
+    _check_year(line.programme, year)
+    existing = {a.period: a for a in LineAmount.objects.select_for_update().filter(line=line, year=year)}
+    closed = set(Period.objects.filter(year=year, closed_at__isnull=False).values_list("number", flat=True))
+    if 12 in closed:
+        closed.add(WHOLE_YEAR)
+    final: dict[int, dict[str, Decimal | None]] = {p: {m: getattr(a, m) for m in MEASURES} for p, a in existing.items()}
+    errors: list[str] = []
+    for entry in entries:
+        for measure in ("planned", "projected"):
+            if message := rules.negative(f"{Measure(measure).label} spend", entry.value(measure)):
+                errors.append(f"{target_label(year, entry.period)}: {message}")
+        if entry.period not in (WHOLE_YEAR, *fiscal.PERIODS):
+            raise ValidationError(
+                {"period": f"A period is 1 (April) to 12 (March) or 0 for the whole year, not {entry.period}"}
+            )
+        before = final.get(entry.period, dict.fromkeys(MEASURES))
+        if entry.period in closed and entry.actual != before[Measure.ACTUAL]:
+            errors.append(rules.closed_actual(target_label(year, entry.period)))
+        final[entry.period] = {m: entry.value(m) for m in MEASURES}
+    for measure in MEASURES:
+        yearly = final.get(WHOLE_YEAR, {}).get(measure) is not None
+        monthly = any(v.get(measure) is not None for p, v in final.items() if p != WHOLE_YEAR)
+        if yearly and monthly:
+            earlier_yearly = existing.get(WHOLE_YEAR) is not None and getattr(existing[WHOLE_YEAR], measure) is not None
+            errors.append(rules.both_ways(str(Measure(measure).label).lower(), year.label, earlier_yearly))
+    if errors:
+        raise ValidationError(errors)
+    changed = 0
+    for entry in entries:
+        row = existing.get(entry.period)
+        values = {m: entry.value(m) for m in MEASURES}
+        empty = all(v is None for v in values.values())
+        if row is None:
+            if empty:
+                continue
+            model_create(
+                actor=actor,
+                instance=LineAmount(programme_id=line.programme_id, line=line, year=year, period=entry.period),
+                fields=set(MEASURES),
+                data=values,
+            )
+            changed += 1
+        elif empty:
+            model_delete(actor=actor, instance=row)
+            changed += 1
+        else:
+            changed += model_update(actor=actor, instance=row, fields=set(MEASURES), data=values)[1]
+    return changed
+
+
+@transaction.atomic
+def adjustment_record(
+    *, actor: Actor, line: BudgetLine, year: FinancialYear, period: int, amount: Decimal, reason: str
+) -> Adjustment:
+    """Record a change to the actual of a closed period (or of a closed year's yearly actual)."""
+    _check_year(line.programme, year)
+    if not is_closed(year, period):
+        raise ValidationError(
+            {"period": f"{target_label(year, period)} is open: change its actual directly, no adjustment is needed"}
+        )
+    return model_create(
+        actor=actor,
+        instance=Adjustment(programme_id=line.programme_id, line=line, year=year, period=period),
+        fields={"amount", "reason"},
+        data={"amount": amount, "reason": reason.strip()},
+    )
+
+
+def contingency_left(line: BudgetLine, year: FinancialYear) -> Decimal:
+    """A contingency line's planned money for a year less what has been drawn down from it ``[£]``."""
+    # (The type stubs take a money column for its integer storage: its values are Decimal pounds.)
+    planned = total(
+        cast(
+            list[Decimal | None],
+            list(LineAmount.objects.filter(line=line, year=year).values_list("planned", flat=True)),
+        )
+    )
+    out = ContingencyDrawdown.objects.filter(from_line=line, year=year).aggregate(s=Sum("amount"))["s"] or ZERO
+    back = ContingencyDrawdown.objects.filter(to_line=line, year=year).aggregate(s=Sum("amount"))["s"] or ZERO
+    return planned - out + back
+
+
+@transaction.atomic
+def drawdown_record(
+    *,
+    actor: Actor,
+    from_line: BudgetLine,
+    to_line: BudgetLine,
+    year: FinancialYear,
+    amount: Decimal,
+    reason: str,
+    approver: Owner,
+    approved_on: dt.date,
+) -> ContingencyDrawdown:
+    """Move planned money from a contingency line to another line for a year, with reason and approver."""
+    programme = from_line.programme
+    _check_year(programme, year)
+    errors: dict[str, str] = {}
+    if not from_line.contingency:
+        errors["from_line"] = f"{from_line.name} is not a contingency line: draw down from a contingency line"
+    if to_line.pk == from_line.pk:
+        errors["to_line"] = "Choose another line to receive the money"
+    elif to_line.programme_id != from_line.programme_id:
+        errors["to_line"] = "Choose a line of this programme"
+    if approver.programme_id != from_line.programme_id:
+        errors["approver"] = "Choose an approver of this programme"
+    if not reason.strip():
+        errors["reason"] = "Say why the contingency is drawn down"
+    if message := rules.negative("A draw-down", amount):
+        errors["amount"] = message
+    if errors:
+        raise ValidationError(errors)
+    locked = BudgetLine.objects.select_for_update().get(pk=from_line.pk)
+    if message := rules.drawdown_too_large(locked.name, year.label, contingency_left(locked, year), amount):
+        raise ValidationError({"amount": message})
+    return model_create(
+        actor=actor,
+        instance=ContingencyDrawdown(programme_id=from_line.programme_id),
+        fields={"from_line", "to_line", "year", "amount", "reason", "approver", "approved_on"},
+        data={
+            "from_line": from_line,
+            "to_line": to_line,
+            "year": year,
+            "amount": amount,
+            "reason": reason.strip(),
+            "approver": approver,
+            "approved_on": approved_on,
+        },
+    )
+
+
+# --- funding ----------------------------------------------------------------------------------------
+
+
+class SourceData(TypedDict, total=False):
+    code: str
+    name: str
+    kind: str
+    funds_revenue: bool
+    funds_capital: bool
+    funds_one_off: bool
+    funds_permanent: bool
+    must_carry_savings: bool
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    notes: str
+
+
+SOURCE_FIELDS = frozenset(SourceData.__annotations__)
+
+
+@transaction.atomic
+def source_save(
+    *,
+    actor: Actor,
+    programme: Programme,
+    source: FundingSource | None = None,
+    data: SourceData,
+    expected_version: int | None = None,
+) -> FundingSource:
+    if source is None:
+        return model_create(actor=actor, instance=FundingSource(programme=programme), fields=SOURCE_FIELDS, data=data)
+    current = FundingSource.all_objects.get(pk=source.pk)
+    return model_update(
+        actor=actor, instance=current, fields=SOURCE_FIELDS, data=data, expected_version=expected_version
+    )[0]
+
+
+def allocated(source: FundingSource, year: FinancialYear, *, leaving_out: Allocation | None = None) -> Decimal:
+    qs = Allocation.objects.filter(source=source, year=year)
+    if leaving_out is not None:
+        qs = qs.exclude(pk=leaving_out.pk)
+    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+@transaction.atomic
+def source_amount_set(
+    *, actor: Actor, source: FundingSource, year: FinancialYear, amount: Decimal | None
+) -> SourceAmount | None:
+    """Set (or, with ``None``, remove) what a source provides in a year; never below what is allocated."""
+    _check_year(source.programme, year)
+    if message := rules.negative("A source's amount", amount):
+        raise ValidationError({"amount": message})
+    FundingSource.objects.select_for_update().get(pk=source.pk)
+    already = allocated(source, year)
+    if already and (amount is None or already > amount):
+        raise ValidationError(
+            {
+                "amount": f"{source.name} already has {already:,.2f} allocated in {year.label}: "
+                f"enter at least £{already:,.2f}, or reduce its allocations first"
+            }
+        )
+    row = SourceAmount.objects.filter(source=source, year=year).first()
+    if amount is None:
+        if row is not None:
+            model_delete(actor=actor, instance=row)
+        return None
+    if row is None:
+        return model_create(
+            actor=actor,
+            instance=SourceAmount(programme_id=source.programme_id, source=source, year=year),
+            fields={"amount"},
+            data={"amount": amount},
+        )
+    return model_update(actor=actor, instance=row, fields={"amount"}, data={"amount": amount})[0]
+
+
+@transaction.atomic
+def allocation_set(
+    *, actor: Actor, line: BudgetLine, source: FundingSource, year: FinancialYear, amount: Decimal | None
+) -> Allocation | None:
+    """Fund part of a line's spend in a year from a source (``None`` or 0: no longer).
+
+    Refused over the source's amount for the year; a breach of the source's rules is allowed and
+    flagged (:func:`improve.finance.selectors.allocation_breaches`).
+    """
+    _check_year(line.programme, year)
+    if source.programme_id != line.programme_id:
+        raise ValidationError({"source": "Choose a funding source of this programme"})
+    if message := rules.negative("An allocation", amount):
+        raise ValidationError({"amount": message})
+    FundingSource.objects.select_for_update().get(pk=source.pk)
+    row = Allocation.objects.filter(line=line, source=source, year=year).first()
+    if not amount:
+        if row is not None:
+            model_delete(actor=actor, instance=row)
+        return None
+    available = cast(
+        Decimal | None, SourceAmount.objects.filter(source=source, year=year).values_list("amount", flat=True).first()
+    )
+    if message := rules.over_source(
+        source.name, year.label, available, allocated(source, year, leaving_out=row) + amount
+    ):
+        raise ValidationError({"amount": message})
+    if row is None:
+        return model_create(
+            actor=actor,
+            instance=Allocation(programme_id=line.programme_id, line=line, source=source, year=year),
+            fields={"amount"},
+            data={"amount": amount},
+        )
+    return model_update(actor=actor, instance=row, fields={"amount"}, data={"amount": amount})[0]
+
+
+# --- figures as printed -------------------------------------------------------------------------------
+
+
+class PrintedData(TypedDict, total=False):
+    code: str
+    subject: str
+    group: BudgetGroup | None
+    line: BudgetLine | None
+    year: FinancialYear | None
+    measure: str
+    text: str
+    source: str
+
+
+PRINTED_FIELDS = frozenset(PrintedData.__annotations__)
+
+
+@transaction.atomic
+def printed_save(
+    *, actor: Actor, programme: Programme, figure: PrintedFigure | None = None, data: PrintedData
+) -> PrintedFigure:
+    """Keep a figure exactly as printed in a paper, for the figure check."""
+    if figure is None:
+        return model_create(actor=actor, instance=PrintedFigure(programme=programme), fields=PRINTED_FIELDS, data=data)
+    return model_update(
+        actor=actor, instance=PrintedFigure.objects.get(pk=figure.pk), fields=PRINTED_FIELDS, data=data
+    )[0]
+
+
+@transaction.atomic
+def printed_delete(*, actor: Actor, figure: PrintedFigure) -> None:
+    model_delete(actor=actor, instance=figure)

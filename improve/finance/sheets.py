@@ -1,0 +1,760 @@
+"""The money room's part of the programme workbook (see docs/workbook.md and docs/finance.md).
+
+Sheets, none of them required: ``financial_years``, ``budget_groups``, ``budget_lines``,
+``budget_amounts``, ``funding_sources``, ``funding_amounts``, ``allocations`` and
+``printed_figures``. A sheet left out of a workbook leaves what it holds untouched.
+
+Money cells are read exactly (:func:`improve.modelling.money.parse_amount`), in pounds:
+``1234.56``, ``1,234``, ``(1,234)`` or ``£953k``; the export writes pounds to the penny
+(``953000.00``), so export → import → export is identical. Every rule is the one the services
+apply (:mod:`improve.finance.rules`), reported by sheet, row and column before anything is written;
+the import then writes through the services.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from improve.core.validators import KEY_MAX_LENGTH, validate_key
+from improve.core.workbook import CHOICE, DATE, INT, Checker, Column, ImportContext, Plan, Row, SheetSpec, diff
+from improve.finance import rules, services
+from improve.finance.models import (
+    WHOLE_YEAR,
+    Allocation,
+    BudgetGroup,
+    BudgetLine,
+    Duration,
+    FinancialYear,
+    FundingSource,
+    LineAmount,
+    Measure,
+    Period,
+    PrintedFigure,
+    SourceAmount,
+    SourceKind,
+    SpendType,
+    Unit,
+)
+from improve.finance.services import MEASURES, AmountEntry
+from improve.modelling import fiscal
+from improve.modelling.money import AmountError, parse_amount, read_printed
+from improve.programmes.models import Owner, Strand
+
+YES, NO = "yes", "no"
+
+
+def _year_label(value: Any) -> None:
+    try:
+        start = fiscal.parse(str(value))
+    except fiscal.FinancialYearError as exc:
+        raise ValidationError(str(exc)) from exc
+    if str(value) != fiscal.label(start):
+        raise ValidationError(f"'{value}' is not written as a financial year is: write it as {fiscal.label(start)}")
+
+
+def _is_year_label(value: str) -> bool:
+    try:
+        _year_label(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _money(value: Any) -> None:
+    try:
+        parse_amount(value)
+    except AmountError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _printed(value: Any) -> None:
+    try:
+        read_printed(value)
+    except AmountError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _key(name: str, **kw: Any) -> Column:
+    return Column(name, max_length=KEY_MAX_LENGTH, validator=validate_key, width=12, **kw)
+
+
+def _yes_no(name: str) -> Column:
+    return Column(name, CHOICE, choices=(YES, NO), default=None, width=10)
+
+
+def _money_col(name: str, required: bool = False) -> Column:
+    return Column(name, required=required, max_length=40, validator=_money, width=14)
+
+
+def _year_col(required: bool = True) -> Column:
+    return Column("year", required=required, max_length=9, validator=_year_label, width=9)
+
+
+YEARS = SheetSpec("financial_years", (_year_col(),), key=("year",), required_sheet=False)
+GROUPS = SheetSpec(
+    "budget_groups",
+    (
+        _key("code", required=True),
+        Column("name", required=True, max_length=200, width=30),
+        Column("order", INT, minimum=0, default=0, width=7),
+    ),
+    key=("code",),
+    required_sheet=False,
+)
+LINES = SheetSpec(
+    "budget_lines",
+    (
+        _key("code", required=True),
+        _key("group", required=True),
+        Column("name", required=True, max_length=300, width=40),
+        Column("spend_type", CHOICE, required=True, choices=tuple(SpendType.values), width=10),
+        Column("duration", CHOICE, required=True, choices=tuple(Duration.values), width=10),
+        _yes_no("contingency"),
+        _yes_no("carries_savings"),
+        Column("owner", max_length=200, width=24),
+        Column("strand", max_length=KEY_MAX_LENGTH, width=8),
+        Column("unit", CHOICE, choices=tuple(Unit.values), width=6),
+        _money_col("original_estimate"),
+        Column("order", INT, minimum=0, default=0, width=7),
+        Column("notes", max_length=5000, multiline=True, width=40),
+    ),
+    key=("code",),
+    required_sheet=False,
+)
+AMOUNTS = SheetSpec(
+    "budget_amounts",
+    (
+        _key("line", required=True),
+        _year_col(),
+        Column("period", INT, minimum=0, maximum=12, default=WHOLE_YEAR, width=7),
+        _money_col("planned"),
+        _money_col("projected"),
+        _money_col("actual"),
+    ),
+    key=("line", "year", "period"),
+    required_sheet=False,
+    removal="removed",
+)
+SOURCES = SheetSpec(
+    "funding_sources",
+    (
+        _key("code", required=True),
+        Column("name", required=True, max_length=300, width=36),
+        Column("kind", CHOICE, required=True, choices=tuple(SourceKind.values), width=20),
+        _yes_no("funds_revenue"),
+        _yes_no("funds_capital"),
+        _yes_no("funds_one_off"),
+        _yes_no("funds_permanent"),
+        _yes_no("must_carry_savings"),
+        Column("valid_from", DATE, width=12),
+        Column("valid_until", DATE, width=12),
+        Column("notes", max_length=5000, multiline=True, width=40),
+    ),
+    key=("code",),
+    required_sheet=False,
+)
+SOURCE_AMOUNTS = SheetSpec(
+    "funding_amounts",
+    (_key("source", required=True), _year_col(), _money_col("amount", required=True)),
+    key=("source", "year"),
+    required_sheet=False,
+    removal="removed",
+)
+ALLOCATIONS = SheetSpec(
+    "allocations",
+    (_key("line", required=True), _key("source", required=True), _year_col(), _money_col("amount", required=True)),
+    key=("line", "source", "year"),
+    required_sheet=False,
+    removal="removed",
+)
+PRINTED = SheetSpec(
+    "printed_figures",
+    (
+        _key("code", required=True),
+        Column("subject", CHOICE, required=True, choices=tuple(PrintedFigure.Subject.values), width=12),
+        _key("group"),
+        _key("line"),
+        _year_col(required=False),
+        Column("measure", CHOICE, required=True, choices=tuple(Measure.values), width=10),
+        Column("text", required=True, max_length=40, validator=_printed, width=14),
+        Column("source", max_length=300, width=40),
+    ),
+    key=("code",),
+    required_sheet=False,
+    removal="removed",
+)
+SHEETS = (YEARS, GROUPS, LINES, AMOUNTS, SOURCES, SOURCE_AMOUNTS, ALLOCATIONS, PRINTED)
+MONEY_COLUMNS = {
+    LINES.name: ("original_estimate",),
+    AMOUNTS.name: ("planned", "projected", "actual"),
+    SOURCE_AMOUNTS.name: ("amount",),
+    ALLOCATIONS.name: ("amount",),
+}
+YES_NO = {
+    LINES.name: ("contingency", "carries_savings"),
+    SOURCES.name: ("funds_revenue", "funds_capital", "funds_one_off", "funds_permanent", "must_carry_savings"),
+}
+YES_NO_DEFAULT = {"contingency": NO, "carries_savings": NO, "must_carry_savings": NO}
+
+
+def _yn(value: bool) -> str:
+    return YES if value else NO
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
+# --- export -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class State:
+    """What the database holds for the programme (current rows, plus archived ones by key)."""
+
+    years: dict[str, FinancialYear] = field(default_factory=dict)
+    groups: dict[str, BudgetGroup] = field(default_factory=dict)
+    lines: dict[str, BudgetLine] = field(default_factory=dict)
+    sources: dict[str, FundingSource] = field(default_factory=dict)
+    amounts: list[LineAmount] = field(default_factory=list)
+    source_amounts: list[SourceAmount] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    printed: list[PrintedFigure] = field(default_factory=list)
+    closed: set[tuple[str, int]] = field(default_factory=set)
+    #: the sheets the workbook being imported has (a sheet left out changes nothing)
+    present: set[str] = field(default_factory=set)
+    #: the codes of the lines and sources and the years the budget has once the import is done
+    final: dict[str, set[str]] = field(default_factory=dict)
+
+
+def load_state(programme: Any) -> State:
+    if programme is None:
+        return State()
+    state = State(
+        years={y.label: y for y in FinancialYear.all_objects.filter(programme=programme)},
+        groups={g.code: g for g in BudgetGroup.all_objects.filter(programme=programme)},
+        lines={
+            x.code: x
+            for x in BudgetLine.all_objects.filter(programme=programme).select_related("group", "owner", "strand")
+        },
+        sources={s.code: s for s in FundingSource.all_objects.filter(programme=programme)},
+    )
+    state.amounts = list(
+        LineAmount.objects.filter(programme=programme)
+        .select_related("line", "year")
+        .order_by("line__code", "year__start_year", "period")
+    )
+    state.source_amounts = list(
+        SourceAmount.objects.filter(programme=programme)
+        .select_related("source", "year")
+        .order_by("source__code", "year__start_year")
+    )
+    state.allocations = list(
+        Allocation.objects.filter(programme=programme)
+        .select_related("line", "source", "year")
+        .order_by("line__code", "source__code", "year__start_year")
+    )
+    state.printed = list(
+        PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year").order_by("code")
+    )
+    state.closed = {
+        (fiscal.label(p["year__start_year"]), p["number"])
+        for p in Period.objects.filter(programme=programme, closed_at__isnull=False).values(
+            "year__start_year", "number"
+        )
+    }
+    return state
+
+
+def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
+    """Each sheet's current objects with their canonical rows."""
+    out: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    out[YEARS.name] = [(y, {"year": y.label}) for y in sorted(state.years.values(), key=lambda y: y.start_year)]
+    out[GROUPS.name] = [
+        (g, {"code": g.code, "name": g.name, "order": g.order})
+        for g in sorted(state.groups.values(), key=lambda g: (g.order, g.code))
+    ]
+    out[LINES.name] = [
+        (
+            x,
+            {
+                "code": x.code,
+                "group": x.group.code,
+                "name": x.name,
+                "spend_type": x.spend_type,
+                "duration": x.duration,
+                "contingency": _yn(x.contingency),
+                "carries_savings": _yn(x.carries_savings),
+                "owner": x.owner.name if x.owner else "",
+                "strand": x.strand.code if x.strand else "",
+                "unit": x.unit,
+                "original_estimate": _plain(x.original_estimate),
+                "order": x.order,
+                "notes": x.notes,
+            },
+        )
+        for x in sorted(state.lines.values(), key=lambda x: (x.group.order, x.group.code, x.order, x.code))
+    ]
+    out[AMOUNTS.name] = [
+        (
+            a,
+            {
+                "line": a.line.code,
+                "year": a.year.label,
+                "period": a.period,
+                "planned": _plain(a.planned),
+                "projected": _plain(a.projected),
+                "actual": _plain(a.actual),
+            },
+        )
+        for a in state.amounts
+    ]
+    out[SOURCES.name] = [
+        (
+            s,
+            {
+                "code": s.code,
+                "name": s.name,
+                "kind": s.kind,
+                "funds_revenue": _yn(s.funds_revenue),
+                "funds_capital": _yn(s.funds_capital),
+                "funds_one_off": _yn(s.funds_one_off),
+                "funds_permanent": _yn(s.funds_permanent),
+                "must_carry_savings": _yn(s.must_carry_savings),
+                "valid_from": s.valid_from,
+                "valid_until": s.valid_until,
+                "notes": s.notes,
+            },
+        )
+        for s in sorted(state.sources.values(), key=lambda s: s.code)
+    ]
+    out[SOURCE_AMOUNTS.name] = [
+        (a, {"source": a.source.code, "year": a.year.label, "amount": _plain(a.amount)}) for a in state.source_amounts
+    ]
+    out[ALLOCATIONS.name] = [
+        (a, {"line": a.line.code, "source": a.source.code, "year": a.year.label, "amount": _plain(a.amount)})
+        for a in state.allocations
+    ]
+    out[PRINTED.name] = [
+        (
+            p,
+            {
+                "code": p.code,
+                "subject": p.subject,
+                "group": p.group.code if p.group else "",
+                "line": p.line.code if p.line else "",
+                "year": p.year.label if p.year else "",
+                "measure": p.measure,
+                "text": p.text,
+                "source": p.source,
+            },
+        )
+        for p in state.printed
+    ]
+    return out
+
+
+def _is_current(obj: Any) -> bool:
+    """Not archived, and neither is the line, source or year it belongs to."""
+    if getattr(obj, "archived", False):
+        return False
+    return not any(getattr(getattr(obj, parent, None), "archived", False) for parent in ("line", "source", "year"))
+
+
+def _current(pairs: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
+    return [(obj, row) for obj, row in pairs if _is_current(obj)]
+
+
+#: Sheets of links: a row whose line, source or year is not in the workbook's final budget is left alone.
+LINKS = {
+    AMOUNTS.name: ("line", "year"),
+    SOURCE_AMOUNTS.name: ("source", "year"),
+    ALLOCATIONS.name: ("line", "source", "year"),
+}
+
+
+# --- the part -----------------------------------------------------------------------------------------
+
+
+class FinanceWorkbook:
+    label = "finance"
+    sheets = SHEETS
+    identifies = False
+
+    def slug(self, checker: Checker) -> str:
+        return ""
+
+    def load(self, ctx: ImportContext) -> None:
+        ctx.state[self.label] = load_state(ctx.programme)
+
+    def export(self, programme: Any) -> dict[str, list[dict[str, Any]]]:
+        return {name: [row for _obj, row in _current(pairs)] for name, pairs in _rows(load_state(programme)).items()}
+
+    # -- checking --
+
+    def check(self, checker: Checker, ctx: ImportContext, by_key: dict[str, dict[tuple[Any, ...], Row]]) -> None:
+        state: State = ctx.state[self.label]
+        self._canonical(checker)
+        present = checker.present
+        state.present = set(present)
+
+        def final(sheet: str, current: list[str]) -> set[str]:
+            return {k[0] for k in by_key.get(sheet, {})} if sheet in present else set(current)
+
+        years = final(YEARS.name, [label for label, y in state.years.items() if not y.archived])
+        state.final["year"] = years
+        year_list = sorted(years)
+        groups = final(GROUPS.name, [c for c, g in state.groups.items() if not g.archived])
+        lines = final(LINES.name, [c for c, x in state.lines.items() if not x.archived])
+        sources = final(SOURCES.name, [c for c, s in state.sources.items() if not s.archived])
+        state.final["line"], state.final["source"] = lines, sources
+        owners = {k[0] for k in by_key.get("owners", {})}
+        strands = {k[0] for k in by_key.get("strands", {})}
+
+        def need(sheet: str, row: Row, column: str, value: str, known: set[str], what: str, where: str) -> bool:
+            if value in ("", None) or value in known:
+                return True
+            checker.add(
+                sheet, row.number, column, f"'{value}' is not a {what} in the {where} sheet: add it there first"
+            )
+            return False
+
+        def in_years(sheet: str, row: Row) -> bool:
+            label = row.get("year")
+            if not row.good("year") or label in years:
+                return True
+            checker.add(sheet, row.number, "year", rules.year_outside(label, year_list) or "")
+            return False
+
+        for row in checker.rows.get(LINES.name, []):
+            need(LINES.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
+            need(LINES.name, row, "owner", row.get("owner"), owners, "person, board or team", "owners")
+            need(LINES.name, row, "strand", row.get("strand"), strands, "strand", "strands")
+            if (message := rules.negative("The original full estimate", row.get("original_estimate"))) and row.good(
+                "original_estimate"
+            ):
+                checker.add(LINES.name, row.number, "original_estimate", message)
+
+        ways: dict[tuple[str, str, str], dict[bool, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        for row in checker.rows.get(AMOUNTS.name, []):
+            need(AMOUNTS.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            in_years(AMOUNTS.name, row)
+            for measure in ("planned", "projected"):
+                if row.good(measure) and (
+                    message := rules.negative(f"{Measure(measure).label} spend", row.get(measure))
+                ):
+                    checker.add(AMOUNTS.name, row.number, measure, message)
+            for measure in MEASURES:
+                if row.good(measure):
+                    ways[(row.get("line"), row.get("year"), measure)][row.get("period") == WHOLE_YEAR].append(row)
+        for (_line, year, measure), by_way in ways.items():
+            if by_way[True] and by_way[False]:
+                for row in by_way[True]:
+                    checker.add(
+                        AMOUNTS.name,
+                        row.number,
+                        measure,
+                        f"{Measure(measure).label} for {year} is also entered by month "
+                        f"(row {by_way[False][0].number}): "
+                        "enter it for the whole year (period 0) or by month, not both",
+                    )
+        self._check_closed(checker, state, by_key)
+
+        for row in checker.rows.get(SOURCE_AMOUNTS.name, []):
+            need(SOURCE_AMOUNTS.name, row, "source", row.get("source"), sources, "funding source", "funding_sources")
+            in_years(SOURCE_AMOUNTS.name, row)
+            if row.good("amount") and (message := rules.negative("A source's amount", row.get("amount"))):
+                checker.add(SOURCE_AMOUNTS.name, row.number, "amount", message)
+        available = self._available(state, by_key, present)
+        running: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for row in checker.rows.get(ALLOCATIONS.name, []):
+            ok = need(ALLOCATIONS.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            ok = (
+                need(ALLOCATIONS.name, row, "source", row.get("source"), sources, "funding source", "funding_sources")
+                and ok
+            )
+            ok = in_years(ALLOCATIONS.name, row) and ok
+            if not (ok and row.good("amount") and row.good("source") and row.good("year")):
+                continue
+            if message := rules.negative("An allocation", row.get("amount")):
+                checker.add(ALLOCATIONS.name, row.number, "amount", message)
+                continue
+            key = (row.get("source"), row.get("year"))
+            running[key] += row.get("amount")
+            name = self._source_name(checker, state, row.get("source"))
+            if message := rules.over_source(name, row.get("year"), available.get(key), running[key]):
+                checker.add(ALLOCATIONS.name, row.number, "amount", message)
+
+        for row in checker.rows.get(PRINTED.name, []):
+            subject = row.get("subject")
+            if subject == PrintedFigure.Subject.GROUP and not row.good("group"):
+                checker.add(PRINTED.name, row.number, "group", "Name the budget group this figure is the total of")
+            if subject == PrintedFigure.Subject.LINE and not row.good("line"):
+                checker.add(PRINTED.name, row.number, "line", "Name the budget line this figure is of")
+            need(PRINTED.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
+            need(PRINTED.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            in_years(PRINTED.name, row)
+
+    def _canonical(self, checker: Checker) -> None:
+        """Money cells as Decimal pounds, empty ones as None; empty yes / no cells as their default."""
+        for sheet, columns in MONEY_COLUMNS.items():
+            for row in checker.rows.get(sheet, []):
+                for column in columns:
+                    value = row.values.get(column)
+                    if isinstance(value, str):
+                        try:
+                            row.values[column] = parse_amount(value) if value else None
+                        except AmountError:  # already reported by the column's check
+                            row.values[column], row.bad = None, True
+        for sheet, columns in YES_NO.items():
+            for row in checker.rows.get(sheet, []):
+                for column in columns:
+                    if row.values.get(column) == "":
+                        row.values[column] = YES_NO_DEFAULT.get(column, YES)
+        for name in (YEARS.name, AMOUNTS.name, SOURCE_AMOUNTS.name, ALLOCATIONS.name, PRINTED.name):
+            for row in checker.rows.get(name, []):
+                year = row.values.get("year")
+                if isinstance(year, str) and year and not _is_year_label(year):
+                    row.values["year"], row.bad = None, True  # already reported by the column's check
+        for row in checker.rows.get(LINES.name, []):
+            if row.values.get("unit") == "":
+                row.values["unit"] = Unit.POUNDS
+
+    def _source_name(self, checker: Checker, state: State, code: str) -> str:
+        for row in checker.rows.get(SOURCES.name, []):
+            if row.get("code") == code:
+                return str(row.get("name") or code)
+        source = state.sources.get(code)
+        return source.name if source else code
+
+    def _available(
+        self, state: State, by_key: dict[str, dict[tuple[Any, ...], Row]], present: set[str]
+    ) -> dict[tuple[str, str], Decimal]:
+        if SOURCE_AMOUNTS.name in present:
+            return {
+                (row.get("source"), row.get("year")): row.get("amount")
+                for row in by_key.get(SOURCE_AMOUNTS.name, {}).values()
+                if isinstance(row.get("amount"), Decimal)
+            }
+        return {(a.source.code, a.year.label): a.amount for a in state.source_amounts}
+
+    def _check_closed(self, checker: Checker, state: State, by_key: dict[str, dict[tuple[Any, ...], Row]]) -> None:
+        """An actual of a closed period, changed or removed, is refused: it needs an adjustment."""
+        if AMOUNTS.name not in checker.present or not state.closed:
+            return
+        closed_years = {label for label, number in state.closed if number == 12}
+        rows = by_key.get(AMOUNTS.name, {})
+        for a in state.amounts:
+            label = a.year.label
+            locked = (label, a.period) in state.closed or (a.period == WHOLE_YEAR and label in closed_years)
+            if not locked:
+                continue
+            row = rows.get((a.line.code, label, a.period))
+            new = row.get("actual") if row is not None else None
+            if new != a.actual:
+                where = (
+                    f"{label} (whole year)"
+                    if a.period == WHOLE_YEAR
+                    else fiscal.period_label(a.year.start_year, a.period)
+                )
+                checker.add(AMOUNTS.name, row.number if row else None, "actual", rules.closed_actual(where))
+        for (code, label, period), row in rows.items():
+            locked = (label, period) in state.closed or (period == WHOLE_YEAR and label in closed_years)
+            if (
+                locked
+                and row.get("actual") is not None
+                and not any(a.line.code == code and a.year.label == label and a.period == period for a in state.amounts)
+            ):
+                start = fiscal.parse(label)
+                where = f"{label} (whole year)" if period == WHOLE_YEAR else fiscal.period_label(start, period)
+                checker.add(AMOUNTS.name, row.number, "actual", rules.closed_actual(where))
+
+    # -- comparing --
+
+    def compare(self, ctx: ImportContext, by_key: dict[str, dict[tuple[Any, ...], Row]], plan: Plan) -> None:
+        state: State = ctx.state[self.label]
+        rows = _rows(state)
+        for spec in SHEETS:
+            if spec.name not in state.present:
+                continue
+            existing = rows[spec.name]
+            if spec.name in LINKS:
+                parents = LINKS[spec.name]
+                existing = [(o, r) for o, r in existing if all(r[p] in state.final[p] for p in parents)]
+            diff(plan, spec, by_key.get(spec.name, {}), existing)
+
+    # -- writing --
+
+    def write(self, ctx: ImportContext, plan: Plan, rows: Mapping[str, list[Row]]) -> None:
+        _Writer(ctx, plan, ctx.state[self.label]).run()
+
+
+class _Writer:
+    def __init__(self, ctx: ImportContext, plan: Plan, state: State) -> None:
+        self.actor = ctx.actor
+        self.programme = ctx.programme
+        self.plan = plan
+        self.state = state
+        self.years = {label: y for label, y in state.years.items()}
+        self.groups = dict(state.groups)
+        self.lines = dict(state.lines)
+        self.sources = dict(state.sources)
+
+    def run(self) -> None:
+        plan = self.plan
+        for row in plan.created[YEARS.name]:
+            self.years[row.values["year"]] = services.year_add(
+                actor=self.actor, programme=self.programme, start_year=fiscal.parse(row.values["year"])
+            )
+        for year, _row, _changes in plan.changed[YEARS.name]:  # back in the sheet: restored
+            services.year_add(actor=self.actor, programme=self.programme, start_year=year.start_year)
+        for row in plan.created[GROUPS.name]:
+            self.groups[row.values["code"]] = services.group_save(
+                actor=self.actor, programme=self.programme, data=self._group(row)
+            )
+        for group, row, _changes in plan.changed[GROUPS.name]:
+            self.groups[group.code] = self._restore(group)
+            services.group_save(actor=self.actor, programme=self.programme, group=group, data=self._group(row))
+        for row in plan.created[LINES.name]:
+            self.lines[row.values["code"]] = services.line_save(
+                actor=self.actor, programme=self.programme, data=self._line(row)
+            )
+        for line, row, _changes in plan.changed[LINES.name]:
+            self._restore(line)
+            self.lines[line.code] = services.line_save(
+                actor=self.actor, programme=self.programme, line=line, data=self._line(row)
+            )
+        for row in plan.created[SOURCES.name]:
+            self.sources[row.values["code"]] = services.source_save(
+                actor=self.actor, programme=self.programme, data=self._source(row)
+            )
+        for source, row, _changes in plan.changed[SOURCES.name]:
+            self._restore(source)
+            services.source_save(actor=self.actor, programme=self.programme, source=source, data=self._source(row))
+        self.write_funding()
+        self.write_amounts()
+        self.write_printed()
+        for line in plan.removed[LINES.name]:
+            services.finance_archive(actor=self.actor, instance=line)
+        for source in plan.removed[SOURCES.name]:
+            services.finance_archive(actor=self.actor, instance=source)
+        for group in plan.removed[GROUPS.name]:
+            services.finance_archive(actor=self.actor, instance=group)
+        for year in plan.removed[YEARS.name]:
+            services.finance_archive(actor=self.actor, instance=year)
+
+    def _restore(self, obj: Any) -> Any:
+        if obj.archived:
+            services.finance_restore(actor=self.actor, instance=obj)
+        return obj
+
+    def _group(self, row: Row) -> services.GroupData:
+        v = row.values
+        return {"code": v["code"], "name": v["name"], "order": v["order"] or 0}
+
+    def _line(self, row: Row) -> services.LineData:
+        v = row.values
+        return {
+            "code": v["code"],
+            "name": v["name"],
+            "group": self.groups[v["group"]],
+            "spend_type": v["spend_type"],
+            "duration": v["duration"],
+            "contingency": v["contingency"] == YES,
+            "carries_savings": v["carries_savings"] == YES,
+            "owner": Owner.objects.get(programme=self.programme, name=v["owner"]) if v["owner"] else None,
+            "strand": Strand.objects.get(programme=self.programme, code=v["strand"]) if v["strand"] else None,
+            "unit": v["unit"],
+            "original_estimate": v["original_estimate"],
+            "order": v["order"] or 0,
+            "notes": v["notes"],
+        }
+
+    def _source(self, row: Row) -> services.SourceData:
+        v = row.values
+        return {
+            "code": v["code"],
+            "name": v["name"],
+            "kind": v["kind"],
+            "funds_revenue": v["funds_revenue"] == YES,
+            "funds_capital": v["funds_capital"] == YES,
+            "funds_one_off": v["funds_one_off"] == YES,
+            "funds_permanent": v["funds_permanent"] == YES,
+            "must_carry_savings": v["must_carry_savings"] == YES,
+            "valid_from": v["valid_from"],
+            "valid_until": v["valid_until"],
+            "notes": v["notes"],
+        }
+
+    def write_funding(self) -> None:
+        """Allocations that go or shrink first, then the sources' amounts, then the rest of the allocations."""
+        plan = self.plan
+        for allocation in plan.removed[ALLOCATIONS.name]:
+            self._allocate(allocation.line.code, allocation.source.code, allocation.year.label, None)
+        later = []
+        for allocation, row, _changes in plan.changed[ALLOCATIONS.name]:
+            if row.values["amount"] < allocation.amount:
+                self._allocate_row(row)
+            else:
+                later.append(row)
+        for amount in plan.removed[SOURCE_AMOUNTS.name]:
+            services.source_amount_set(actor=self.actor, source=amount.source, year=amount.year, amount=None)
+        for row in [*plan.created[SOURCE_AMOUNTS.name], *(r for _a, r, _c in plan.changed[SOURCE_AMOUNTS.name])]:
+            v = row.values
+            services.source_amount_set(
+                actor=self.actor, source=self.sources[v["source"]], year=self.years[v["year"]], amount=v["amount"]
+            )
+        for row in [*later, *plan.created[ALLOCATIONS.name]]:
+            self._allocate_row(row)
+
+    def _allocate_row(self, row: Row) -> None:
+        v = row.values
+        self._allocate(v["line"], v["source"], v["year"], v["amount"])
+
+    def _allocate(self, line: str, source: str, year: str, amount: Decimal | None) -> None:
+        services.allocation_set(
+            actor=self.actor, line=self.lines[line], source=self.sources[source], year=self.years[year], amount=amount
+        )
+
+    def write_amounts(self) -> None:
+        """One call of the amounts service per line and year touched."""
+        plan = self.plan
+        touched: dict[tuple[str, str], list[AmountEntry]] = defaultdict(list)
+        for amount in plan.removed[AMOUNTS.name]:
+            touched[(amount.line.code, amount.year.label)].append(AmountEntry(amount.period))
+        for row in [*plan.created[AMOUNTS.name], *(r for _a, r, _c in plan.changed[AMOUNTS.name])]:
+            v = row.values
+            touched[(v["line"], v["year"])].append(AmountEntry(v["period"], v["planned"], v["projected"], v["actual"]))
+        for (line, year), entries in touched.items():
+            services.amounts_set(actor=self.actor, line=self.lines[line], year=self.years[year], entries=entries)
+
+    def write_printed(self) -> None:
+        plan = self.plan
+        for figure in plan.removed[PRINTED.name]:
+            services.printed_delete(actor=self.actor, figure=figure)
+        for figure, row, _changes in plan.changed[PRINTED.name]:
+            services.printed_save(actor=self.actor, programme=self.programme, figure=figure, data=self._printed(row))
+        for row in plan.created[PRINTED.name]:
+            services.printed_save(actor=self.actor, programme=self.programme, data=self._printed(row))
+
+    def _printed(self, row: Row) -> services.PrintedData:
+        v = row.values
+        return {
+            "code": v["code"],
+            "subject": v["subject"],
+            "group": self.groups[v["group"]] if v["group"] else None,
+            "line": self.lines[v["line"]] if v["line"] else None,
+            "year": self.years[v["year"]] if v["year"] else None,
+            "measure": v["measure"],
+            "text": v["text"],
+            "source": v["source"],
+        }
+
+
+FINANCE_WORKBOOK = FinanceWorkbook()

@@ -1,0 +1,21 @@
+"""The money room's part of the role × URL matrix: sample objects and its URL keywords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from improve.finance.tests.world import small_budget
+
+
+def world(programme: Any) -> None:
+    small_budget(programme)
+
+
+def sample_value(name: str, key: str, programme: Any) -> Any:
+    if not name.startswith("finance:"):
+        return None
+    if key == "year":
+        return "2019-20"
+    if key == "number":
+        return 1
+    return None

@@ -1,0 +1,75 @@
+"""The money pages read in a fixed number of queries, however large the budget grows."""
+
+from decimal import Decimal as D  # noqa: N817 - the amounts read better
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from improve.finance import services
+from improve.finance.services import AmountEntry
+from improve.finance.tests.world import SYSTEM, small_budget
+from improve.programmes.models import Role
+
+
+def grow(programme, budget, lines):
+    for n in range(lines):
+        line = services.line_save(
+            actor=SYSTEM,
+            programme=programme,
+            data={
+                "code": f"g{n}",
+                "name": f"Line {n}",
+                "group": budget["group"],
+                "spend_type": "revenue",
+                "duration": "one_off" if n % 2 else "permanent",
+            },
+        )
+        services.amounts_set(
+            actor=SYSTEM,
+            line=line,
+            year=budget["y2"],
+            entries=[AmountEntry(p, planned=D("10.00"), actual=D("5.00")) for p in (1, 2, 3)],
+        )
+
+
+@pytest.mark.parametrize("page", ["summary", "lines", "sources"])
+def test_a_money_page_s_queries_stay_flat(programme, member, page):
+    budget = small_budget(programme)
+    client = member(Role.FINANCE_LEAD)
+    address = reverse(f"finance:{page}", args=[programme.slug])
+    grow(programme, budget, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(address).status_code == 200
+    grow_more = 20
+    for n in range(grow_more):
+        services.line_save(
+            actor=SYSTEM,
+            programme=programme,
+            data={
+                "code": f"h{n}",
+                "name": f"H {n}",
+                "group": budget["group"],
+                "spend_type": "capital",
+                "duration": "one_off",
+            },
+        )
+    grow(programme, budget, 0)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(address).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_the_line_page_reads_only_its_own_amounts(programme, member):
+    budget = small_budget(programme)
+    client = member(Role.VIEWER)
+    address = reverse("finance:line", args=[programme.slug, "1"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(address).status_code == 200
+    grow(programme, budget, 10)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(address).status_code == 200
+    assert len(large) == len(small)
+    amounts = [q["sql"] for q in large.captured_queries if "finance_lineamount" in q["sql"] and "SUM" in q["sql"]]
+    assert amounts and all('"line_id" = ' in sql for sql in amounts), amounts

@@ -1,0 +1,56 @@
+"""A small budget for the tests: two years, a group, a line, a contingency line, a source."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from improve.core.audit import Actor
+from improve.finance import services
+from improve.finance.services import AmountEntry
+
+SYSTEM = Actor(user=None, via="command")
+
+
+def small_budget(programme):
+    """Years 2019/20 and 2020/21; group "1" with line "1" (£953k) and contingency "c" (£143k); source "1"."""
+    y1 = services.year_add(actor=SYSTEM, programme=programme, start_year=2019)
+    y2 = services.year_add(actor=SYSTEM, programme=programme, start_year=2020)
+    group = services.group_save(actor=SYSTEM, programme=programme, data={"code": "1", "name": "Programme resources"})
+    line = services.line_save(
+        actor=SYSTEM,
+        programme=programme,
+        data={
+            "code": "1",
+            "name": "Programme team",
+            "group": group,
+            "spend_type": "revenue",
+            "duration": "one_off",
+            "unit": "£000",
+            "strand": programme.strands.get(code="1"),
+            "original_estimate": Decimal("953000.00"),
+        },
+    )
+    contingency = services.line_save(
+        actor=SYSTEM,
+        programme=programme,
+        data={
+            "code": "c",
+            "name": "Contingency",
+            "group": group,
+            "spend_type": "revenue",
+            "duration": "one_off",
+            "contingency": True,
+            "unit": "£000",
+        },
+    )
+    services.amounts_set(actor=SYSTEM, line=line, year=y1, entries=[AmountEntry(0, planned=Decimal("953000.00"))])
+    services.amounts_set(
+        actor=SYSTEM, line=contingency, year=y1, entries=[AmountEntry(0, planned=Decimal("143000.00"))]
+    )
+    source = services.source_save(
+        actor=SYSTEM,
+        programme=programme,
+        data={"code": "1", "name": "Capital funding", "kind": "capital_funding", "funds_revenue": False},
+    )
+    services.source_amount_set(actor=SYSTEM, source=source, year=y1, amount=Decimal("1095000.00"))
+    return {"y1": y1, "y2": y2, "group": group, "line": line, "contingency": contingency, "source": source}

@@ -1,0 +1,506 @@
+"""Pages of the programme's money. Views validate with a form, call one service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from improve.core.register import register_page
+from improve.core.services import EditConflict
+from improve.core.views import actor, apply_validation_error, get_or_404
+from improve.finance import registers, selectors, services
+from improve.finance import summary as summary_table
+from improve.finance.forms import (
+    AdjustmentForm,
+    AllocationForm,
+    AmountsForm,
+    DrawdownForm,
+    GroupForm,
+    LineForm,
+    SourceAmountsForm,
+    SourceForm,
+    YearForm,
+)
+from improve.finance.models import WHOLE_YEAR, BudgetLine, FinancialYear, FundingSource
+from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
+from improve.finance.services import AmountEntry
+from improve.modelling import fiscal
+from improve.programmes import selectors as plan_selectors
+from improve.programmes.models import Programme
+from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
+
+CONFLICT = "Someone else changed this while you were editing it: nothing was saved. Open it again to see their change."
+
+
+def _programme(request: ProgrammeRequest) -> Programme:
+    return request.access.programme
+
+
+def _context(request: ProgrammeRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "programme": _programme(request),
+        "access": request.access,
+        "can_edit": request.access.can(EDIT_FINANCE),
+        "can_close": request.access.can(CLOSE_PERIODS),
+        **extra,
+    }
+
+
+def _url(name: str, programme: Programme, *args: Any) -> str:
+    return reverse(f"finance:{name}", args=[programme.slug, *args])
+
+
+def year_slug(year: FinancialYear) -> str:
+    """A year as a page address carries it: ``2019-20``."""
+    return year.label.replace("/", "-")
+
+
+def _line(request: ProgrammeRequest, code: str) -> BudgetLine:
+    return get_or_404(selectors.line_in, _programme(request), code)
+
+
+def _year(request: ProgrammeRequest, label: str) -> FinancialYear:
+    return get_or_404(selectors.year_in, _programme(request), label)
+
+
+def _form_page(
+    request: ProgrammeRequest,
+    form: Any,
+    *,
+    heading: str,
+    save: Callable[[], Any],
+    done_url: str,
+    template: str = "finance/form.html",
+    done_message: Callable[[Any], str] = lambda saved: f"{saved} saved",
+    **extra: Any,
+) -> HttpResponse:
+    """Validate, save through one service, report its problems on the form, or go on."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save()
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except EditConflict:
+            form.add_error(None, CONFLICT)
+        else:
+            messages.success(request, done_message(saved))
+            return redirect(done_url)
+    return render(request, template, _context(request, form=form, heading=heading, back_url=done_url, **extra))
+
+
+# --- the summary and the lines ----------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def summary(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The budget in a cabinet report's layout: £000, negatives in brackets, one year at a time."""
+    programme = _programme(request)
+    budget = selectors.budget_summary(programme)
+    shown = budget.current_year
+    if wanted := request.GET.get("year"):
+        try:
+            year = fiscal.parse(wanted)
+        except fiscal.FinancialYearError:
+            year = shown
+        shown = year if year in budget.years else shown
+    return render(
+        request,
+        "finance/summary.html",
+        _context(
+            request,
+            budget=budget,
+            body=summary_table.render(summary_table.table(budget, shown), len(summary_table.COLUMNS)),
+            columns=summary_table.COLUMNS,
+            funding=summary_table.funding(budget),
+            current_label=fiscal.label(budget.current_year),
+            shown=shown,
+            shown_label=fiscal.label(shown),
+            year_choices=[(fiscal.label(y), fiscal.label(y).replace("/", "-")) for y in budget.years],
+            drawdowns=list(selectors.drawdowns_for(programme)),
+        ),
+    )
+
+
+@programme_view(Perm.VIEW)
+def lines(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    register = registers.lines(_programme(request), request.access)
+    return register_page(request, register, _context(request))
+
+
+@programme_view(Perm.VIEW)
+def line_detail(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    line = _line(request, code)
+    return render(
+        request,
+        "finance/line.html",
+        _context(
+            request,
+            line=line,
+            years=[(y, year_slug(y.year)) for y in selectors.line_detail(line)],
+            allocations=selectors.allocations_for(programme, line=line),
+            WHOLE_YEAR=WHOLE_YEAR,
+        ),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def line_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    line = _line(request, code) if code else None
+    taken = {x.code for x in selectors.lines_for(programme)} - ({line.code} if line else set())
+    form = LineForm(
+        request.POST or None,
+        initial=LineForm.initial_for(line) if line else {"unit": "£"},
+        groups=list(selectors.groups_for(programme)),
+        owners=list(plan_selectors.owners_for(programme)),
+        strands=list(plan_selectors.strands_for(programme)),
+        strand_word=programme.strand_word,
+        taken=taken,
+    )
+
+    def save() -> BudgetLine:
+        version = form.cleaned_data.get("version")
+        return services.line_save(
+            actor=actor(request), programme=programme, line=line, data=form.service_fields(), expected_version=version
+        )
+
+    done = _url("line", programme, line.code) if line else _url("lines", programme)
+    return _form_page(
+        request, form, heading="Change budget line" if line else "Add a budget line", save=save, done_url=done
+    )
+
+
+def _archive(request: ProgrammeRequest, obj: Any, *, what: str, done_url: str) -> HttpResponse:
+    """Confirm and archive; ``?restore=1`` with a POST restores it. Posting twice never undoes itself."""
+    error = ""
+    if request.method == "POST":
+        try:
+            if "1" in (request.GET.get("restore"), request.POST.get("restore")):
+                if obj.archived:
+                    services.finance_restore(actor=actor(request), instance=obj)
+                    messages.success(request, f"{what} {obj.name} restored")
+                return redirect(done_url)
+            if not obj.archived:
+                services.finance_archive(
+                    actor=actor(request), instance=obj, reason=request.POST.get("reason", "").strip()[:300]
+                )
+                messages.success(request, f"{what} {obj.name} archived")
+            return redirect(done_url)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    return render(
+        request,
+        "programmes/archive_confirm.html",
+        _context(
+            request, subject=obj, what=what, error=error, restore_url=f"{request.path}?restore=1", done_url=done_url
+        ),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def line_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    return _archive(request, _line(request, code), what="Budget line", done_url=_url("lines", _programme(request)))
+
+
+@programme_view(EDIT_FINANCE)
+def amounts_edit(request: ProgrammeRequest, slug: str, code: str, year: str) -> HttpResponse:
+    """One year of a line: the whole year's amounts or each month's, in the line's unit."""
+    programme = _programme(request)
+    line = _line(request, code)
+    fy = _year(request, year)
+    detail = next(y for y in selectors.line_detail(line) if y.year.pk == fy.pk)
+    initial: dict[str, Any] = {}
+    rows = [(WHOLE_YEAR, detail.whole), *((m.period, m) for m in detail.months)]
+    for period, row in rows:
+        for measure in services.MEASURES:
+            initial[f"p{period}_{measure}"] = getattr(row, measure) if row is not None else None
+    form = AmountsForm(request.POST or None, initial=initial, unit=line.unit, start_year=fy.start_year)
+
+    def save() -> int:
+        entries = [AmountEntry(period, **values) for period, values in form.entries()]
+        return services.amounts_set(actor=actor(request), line=line, year=fy, entries=entries)
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Amounts for {fy.label}",
+        save=save,
+        done_url=_url("line", programme, line.code),
+        template="finance/amounts_form.html",
+        done_message=lambda changed: f"{line.name}, {fy.label}: {changed} row{'s' if changed != 1 else ''} changed",
+        line=line,
+        year=fy,
+        closed={m.period for m in detail.months if m.closed},
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def adjustment_add(request: ProgrammeRequest, slug: str, code: str, year: str) -> HttpResponse:
+    programme = _programme(request)
+    line = _line(request, code)
+    fy = _year(request, year)
+    targets = [(p.number, p.label) for p in selectors.periods_for(programme).filter(year=fy, closed_at__isnull=False)]
+    if services.year_closed(fy):
+        targets.insert(0, (WHOLE_YEAR, f"{fy.label} (whole year)"))
+    form = AdjustmentForm(request.POST or None, unit=line.unit, targets=targets)
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.adjustment_record(
+            actor=actor(request), line=line, year=fy, period=int(d["period"]), amount=d["amount"], reason=d["reason"]
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Adjust an actual of {line.name}, {fy.label}",
+        save=save,
+        done_url=_url("line", programme, line.code),
+        done_message=lambda saved: "Adjustment recorded",
+        intro="The actual of a closed period changes only through a recorded adjustment, with its reason."
+        if targets
+        else f"No period of {fy.label} is closed yet: change its actuals on the amounts page instead.",
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def allocation_set(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    line = _line(request, code)
+    form = AllocationForm(
+        request.POST or None, sources=list(selectors.sources_for(programme)), years=list(selectors.years_for(programme))
+    )
+
+    def save() -> Any:
+        d = form.cleaned_data
+        if d["source"] not in form.sources:
+            raise ValidationError({"source": "Choose a funding source"})
+        return services.allocation_set(
+            actor=actor(request),
+            line=line,
+            source=form.sources[d["source"]],
+            year=form.years[d["year"]],
+            amount=d["amount"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Fund {line.name} from a source",
+        save=save,
+        done_url=_url("line", programme, line.code),
+        done_message=lambda saved: "Allocation saved" if saved else "Allocation removed",
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def drawdown_add(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    all_lines = list(selectors.lines_for(programme))
+    form = DrawdownForm(
+        request.POST or None,
+        contingency=[x for x in all_lines if x.contingency],
+        lines=all_lines,
+        years=list(selectors.years_for(programme)),
+        owners=list(plan_selectors.owners_for(programme)),
+    )
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.drawdown_record(
+            actor=actor(request),
+            from_line=form.lines[d["from_line"]],
+            to_line=form.lines[d["to_line"]],
+            year=form.years[d["year"]],
+            amount=d["amount"],
+            reason=d["reason"],
+            approver=form.owners[d["approver"]],
+            approved_on=d["approved_on"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading="Draw down contingency",
+        save=save,
+        done_url=_url("summary", programme),
+        done_message=lambda saved: f"£{saved.amount:,.2f} drawn down to {saved.to_line}",
+    )
+
+
+# --- groups -------------------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def groups(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    return register_page(request, registers.groups(_programme(request), request.access), _context(request))
+
+
+@programme_view(EDIT_FINANCE)
+def group_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    group = get_or_404(selectors.group_in, programme, code) if code else None
+    taken = {g.code for g in selectors.groups_for(programme)} - ({group.code} if group else set())
+    initial = (
+        {"code": group.code, "name": group.name, "order": group.order, "version": group.version}
+        if group
+        else {"order": len(taken) + 1}
+    )
+    form = GroupForm(request.POST or None, initial=initial, taken=taken)
+    return _form_page(
+        request,
+        form,
+        heading="Change budget group" if group else "Add a budget group",
+        save=lambda: services.group_save(
+            actor=actor(request),
+            programme=programme,
+            group=group,
+            data=form.service_fields(),
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        done_url=_url("groups", programme),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def group_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    group = get_or_404(selectors.group_in, _programme(request), code)
+    return _archive(request, group, what="Budget group", done_url=_url("groups", _programme(request)))
+
+
+# --- funding ------------------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def sources(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    return register_page(request, registers.sources(programme, request.access), _context(request))
+
+
+def _source(request: ProgrammeRequest, code: str) -> FundingSource:
+    return get_or_404(selectors.source_in, _programme(request), code)
+
+
+@programme_view(Perm.VIEW)
+def source_detail(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    source = _source(request, code)
+    row = next((r for r in selectors.funding_summary(programme) if r.source.pk == source.pk), None)
+    return render(
+        request,
+        "finance/source.html",
+        _context(
+            request,
+            source=source,
+            row=row,
+            years=list(selectors.years_for(programme)),
+            allocations=[a for a in selectors.allocations_for(programme) if a.allocation.source_id == source.pk],
+        ),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def source_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    source = _source(request, code) if code else None
+    taken = {s.code for s in selectors.sources_for(programme)} - ({source.code} if source else set())
+    form = SourceForm(request.POST or None, initial=SourceForm.initial_for(source) if source else {}, taken=taken)
+    return _form_page(
+        request,
+        form,
+        heading="Change funding source" if source else "Add a funding source",
+        save=lambda: services.source_save(
+            actor=actor(request),
+            programme=programme,
+            source=source,
+            data=form.service_fields(),
+            expected_version=form.cleaned_data.get("version"),
+        ),
+        done_url=_url("source", programme, source.code) if source else _url("sources", programme),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def source_amounts(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    source = _source(request, code)
+    years = list(selectors.years_for(programme))
+    row = next((r for r in selectors.funding_summary(programme) if r.source.pk == source.pk), None)
+    initial = {f"y{y}": v for y, v in (row.amounts.items() if row else [])}
+    form = SourceAmountsForm(request.POST or None, initial=initial, years=years)
+
+    def save() -> FundingSource:
+        for year, amount in form.amounts():
+            try:
+                services.source_amount_set(actor=actor(request), source=source, year=year, amount=amount)
+            except ValidationError as exc:
+                raise ValidationError({f"y{year.start_year}": exc.messages}) from exc
+        return source
+
+    return _form_page(
+        request,
+        form,
+        heading=f"What {source.name} provides each year",
+        save=save,
+        done_url=_url("source", programme, source.code),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def source_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    return _archive(
+        request, _source(request, code), what="Funding source", done_url=_url("sources", _programme(request))
+    )
+
+
+# --- years and periods ----------------------------------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def periods(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    by_year: dict[str, tuple[str, list[Any]]] = {}
+    for period in selectors.periods_for(programme):
+        by_year.setdefault(period.year.label, (year_slug(period.year), []))[1].append(period)
+    first_open = next((p for _slug, ps in by_year.values() for p in ps if not p.closed), None)
+    return render(
+        request,
+        "finance/periods.html",
+        _context(request, years=[(label, s, ps) for label, (s, ps) in by_year.items()], first_open=first_open),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def year_add(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    form = YearForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        heading="Add a financial year",
+        save=lambda: services.year_add(actor=actor(request), programme=programme, start_year=form.cleaned_data["year"]),
+        done_url=_url("periods", programme),
+        done_message=lambda saved: f"{saved.label} added, with its 12 periods",
+    )
+
+
+@programme_view(CLOSE_PERIODS)
+@require_POST
+def period_close(request: ProgrammeRequest, slug: str, year: str, number: int) -> HttpResponse:
+    programme = _programme(request)
+    period = get_or_404(selectors.period_in, programme, year, number)
+    try:
+        services.period_close(actor=actor(request), period=period)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{period.label} closed: its actuals now change only through adjustments")
+    return redirect(_url("periods", programme))
