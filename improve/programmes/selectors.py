@@ -146,11 +146,42 @@ def group_by_strand(items: list[PlanItem], strands: list[Strand]) -> list[Strand
     return [g for g in groups.values() if g.items]
 
 
-def archived_plan_items(programme: Programme) -> QuerySet[PlanItem]:
-    """The archived lines of the plan, in the plan's order."""
-    qs = PlanItem.all_objects.filter(programme=programme, archived_at__isnull=False)
-    return qs.select_related("strand", "owner", "project", "parent").order_by(
-        "strand__order", "strand__code", "order", "id"
+#: What the plan page shows of a line (and of its strand and owner); nothing else is read.
+PLAN_PAGE_FIELDS = (
+    "uid",
+    "level",
+    "kind",
+    "gate_type",
+    "title",
+    "strand",
+    "strand__name",
+    "strand__code",
+    "strand__order",
+    "owner",
+    "owner__name",
+    "owner_tbd",
+    "team",
+    "start_date",
+    "start_tbd",
+    "end_date",
+    "end_tbd",
+    "status",
+    "rag",
+    "percent_complete",
+)
+
+
+def plan_page_items(programme: Programme, *, archived: bool = False) -> QuerySet[PlanItem]:
+    """The current (or the archived) lines of the plan for the plan page, in the plan's order.
+
+    Only the columns the page shows are read (:data:`PLAN_PAGE_FIELDS`), and no project or parent
+    line is joined: a page of 200 lines builds 600 objects, not 1,000, each with a third of the values.
+    """
+    qs = PlanItem.all_objects.filter(programme=programme, archived_at__isnull=not archived)
+    return (
+        qs.select_related("strand", "owner")
+        .only(*PLAN_PAGE_FIELDS)
+        .order_by("strand__order", "strand__code", "order", "id")
     )
 
 
