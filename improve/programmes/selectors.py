@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -314,8 +315,19 @@ def baseline_comparison(baseline: Baseline) -> dict[str, list[Any]]:
 STATUS_ORDER = [s.value for s in Status]
 
 
-def item_uid_map(programme: Programme) -> dict[str, int]:
-    return dict(PlanItem.all_objects.filter(programme=programme).values_list("uid", "pk"))
+def item_uid_map(programme: Programme, uids: Iterable[str] | None = None) -> dict[str, int]:
+    """The pk of each line (current or archived) by uid: of every line, or of those among ``uids``.
+
+    A form checks only the uids it was sent, so it asks for those: a plan of thousands of lines
+    is not read to check one or two (and not at all for an empty form).
+    """
+    qs = PlanItem.all_objects.filter(programme=programme)
+    if uids is not None:
+        wanted = {uid for uid in uids if uid}
+        if not wanted:
+            return {}
+        qs = qs.filter(uid__in=wanted)
+    return dict(qs.order_by().values_list("uid", "pk"))
 
 
 def items_by_uids(programme: Programme, uids: list[str]) -> dict[str, PlanItem]:

@@ -139,6 +139,7 @@ def test_edit_saves_and_audits(programme, pmo):
         ({"title": ""}, "title", "This field is required"),
         ({"uid": "17"}, "uid", "Unique ID 17 is already used"),
         ({"parent": "404"}, "parent", "There is no plan line with unique ID 404"),
+        ({"parent": " 1 "}, "parent", "A line cannot sit under itself"),
         ({"kind": "gate"}, "gate_type", "Select the type of governance gate"),
         ({"percent_complete": "140"}, "percent_complete", "less than or equal to 100"),
     ],
