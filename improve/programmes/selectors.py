@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, When, Window
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
 from improve.core.dates import format_plan_date
-from improve.core.models import without_bookkeeping
+from improve.core.models import AuditEvent, without_bookkeeping
 from improve.core.validators import is_url_key
 from improve.programmes import timeline
 from improve.programmes.graph import dependency_slack
@@ -505,6 +506,47 @@ def broken_dependencies(programme: Programme, *, listed: int | None = None) -> t
         for p_uid, p_title, s_uid, s_title, kind, lag, slack, _ in rows
     ]
     return (rows[0][-1] if rows else 0), links
+
+
+# --- the overview, kept between requests until the programme changes ------------------------------
+
+#: How long a computed overview is kept at most (a newer change makes it unused at once). [s]
+OVERVIEW_CACHE_SECONDS = 10 * 60
+
+
+def change_count(programme: Programme) -> int:
+    """How many writes to the programme its audit trail holds.
+
+    Every write is audited in its own transaction and no event is ever removed, so the count grows
+    with each change as it is committed (a change committed late, after a later one, still adds to
+    it; the largest event id would not move). One count on an index.
+    """
+    return AuditEvent.objects.filter(programme_id=programme.pk).count()
+
+
+@dataclass(frozen=True)
+class OverviewFigures:
+    """What the overview page computes from the plan: its counts and lists, and its broken dependencies."""
+
+    summary: Overview
+    broken_count: int
+    broken: list[BrokenLink]
+
+
+def overview_figures(programme: Programme, *, today: dt.date, broken_listed: int) -> OverviewFigures:
+    """:func:`overview` and :func:`broken_dependencies` of the programme as at ``today``.
+
+    Kept in Django's cache under the programme, the date and :func:`change_count`: any write to the
+    programme (a plan line, a dependency, a strand, an owner, an import) makes a new key, so a kept
+    copy is never shown after a change, and a new day makes a new key too.
+    """
+    key = f"programmes:overview:{programme.pk}:{today.isoformat()}:{broken_listed}:{change_count(programme)}"
+    figures = cache.get(key)
+    if not isinstance(figures, OverviewFigures):
+        count, broken = broken_dependencies(programme, listed=broken_listed)
+        figures = OverviewFigures(overview(programme, today=today), count, broken)
+        cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
+    return figures
 
 
 def members_of(programme: Programme) -> QuerySet[Membership]:

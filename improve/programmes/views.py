@@ -147,8 +147,8 @@ def _item_href(programme: Programme) -> Callable[[str], str]:
 @programme_view(Perm.VIEW)
 def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    summary = selectors.overview(programme, today=_today(request))
-    broken_count, broken = selectors.broken_dependencies(programme, listed=OVERVIEW_BROKEN)
+    figures = selectors.overview_figures(programme, today=_today(request), broken_listed=OVERVIEW_BROKEN)
+    summary, broken_count, broken = figures.summary, figures.broken_count, figures.broken
     href = _item_href(programme)
     return render(
         request,
