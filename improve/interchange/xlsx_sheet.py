@@ -65,9 +65,12 @@ class FastSheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no type info
         """
         if self.fast_rows and row <= self.fast_rows[-1][0]:
             raise ValueError(f"Row {row} comes after row {self.fast_rows[-1][0]}: rows must come in order")
-        cells = [cell for cell in cells if cell[0] < self.xls_colmax]
         if not cells or row >= self.xls_rowmax:
             return
+        if cells[-1][0] >= self.xls_colmax:
+            cells = [cell for cell in cells if cell[0] < self.xls_colmax]
+            if not cells:
+                return
         first, last = cells[0][0], cells[-1][0]
         if self.dim_rowmin is None:
             self.dim_rowmin = row
