@@ -123,15 +123,17 @@ def programme_access(user: Any, slug: str) -> Access | None:
     """The user's access to the programme ``slug``, or None if they are not a member."""
     if not user.is_authenticated:
         return None
-    membership = (
-        Membership.objects.select_related("programme")
-        .prefetch_related("strands")
-        .filter(user=user, programme__slug=slug)
-        .first()
-    )
+    membership = Membership.objects.select_related("programme").filter(user=user, programme__slug=slug).first()
     if membership is None:
         return None
-    return Access(membership=membership, strand_ids=frozenset(s.pk for s in membership.strands.all()))
+    if membership.role not in scoped_roles():  # the strands they lead matter only to a scoped role
+        return Access(membership=membership)
+    return Access(membership=membership, strand_ids=frozenset(membership.strands.values_list("pk", flat=True)))
+
+
+def scoped_roles() -> frozenset[str]:
+    """The roles whose permissions reach only the strands they lead, in any room's rule."""
+    return frozenset(role for rule in table().values() for role in rule.scoped)
 
 
 def programme_view(perm: str) -> Callable[[View], View]:

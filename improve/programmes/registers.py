@@ -8,6 +8,7 @@ left out. The views hand the description to :func:`improve.core.register.registe
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -16,15 +17,15 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from improve.core.register import Column, Group, Register
 from improve.programmes import selectors
 from improve.programmes.forms import DefinitionFilterForm, OwnerFilterForm, PlanFilterForm, ProjectFilterForm
-from improve.programmes.models import PlanItem, Programme
+from improve.programmes.models import GateType, ItemKind, PlanItem, Programme, Status
 from improve.programmes.permissions import Access, Perm
-from improve.programmes.templatetags.plan_tags import rag_badge
+from improve.programmes.templatetags.plan_tags import RAG_BADGE, rag_badge
 
 PLAN_PAGE = 200  # plan lines per page: a strand or two of a large plan
 DEFINITION_PAGE = 50  # strands, stages, projects or owners per page
@@ -51,18 +52,25 @@ def _names(programme: Programme, access: Access, kind: str, **names: str) -> dic
 
 _NOTE = '<br><span class="govuk-body-s io-muted">{}</span>'
 _OVERDUE = format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', "Overdue")
+_RAG = {rag: rag_badge(rag) for rag in RAG_BADGE}
+_STATUS = dict(Status.choices)
+_GATE_TYPE = dict(GateType.choices)
+
+# The plan's cells build their HTML with ``html.escape`` and f-strings: the same HTML as
+# ``format_html``, at a fraction of its cost over a page of 200 lines.
 
 
 def _title_cell(href: Callable[[str], str]) -> Callable[[PlanItem], SafeString]:
     def cell(item: PlanItem) -> SafeString:
         link = href(item.uid)
-        title = format_html('<a class="govuk-link" href="{}">{}</a>', link, item.title) if link else item.title
-        note = ""
-        if item.kind == "gate":
-            note = format_html(_NOTE, item.get_gate_type_display())
-        elif item.kind == "milestone":
-            note = format_html(_NOTE, "Milestone")
-        return format_html("{}{}", title, note)
+        title = html.escape(item.title)
+        if link:
+            title = f'<a class="govuk-link" href="{html.escape(link)}">{title}</a>'
+        if item.kind == ItemKind.GATE:
+            title += _NOTE.format(html.escape(str(_GATE_TYPE.get(item.gate_type, item.gate_type))))
+        elif item.kind == ItemKind.MILESTONE:
+            title += _NOTE.format("Milestone")
+        return mark_safe(title)  # noqa: S308 - escaped above
 
     return cell
 
@@ -89,7 +97,8 @@ def plan(
         ]
 
     def end(item: PlanItem) -> SafeString:
-        return format_html("{}{}", item.end_display, _OVERDUE if item.is_overdue(today) else "")
+        overdue = _OVERDUE if item.is_overdue(today) else ""
+        return mark_safe(html.escape(item.end_display) + overdue)  # noqa: S308 - escaped
 
     return Register(
         name="plan",
@@ -98,7 +107,7 @@ def plan(
         noun_plural="plan lines",
         page_title=programme.name,
         url=_url("plan", programme),
-        rows=lambda archived: selectors.archived_plan_items(programme) if archived else selectors.plan_items(programme),
+        rows=lambda archived: selectors.plan_page_items(programme, archived=archived),
         columns=(
             Column("ID", lambda i: i.uid, nowrap=True),
             Column(
@@ -110,8 +119,8 @@ def plan(
             Column("Team", lambda i: i.team),
             Column("Start", lambda i: i.start_display, nowrap=True),
             Column("End", end, nowrap=True),
-            Column("Status", lambda i: i.get_status_display()),
-            Column("RAG", lambda i: rag_badge(i.rag)),
+            Column("Status", lambda i: _STATUS.get(i.status, i.status)),
+            Column("RAG", lambda i: _RAG.get(i.rag or "", _RAG[""])),
             Column("Done", lambda i: f"{i.percent_complete}%", numeric=True),
         ),
         filter_form=form,

@@ -147,8 +147,8 @@ def _item_href(programme: Programme) -> Callable[[str], str]:
 @programme_view(Perm.VIEW)
 def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    summary = selectors.overview(programme, today=_today(request))
-    broken_count, broken = selectors.broken_dependencies(programme, listed=OVERVIEW_BROKEN)
+    figures = selectors.overview_figures(programme, today=_today(request), broken_listed=OVERVIEW_BROKEN)
+    summary, broken_count, broken = figures.summary, figures.broken_count, figures.broken
     href = _item_href(programme)
     return render(
         request,
@@ -273,6 +273,13 @@ def programme_history(request: ProgrammeRequest, slug: str) -> HttpResponse:
     )
 
 
+def _sent(data: Any, *names: str) -> list[str]:
+    """The values a form was sent for ``names`` (the unique IDs it will check), as its fields clean them."""
+    if data is None:
+        return []
+    return [str(data.get(name) or "").strip() for name in names]
+
+
 def _item_form(request: ProgrammeRequest, item: PlanItem | None, data: Any = None, initial: Any = None) -> PlanItemForm:
     programme = _programme(request)
     access = request.access
@@ -288,7 +295,7 @@ def _item_form(request: ProgrammeRequest, item: PlanItem | None, data: Any = Non
         programme=programme,
         strands=strands,
         owners=list(selectors.owners_for(programme)),
-        items_by_uid=selectors.item_uid_map(programme),
+        items_by_uid=selectors.item_uid_map(programme, _sent(data, "uid", "parent")),
         editing=item,
     )
 
@@ -395,7 +402,9 @@ def dependency_add(request: ProgrammeRequest, slug: str, uid: str) -> HttpRespon
     item = get_or_404(selectors.plan_item, programme, uid)
     request.access.require(Perm.EDIT_PLAN, strand_id=item.strand_id)
     form = DependencyForm(
-        request.POST or None, items_by_uid=selectors.item_uid_map(programme), initial={"type": "FS", "lag_days": 0}
+        request.POST or None,
+        items_by_uid=selectors.item_uid_map(programme, _sent(request.POST or None, "predecessor")),
+        initial={"type": "FS", "lag_days": 0},
     )
     if request.method == "POST" and form.is_valid():
         pred = selectors.items_by_uids(programme, [form.cleaned_data["predecessor"]])[form.cleaned_data["predecessor"]]

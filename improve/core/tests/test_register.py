@@ -7,9 +7,12 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from improve.core.models import AuditEvent
-from improve.core.register import Column, Register, register_page, render_rows, row_url
+from improve.core.register import Column, Register, _html, register_page, render_rows, row_url
 
 # Any URL with one key after a fixed argument will do: the strand page's is one.
 URL = "programmes:strand-edit"
@@ -127,3 +130,17 @@ def test_show_archived_lists_only_archived_rows(events):
     body = register_page(_get({"archived": "on"}), _events_register(), {}).content.decode()
     assert "<strong>1</strong> archived thing" in body and "row 2" in body and "row 3" not in body
     assert 'name="archived" type="checkbox" value="on" checked' in body
+
+
+class _Html:
+    def __html__(self):
+        return "<b>built safely</b>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "<script>&\"'</script>", mark_safe("<i>safe</i>"), 42, None, _Html(), gettext_lazy("Lazy <text>")],
+    ids=["plain", "markup", "safe", "number", "none", "has-html", "lazy"],
+)
+def test_a_cell_is_escaped_exactly_as_conditional_escape_escapes_it(value):
+    assert _html(value) == conditional_escape(value)

@@ -87,3 +87,20 @@ def test_change_password(programme, pmo):
     assert (
         authenticate(RequestFactory().post("/"), username=pmo.user.email, password="Improvement-2019-plan") == pmo.user
     )
+
+
+def test_access_reads_the_strands_a_member_leads_only_for_a_role_scoped_to_them(programme, django_assert_num_queries):
+    from improve.programmes.permissions import Perm, programme_access
+
+    strand = programme.strands.get(code="1")
+    lead = MembershipFactory(programme=programme, role=Role.WORKSTREAM_LEAD)
+    lead.strands.set([strand])
+    officer = MembershipFactory(programme=programme, role=Role.PMO_OFFICER)
+    officer.strands.set([strand])  # left over from an earlier role: means nothing now
+    with django_assert_num_queries(2):
+        access = programme_access(lead.user, programme.slug)
+    assert access.strand_ids == {strand.pk} and access.can(Perm.EDIT_PLAN, strand_id=strand.pk)
+    assert not access.can(Perm.EDIT_PLAN, strand_id=programme.strands.get(code="2").pk)
+    with django_assert_num_queries(1):
+        access = programme_access(officer.user, programme.slug)
+    assert access.strand_ids == frozenset() and access.can(Perm.EDIT_PLAN, strand_id=programme.strands.get(code="2").pk)

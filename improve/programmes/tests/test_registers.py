@@ -1,10 +1,15 @@
 """The plan, strands, stages, projects and owners registers: what they list, archive and restore."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from improve.core.audit import history_for
-from improve.programmes.models import Owner, PlanItem, Project, Role, Stage, Strand
+from improve.core.register import render_rows
+from improve.programmes import registers, selectors
+from improve.programmes.models import Membership, Owner, PlanItem, Project, Role, Stage, Strand
+from improve.programmes.permissions import programme_access
 from improve.programmes.tests.factories import StrandFactory
 
 
@@ -123,3 +128,23 @@ def test_the_plan_lists_archived_lines_with_restore_for_those_who_may_edit_them(
     assert "Restore" not in member(Role.VIEWER).get(plan, {"archived": "on"}).content.decode()
     pmo.post(url(programme, "item-archive", "23"), {"archive": "0"})
     assert "<strong>3</strong> plan lines" in pmo.get(plan).content.decode()
+
+
+def test_the_plan_page_reads_only_what_it_shows_and_nothing_more_while_it_renders(programme, pmo):
+    items = list(selectors.plan_page_items(programme))
+    unread = {"notes", "created_at", "modified_by_id", "project_id", "parent_id", "version"}
+    assert unread <= items[0].get_deferred_fields()
+    user = Membership.objects.get(programme=programme, role=Role.PMO_OFFICER).user
+    register = registers.plan(
+        programme,
+        programme_access(user, programme.slug),
+        today=programme.as_at,
+        strands=[],
+        item_href=lambda uid: f"/line/{uid}/",
+        form=lambda data: None,
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        rows = render_rows(register, items, archived=False)
+    assert ctx.captured_queries == []
+    assert '<a class="govuk-link" href="/line/23/">Stakeholder Analysis and Communications Plan</a>' in rows
+    assert 'Endorsed by Workforce Board</a><br><span class="govuk-body-s io-muted">Endorsement</span>' in rows

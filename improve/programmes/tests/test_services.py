@@ -216,3 +216,12 @@ def test_member_command_adds_the_first_member(programme):
         call_command(
             "member", "add", "--programme", programme.slug, "--email", "sro@council.example.org", "--role", "viewer"
         )
+
+
+def test_the_uid_map_reads_only_the_uids_a_form_was_sent(programme, django_assert_num_queries):
+    PlanItem.objects.filter(programme=programme, uid="23").update(archived_at="2019-05-01T00:00:00Z")
+    lines = dict(PlanItem.all_objects.filter(programme=programme).values_list("uid", "pk"))
+    assert selectors.item_uid_map(programme) == lines
+    assert selectors.item_uid_map(programme, ["17", "23", "404"]) == {"17": lines["17"], "23": lines["23"]}
+    with django_assert_num_queries(0):  # an empty form checks nothing
+        assert selectors.item_uid_map(programme, ["", ""]) == {}
