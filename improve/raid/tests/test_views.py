@@ -245,3 +245,35 @@ def test_the_simpler_logs_are_kept_by_the_keepers(programme, pmo, member):
     lead = member(Role.WORKSTREAM_LEAD, strands=[programme.strands.get(code="1")])
     assert lead.get(url("dependencies-create", programme)).status_code == 403
     assert Issue.objects.count() == 0
+
+
+def test_a_reference_that_is_a_page_word_still_names_its_own_page(programme, pmo):
+    """The room's pages (add, heat map, appetite) never sit where a reference could: a risk, an
+    issue or an assumption called "new" or "heat-map" has its page, and so do they."""
+    words = ("new", "heat-map", "appetite", "new-risk", "edit")
+    for word in words:
+        services.risk_create(
+            actor=ACTOR,
+            programme=programme,
+            data={
+                "reference": word,
+                "title": f"Risk {word}",
+                "inherent_likelihood": 2,
+                "inherent_impact": 2,
+                "residual_likelihood": 2,
+                "residual_impact": 2,
+            },
+        )
+        services.issue_create(actor=ACTOR, programme=programme, data={"reference": word, "title": f"Issue {word}"})
+        services.log_entry_create(
+            actor=ACTOR, programme=programme, kind="assumption", data={"reference": word, "title": f"Assumed {word}"}
+        )
+    for word in words:
+        assert f"Risk {word}" in pmo.get(url("risk", programme, word)).content.decode()
+        assert f"Issue {word}" in pmo.get(url("issue", programme, word)).content.decode()
+        assert "Assumed" in pmo.get(url("assumptions-edit", programme, word)).content.decode()
+    assert "Add a risk" in pmo.get(url("risk-create", programme)).content.decode()
+    assert "Add an issue" in pmo.get(url("issue-create", programme)).content.decode()
+    assert "Add an assumption" in pmo.get(url("assumptions-create", programme)).content.decode()
+    assert "Heat map of the risks" in pmo.get(url("heat-map", programme)).content.decode()
+    assert "Risk appetite" in pmo.get(url("appetite", programme)).content.decode()
