@@ -23,8 +23,15 @@ from improve.raid.models import (
     RiskStatus,
 )
 
-LEVEL_CHOICES = [("", "Not rated"), *[(str(n), scoring.level_display(n)) for n in scoring.LEVELS]]
+LEVELS = [(str(n), scoring.level_display(n)) for n in scoring.LEVELS]
 SPLIT_RE = re.compile(r"[,;\s]+")
+
+
+def _date(**kwargs: Any) -> SimpleDateField:
+    """A dd/mm/yyyy date field whose input the form template draws 10 characters wide."""
+    field = SimpleDateField(**kwargs)
+    field.govuk_width = "10"  # type: ignore[attr-defined]
+    return field
 
 
 def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -32,11 +39,19 @@ def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 class LevelField(forms.CharField):
-    """A likelihood or impact: a choice of 1–5, and typed 1–5 or L / M / H is accepted too."""
+    """A likelihood or impact, typed: 1–5, or L / M / H as the councils' papers rate them (a text
+    input, so a rating copied from a paper goes in as printed)."""
+
+    #: the GOV.UK input width class the form template asks for (``govuk-input--width-3``)
+    govuk_width = "3"
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.Select(choices=LEVEL_CHOICES))
-        kwargs.setdefault("help_text", "1 Very low to 5 Very high; L, M and H are read as 2, 3 and 4")
+        kwargs.setdefault("max_length", 20)
+        label = str(kwargs.get("label", "the level"))
+        kwargs.setdefault("error_messages", {"required": f"{label}: enter {scoring.ACCEPTED}"})
+        kwargs.setdefault(
+            "help_text", "1 Very low, 2 Low, 3 Medium, 4 High or 5 Very high; L, M and H are read as 2, 3 and 4"
+        )
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> int | None:
@@ -121,10 +136,10 @@ class RiskForm(LinksMixin, OwnerChoiceMixin):
     residual_impact = LevelField(label="Impact now")
     target_likelihood = LevelField(label="Target likelihood", required=False)
     target_impact = LevelField(label="Target impact", required=False)
-    proximity = SimpleDateField(label="Proximity", help_text="When it could happen, for example 31/03/2020")
-    review_on = SimpleDateField(label="Review date", help_text="For example, 01/07/2019")
+    proximity = _date(label="Proximity", help_text="When it could happen, for example 31/03/2020")
+    review_on = _date(label="Review date", help_text="For example, 01/07/2019")
     status = forms.ChoiceField(label="Status", choices=RiskStatus.choices)
-    closed_on = SimpleDateField(label="Closed on", help_text="For a closed risk, for example 01/07/2019")
+    closed_on = _date(label="Closed on", help_text="For a closed risk, for example 01/07/2019")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -236,8 +251,8 @@ class IssueForm(LinksMixin, OwnerChoiceMixin):
     priority = forms.ChoiceField(label="Priority", choices=Priority.choices)
     escalation = forms.ChoiceField(label="Escalation level", choices=Escalation.choices)
     status = forms.ChoiceField(label="Status", choices=IssueStatus.choices)
-    raised_on = SimpleDateField(label="Raised on")
-    resolved_on = SimpleDateField(label="Resolved on")
+    raised_on = _date(label="Raised on")
+    resolved_on = _date(label="Resolved on")
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -314,9 +329,9 @@ class IssueForm(LinksMixin, OwnerChoiceMixin):
 
 class ActionForm(OwnerChoiceMixin):
     title = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 3}))
-    due_on = SimpleDateField(label="Due date")
+    due_on = _date(label="Due date")
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
-    done_on = SimpleDateField(label="Done on", help_text="For a done action, for example 01/07/2019")
+    done_on = _date(label="Done on", help_text="For a done action, for example 01/07/2019")
 
     field_order = ["title", "owner", "due_on", "status", "done_on"]
 
@@ -338,7 +353,7 @@ class ActionForm(OwnerChoiceMixin):
 class DateForm(forms.Form):
     """The one date of closing a risk, completing an action or raising an issue from a risk."""
 
-    on = SimpleDateField(label="Date", required=True, error_messages={"required": "Enter the date, like 01/07/2019"})
+    on = _date(label="Date", required=True, error_messages={"required": "Enter the date, like 01/07/2019"})
 
 
 class LogEntryForm(OwnerChoiceMixin):
@@ -347,8 +362,8 @@ class LogEntryForm(OwnerChoiceMixin):
     description = forms.CharField(label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     partner = forms.CharField(label="Partner or other programme", required=False, max_length=300)
     status = forms.ChoiceField(label="Status")
-    raised_on = SimpleDateField(label="Raised on")
-    review_on = SimpleDateField(label="Review date")
+    raised_on = _date(label="Raised on")
+    review_on = _date(label="Review date")
     plan_items = forms.CharField(
         label="Plan lines waiting on it (unique IDs)",
         required=False,
@@ -427,9 +442,11 @@ class RiskFilterForm(forms.Form):
         choices=[("", "Now (residual)"), ("inherent", "Before mitigation (inherent)")],
     )
     likelihood = forms.TypedChoiceField(
-        label="Likelihood", required=False, coerce=int, empty_value=None, choices=LEVEL_CHOICES
+        label="Likelihood", required=False, coerce=int, empty_value=None, choices=_blank("Any likelihood", LEVELS)
     )
-    impact = forms.TypedChoiceField(label="Impact", required=False, coerce=int, empty_value=None, choices=LEVEL_CHOICES)
+    impact = forms.TypedChoiceField(
+        label="Impact", required=False, coerce=int, empty_value=None, choices=_blank("Any impact", LEVELS)
+    )
     above_appetite = forms.BooleanField(label="Above appetite only", required=False)
     review_overdue = forms.BooleanField(label="Review overdue only", required=False)
 

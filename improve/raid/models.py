@@ -125,9 +125,13 @@ class Risk(ArchivableModel, VersionedModel):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def set_scores(self) -> None:
+        """Work out the stored scores from the levels (``save`` does; a bulk write calls it itself)."""
         self.inherent_score = scoring.score(self.inherent_likelihood, self.inherent_impact) or 1
         self.residual_score = scoring.score(self.residual_likelihood, self.residual_impact) or 1
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.set_scores()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "inherent_score", "residual_score"}  # type: ignore[misc]

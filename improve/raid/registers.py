@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from improve.core.register import Column, Register
@@ -18,14 +19,21 @@ from improve.programmes.models import Owner, Programme, Strand
 from improve.programmes.permissions import Access
 from improve.raid import permissions, scoring, selectors
 from improve.raid.forms import IssueFilterForm, LogFilterForm, RiskFilterForm
-from improve.raid.models import Issue, LogEntry, LogSpec, Risk
+from improve.raid.models import Issue, LogEntry, LogSpec, Priority, Risk
 
 TAG = '<strong class="govuk-tag govuk-tag--{}">{}</strong>'
 _TAG_COLOUR = {"red": "red", "amber": "yellow", "green": "green"}
+_ABOVE = format_html(TAG, "red", "Above appetite")
+_REVIEW_OVERDUE = format_html(TAG, "orange", "Review overdue")
+_TARGET_ABOVE = format_html(TAG, "grey", "Target above inherent")
 
 
+@functools.cache
 def band_tag(score: int | None) -> SafeString:
-    """A score with its band in words and colour: ``16 Red`` (colour is never the only carrier)."""
+    """A score with its band in words and colour: ``16 Red`` (colour is never the only carrier).
+
+    There are only 25 scores, so each tag is built once and reused on every row.
+    """
     if score is None:
         return format_html("{}", "")
     band = scoring.band(score)
@@ -45,23 +53,25 @@ def risks(
 ) -> Register:
     """Risks, highest residual score first; those above their category's appetite flagged."""
     detail = _url("risk", programme, "REF").replace("REF/", "")
+    appetites = selectors.appetites(programme)
 
     def filter_risks(qs: QuerySet[Any], criteria: Mapping[str, Any]) -> QuerySet[Any]:
-        return selectors.filter_risks(qs, selectors.RiskFilters(**criteria), today=today)
+        return selectors.filter_risks(qs, selectors.RiskFilters(**criteria), today=today, appetites=appetites)
 
     def title(risk: Risk) -> SafeString:
         flags = []
-        if risk.above(getattr(risk, "appetite", None)):
-            flags.append(format_html(TAG, "red", "Above appetite"))
+        if risk.above(appetites.get(risk.category)):
+            flags.append(_ABOVE)
         if risk.review_overdue(today):
-            flags.append(format_html(TAG, "orange", "Review overdue"))
+            flags.append(_REVIEW_OVERDUE)
         if risk.target_above_inherent:
-            flags.append(format_html(TAG, "grey", "Target above inherent"))
-        extra = format_html_join("", " {}", ((f,) for f in flags))
-        return format_html('<a class="govuk-link" href="{}{}/">{}</a>{}', detail, risk.reference, risk.title, extra)
+            flags.append(_TARGET_ABOVE)
+        link = format_html('<a class="govuk-link" href="{}{}/">{}</a>', detail, risk.reference, risk.title)
+        # the flags are constant, safe tags: joined as they are, without escaping them again
+        return mark_safe(link + "".join(f" {flag}" for flag in flags)) if flags else link  # noqa: S308
 
     def appetite(risk: Risk) -> str:
-        value = getattr(risk, "appetite", None)
+        value = appetites.get(risk.category)
         return "" if value is None else str(value)
 
     return Register(
@@ -112,6 +122,10 @@ def risks(
 
 
 PRIORITY_COLOUR = {"critical": "red", "high": "orange", "medium": "yellow", "low": "grey"}
+#: each priority's tag, built once
+PRIORITY_TAG: dict[str, SafeString] = {
+    value: format_html(TAG, PRIORITY_COLOUR[value], label) for value, label in Priority.choices
+}
 
 
 def issues(programme: Programme, access: Access, *, owners: list[Owner], strands: list[Strand]) -> Register:
@@ -136,7 +150,7 @@ def issues(programme: Programme, access: Access, *, owners: list[Owner], strands
             Column("Issue", title),
             Column(
                 "Priority",
-                lambda i: format_html(TAG, PRIORITY_COLOUR.get(i.priority, "grey"), i.get_priority_display()),
+                lambda i: PRIORITY_TAG.get(i.priority) or format_html(TAG, "grey", i.priority),
             ),
             Column("Owner", lambda i: i.owner.name if i.owner else ""),
             Column("Escalated to", lambda i: i.get_escalation_display()),

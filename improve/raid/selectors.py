@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from improve.core.models import without_bookkeeping
 from improve.programmes.models import Owner, PlanItem, Programme, Strand
@@ -40,11 +40,47 @@ def _linked(qs: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+#: What the risk register reads of a risk and its owner: what it shows, sorts and checks (who may
+#: change it) — not the cause, event, effect and notes texts nor the bookkeeping.
+RISK_LIST_FIELDS = (
+    "id",
+    "programme_id",
+    "archived_at",
+    "reference",
+    "title",
+    "category",
+    "inherent_likelihood",
+    "inherent_impact",
+    "residual_likelihood",
+    "residual_impact",
+    "target_likelihood",
+    "target_impact",
+    "residual_score",
+    "review_on",
+    "status",
+    "owner",
+    "owner__name",
+    "owner__user_id",
+)
+
+
 def risks(programme: Programme, *, archived: bool = False) -> QuerySet[Risk]:
-    """The programme's risks, highest residual score first, with owner, strands and appetite."""
+    """The programme's risks, highest residual score first, with their owner and strands.
+
+    Only the columns the register uses are read; the appetite of each category comes from
+    :func:`appetites` (one small query), not from a subquery on every row.
+    """
     manager = Risk.all_objects.filter(archived_at__isnull=False) if archived else Risk.objects.all()
-    qs = manager.filter(programme=programme).select_related("owner").annotate(appetite=_appetite())
-    return _linked(without_bookkeeping(qs, "owner")).order_by("-residual_score", "reference")
+    qs = manager.filter(programme=programme).select_related("owner").only(*RISK_LIST_FIELDS)
+    return _linked(qs).order_by("-residual_score", "reference")
+
+
+def above_appetite(appetites: Mapping[str, int]) -> Q:
+    """Risks whose residual score is above their category's appetite (none if no appetite is set)."""
+    q = Q(pk__in=[])
+    for category, max_score in appetites.items():
+        q |= Q(category=category, residual_score__gt=max_score)
+    return q
 
 
 @dataclass
@@ -61,7 +97,8 @@ class RiskFilters:
     impact: int | None = None
 
 
-def filter_risks(qs: QuerySet[Risk], f: RiskFilters, *, today: dt.date) -> QuerySet[Risk]:
+def filter_risks(qs: QuerySet[Risk], f: RiskFilters, *, today: dt.date, appetites: Mapping[str, int]) -> QuerySet[Risk]:
+    """``qs`` narrowed by ``f``; ``appetites`` (category → highest acceptable score) for "above appetite"."""
     if f.q:
         qs = qs.filter(Q(title__icontains=f.q) | Q(reference__iexact=f.q) | Q(event__icontains=f.q))
     if f.status:
@@ -73,7 +110,7 @@ def filter_risks(qs: QuerySet[Risk], f: RiskFilters, *, today: dt.date) -> Query
     if f.strand:
         qs = qs.filter(strands__code=f.strand)
     if f.above_appetite:
-        qs = qs.filter(appetite__isnull=False, residual_score__gt=F("appetite"))  # type: ignore[misc]
+        qs = qs.filter(above_appetite(appetites))
     if f.review_overdue:
         qs = qs.filter(status=RiskStatus.OPEN, review_on__lt=today)
     basis = f.basis if f.basis in BASES else "residual"
@@ -95,10 +132,27 @@ def actions_of(parent: Risk | Issue) -> QuerySet[Action]:
     return Action.objects.filter(**{key: parent}).select_related("owner").order_by("due_on", "reference")
 
 
+#: What the issue register reads of an issue and its owner (not its long texts nor bookkeeping).
+ISSUE_LIST_FIELDS = (
+    "id",
+    "programme_id",
+    "archived_at",
+    "reference",
+    "title",
+    "priority",
+    "escalation",
+    "status",
+    "raised_on",
+    "owner",
+    "owner__name",
+    "owner__user_id",
+)
+
+
 def issues(programme: Programme, *, archived: bool = False) -> QuerySet[Issue]:
     manager = Issue.all_objects.filter(archived_at__isnull=False) if archived else Issue.objects.all()
-    qs = manager.filter(programme=programme).select_related("owner")
-    return _linked(without_bookkeeping(qs, "owner")).order_by("reference")
+    qs = manager.filter(programme=programme).select_related("owner").only(*ISSUE_LIST_FIELDS)
+    return _linked(qs).order_by("reference")
 
 
 @dataclass
@@ -163,11 +217,13 @@ def appetites(programme: Programme) -> dict[str, int]:
 
 
 def owners(programme: Programme) -> QuerySet[Owner]:
-    return without_bookkeeping(Owner.objects.filter(programme=programme))
+    """The owners to choose from (forms and filters): their names and whom they belong to."""
+    return Owner.objects.filter(programme=programme).only("id", "programme_id", "name", "user_id")
 
 
 def strands(programme: Programme) -> QuerySet[Strand]:
-    return without_bookkeeping(Strand.objects.filter(programme=programme))
+    """The strands to choose from (forms and filters)."""
+    return Strand.objects.filter(programme=programme).only("id", "programme_id", "code", "name", "order")
 
 
 def plan_items_by_uid(programme: Programme, uids: list[str]) -> dict[str, PlanItem]:
@@ -242,22 +298,37 @@ class Overdue:
 
 
 def overdue(programme: Programme, *, today: dt.date, listed: int = 5) -> Overdue:
-    """Actions past their due date and open risks past their review date, judged at ``today``."""
+    """Actions past their due date and open risks past their review date, judged at ``today``.
+
+    Five queries whatever the size of the log: one count over the risks (open, late reviews), one
+    over the issues, one over the late actions, and the first ``listed`` of each list, reading only
+    the columns the panel shows.
+    """
     late_actions = (
         Action.objects.filter(programme=programme, due_on__lt=today)
         .exclude(status__in=CLOSED_ACTIONS)
-        .filter(
-            Q(risk__archived_at__isnull=True, risk__isnull=False)
-            | Q(issue__archived_at__isnull=True, issue__isnull=False)
-        )
+        # a missing parent reads as NULL too: the one parent there is must not be archived
+        .filter(risk__archived_at__isnull=True, issue__archived_at__isnull=True)
     )
-    late_reviews = Risk.objects.filter(programme=programme, status=RiskStatus.OPEN, review_on__lt=today)
-    counts = Risk.objects.filter(programme=programme).aggregate(open=Count("id", filter=Q(status=RiskStatus.OPEN)))
+    late_review = Q(status=RiskStatus.OPEN, review_on__lt=today)
+    counts = Risk.objects.filter(programme=programme).aggregate(
+        open=Count("id", filter=Q(status=RiskStatus.OPEN)), late=Count("id", filter=late_review)
+    )
+    actions = (
+        late_actions.select_related("risk", "issue", "owner")
+        .only("id", "reference", "title", "due_on", "risk__reference", "issue__reference", "owner__name")
+        .order_by("due_on", "reference")
+    )
+    reviews = (
+        Risk.objects.filter(late_review, programme=programme)
+        .only("id", "reference", "title", "review_on")
+        .order_by("review_on", "reference")
+    )
     return Overdue(
-        actions=list(late_actions.select_related("risk", "issue", "owner").order_by("due_on", "reference")[:listed]),
+        actions=list(actions[:listed]),
         action_count=late_actions.count(),
-        reviews=list(late_reviews.select_related("owner").order_by("review_on", "reference")[:listed]),
-        review_count=late_reviews.count(),
+        reviews=list(reviews[:listed]),
+        review_count=counts["late"],
         open_risks=counts["open"],
         open_issues=Issue.objects.filter(programme=programme, status=IssueStatus.OPEN).count(),
     )

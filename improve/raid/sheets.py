@@ -20,7 +20,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
+from improve.core.audit import audit_values
+from improve.core.audit import event as audit_event
+from improve.core.models import AuditEvent, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.core.workbook import (
     _BAD,
@@ -547,31 +551,14 @@ class RaidWorkbook:
         for kind, sheet in LOG_SHEETS.items():
             diff(plan, sheet, by_key[sheet.name], [(e, _log_row(e)) for e in state.logs[kind]])
 
-    # -- writing, through the room's services --
+    # -- writing --
 
     def write(self, ctx: ImportContext, plan: Plan, rows: Mapping[str, list[Row]]) -> None:
+        """Write the plan in bulk (a few queries per sheet, not several per row), its audit events
+        into ``ctx.events``. Every row has passed the models' own rules in :meth:`check`; the risk
+        appetite (a handful of rows) goes through its service."""
         programme: Programme = ctx.programme
         actor = ctx.actor
-        owners = {o.name: o for o in Owner.objects.filter(programme=programme)}
-        strands = {s.code: s for s in Strand.objects.filter(programme=programme)}
-        items = {i.uid: i for i in PlanItem.all_objects.filter(programme=programme)}
-
-        def owner(v: Mapping[str, Any]) -> Owner | None:
-            return owners.get(v.get("owner") or "")
-
-        def linked(v: Mapping[str, Any]) -> dict[str, Any]:
-            out: dict[str, Any] = {"plan_items": [items[u] for u in _split(v.get("plan_items"))]}
-            if "strands" in v:
-                out["strands"] = [strands[c] for c in _split(v["strands"])]
-            return out
-
-        def restore_if_archived(obj: Any) -> Any:
-            if obj.archived:
-                services.raid_restore(actor=actor, instance=obj)
-                return type(obj).all_objects.get(pk=obj.pk)
-            return obj
-
-        # appetite
         for row in plan.created["risk_appetite"]:
             services.appetite_set(
                 actor=actor, programme=programme, category=row.values["category"], max_score=row.values["max_score"]
@@ -582,129 +569,273 @@ class RaidWorkbook:
             )
         for obj in plan.removed["risk_appetite"]:
             services.appetite_set(actor=actor, programme=programme, category=obj.category, max_score=None)
+        writer = _Writer(ctx, plan)
+        writer.run()
+        ctx.events.extend(writer.events)
 
-        # risks
-        def risk_data(v: Mapping[str, Any]) -> services.RiskData:
-            return {
-                "reference": v["reference"],
-                "title": v["title"],
-                "category": v["category"],
-                "owner": owner(v),
-                "cause": v["cause"],
-                "event": v["event"],
-                "effect": v["effect"],
-                "inherent_likelihood": v["inherent_likelihood"],
-                "inherent_impact": v["inherent_impact"],
-                "residual_likelihood": v["residual_likelihood"],
-                "residual_impact": v["residual_impact"],
-                "target_likelihood": v["target_likelihood"],
-                "target_impact": v["target_impact"],
-                "proximity": v["proximity"],
-                "review_on": v["review"],
-                "status": v["status"],
-                "closed_on": v["closed"],
-                "notes": v["notes"],
-            }
 
-        risk_by_ref: dict[str, Risk] = {r.reference: r for r in state_of(ctx).risks}
-        for row in plan.created["risks"]:
-            made = services.risk_create(
-                actor=actor, programme=programme, data=risk_data(row.values), **linked(row.values)
+UPDATE_BATCH = 500
+ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
+STAMP_FIELDS = ("modified_at", "modified_by")
+#: the fields a row of each sheet sets (beyond the links), for bulk_update
+RISK_WRITES = (
+    "reference",
+    "title",
+    "category",
+    "owner",
+    "cause",
+    "event",
+    "effect",
+    *LEVEL_COLUMNS,
+    "inherent_score",
+    "residual_score",
+    "proximity",
+    "review_on",
+    "status",
+    "closed_on",
+    "notes",
+)
+ISSUE_WRITES = (
+    "reference",
+    "title",
+    "description",
+    "impact",
+    "priority",
+    "owner",
+    "escalation",
+    "status",
+    "raised_on",
+    "resolved_on",
+    "from_risk",
+    "notes",
+)
+ACTION_WRITES = ("reference", "risk", "issue", "title", "owner", "due_on", "status", "done_on")
+LOG_WRITES = ("reference", "title", "description", "owner", "partner", "status", "raised_on", "review_on")
+
+
+#: sheet column -> model field, where they differ
+FIELD_OF: dict[str, str] = {
+    "review": "review_on",
+    "closed": "closed_on",
+    "raised": "raised_on",
+    "resolved": "resolved_on",
+    "due": "due_on",
+    "done": "done_on",
+}
+
+
+def _fields_of(sheet: str, column: str, writes: tuple[str, ...]) -> str:
+    """The model field a changed column writes (a link column writes none: "modified_at", written anyway)."""
+    name = "title" if sheet == "raid_actions" and column == "action" else FIELD_OF.get(column, column)
+    return name if name in writes else "modified_at"
+
+
+def _prefetched(obj: models.Model, name: str, objs: list[Any]) -> None:
+    """Put ``objs`` in ``obj``'s prefetch cache of the many-to-many ``name`` (as a prefetch would),
+    so its audit values read the links just written without a query."""
+    manager = getattr(obj, name)
+    qs = manager.model._base_manager.all()
+    qs._result_cache = list(objs)
+    qs._prefetch_done = True
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    cache[name] = qs
+
+
+class _Writer:
+    """The RAID rows of one import, written in bulk with one audit event per row written.
+
+    The same rules hold as through the services: every row passed ``clean_fields`` and ``clean``
+    when checked, owners, strands and plan lines are this programme's (looked up by key), and each
+    event's "after" shows the row's links. A row back in its sheet after being archived is
+    restored; a row gone from its sheet is archived ("not in the workbook").
+    """
+
+    def __init__(self, ctx: ImportContext, plan: Plan) -> None:
+        self.programme: Programme = ctx.programme
+        self.actor = ctx.actor
+        self.plan = plan
+        self.now = timezone.now()
+        self.events: list[AuditEvent] = []
+        state = state_of(ctx)
+        self.owners = {o.name: o for o in Owner.objects.filter(programme=self.programme)}
+        self.strands = {s.code: s for s in Strand.objects.filter(programme=self.programme)}
+        self.items = {i.uid: i for i in PlanItem.all_objects.filter(programme=self.programme).only("id", "uid")}
+        self.risk_by_ref: dict[str, Risk] = {r.reference: r for r in state.risks}
+        self.issue_by_ref: dict[str, Issue] = {i.reference: i for i in state.issues}
+
+    def event(self, obj: models.Model, action: str, before: Any, after: Any) -> None:
+        self.events.append(
+            audit_event(
+                actor=self.actor, programme_id=self.programme.pk, obj=obj, action=action, before=before, after=after
             )
-            risk_by_ref[made.reference] = made
-        for obj, row, _changes in plan.changed["risks"]:
-            obj = restore_if_archived(obj)
-            risk_by_ref[obj.reference] = services.risk_update(
-                actor=actor, risk=obj, data=risk_data(row.values), **linked(row.values)
-            )
+        )
 
-        # issues
-        def issue_data(v: Mapping[str, Any]) -> services.IssueData:
-            return {
-                "reference": v["reference"],
-                "title": v["title"],
-                "description": v["description"],
-                "impact": v["impact"],
-                "priority": v["priority"],
-                "owner": owner(v),
-                "escalation": v["escalation"],
-                "status": v["status"],
-                "raised_on": v["raised"],
-                "resolved_on": v["resolved"],
-                "from_risk": risk_by_ref.get(v["from_risk"]) if v["from_risk"] else None,
-                "notes": v["notes"],
-            }
+    def owner(self, v: Mapping[str, Any]) -> Owner | None:
+        return self.owners.get(v.get("owner") or "")
 
-        issue_by_ref: dict[str, Issue] = {i.reference: i for i in state_of(ctx).issues}
-        for row in plan.created["issues"]:
-            made_i = services.issue_create(
-                actor=actor, programme=programme, data=issue_data(row.values), **linked(row.values)
-            )
-            issue_by_ref[made_i.reference] = made_i
-        for obj, row, _changes in plan.changed["issues"]:
-            obj = restore_if_archived(obj)
-            issue_by_ref[obj.reference] = services.issue_update(
-                actor=actor, issue=obj, data=issue_data(row.values), **linked(row.values)
-            )
-
-        # actions
-        def action_data(v: Mapping[str, Any]) -> services.ActionData:
-            return {
-                "reference": v["reference"],
-                "title": v["action"],
-                "owner": owner(v),
-                "due_on": v["due"],
-                "status": v["status"],
-                "done_on": v["done"],
-            }
-
-        for row in plan.created["raid_actions"]:
-            v = row.values
-            parent: Risk | Issue = risk_by_ref[v["risk"]] if v["risk"] else issue_by_ref[v["issue"]]
-            services.action_create(actor=actor, parent=parent, data=action_data(v))
-        for obj, row, _changes in plan.changed["raid_actions"]:
-            v = row.values
-            obj = restore_if_archived(obj)
-            obj.risk = risk_by_ref[v["risk"]] if v["risk"] else None
-            obj.issue = issue_by_ref[v["issue"]] if v["issue"] else None
-            services.action_move(actor=actor, action=obj, risk=obj.risk, issue=obj.issue)
-            services.action_update(actor=actor, action=obj, data=action_data(v))
-
-        # the simpler logs
+    def run(self) -> None:
+        self.sync("risks", Risk, RISK_WRITES, self.fill_risk, self.risk_by_ref, links=("strands", "plan_items"))
+        self.sync("issues", Issue, ISSUE_WRITES, self.fill_issue, self.issue_by_ref, links=("strands", "plan_items"))
+        self.sync("raid_actions", Action, ACTION_WRITES, self.fill_action, None, links=())
         for kind, sheet in LOG_SHEETS.items():
+            links = ("plan_items",) if "plan_items" in sheet.by_name else ()
+            self.sync(sheet.name, LogEntry, LOG_WRITES, self.fill_log(kind, sheet), None, links=links)
+        for name, model in (
+            ("raid_actions", Action),
+            ("issues", Issue),
+            ("risks", Risk),
+            *[(s.name, LogEntry) for s in LOG_SHEETS.values()],
+        ):
+            self.archive(name, model)
 
-            def log_data(v: Mapping[str, Any], sheet: SheetSpec = sheet) -> services.LogData:
-                data: services.LogData = {
-                    "reference": v["reference"],
-                    "title": v["title"],
-                    "description": v["description"],
-                    "owner": owner(v),
-                    "status": v["status"],
-                    "raised_on": v["raised"],
-                }
-                if "partner" in sheet.by_name:
-                    data["partner"] = v["partner"]
-                if "review" in sheet.by_name:
-                    data["review_on"] = v["review"]
-                return data
+    # -- filling a row's object --
 
-            for row in plan.created[sheet.name]:
-                services.log_entry_create(
-                    actor=actor,
-                    programme=programme,
-                    kind=kind,
-                    data=log_data(row.values),
-                    plan_items=linked(row.values)["plan_items"],
-                )
-            for obj, row, _changes in plan.changed[sheet.name]:
-                obj = restore_if_archived(obj)
-                plan_items = linked(row.values)["plan_items"] if "plan_items" in sheet.by_name else None
-                services.log_entry_update(actor=actor, entry=obj, data=log_data(row.values), plan_items=plan_items)
+    def fill_risk(self, obj: Risk, v: Mapping[str, Any]) -> None:
+        obj.reference, obj.title, obj.category = v["reference"], v["title"], v["category"]
+        obj.owner = self.owner(v)
+        obj.cause, obj.event, obj.effect, obj.notes = v["cause"], v["event"], v["effect"], v["notes"]
+        for name in LEVEL_COLUMNS:
+            setattr(obj, name, v[name])
+        obj.proximity, obj.review_on, obj.status, obj.closed_on = v["proximity"], v["review"], v["status"], v["closed"]
+        obj.set_scores()
 
-        # rows gone from their sheets are archived, actions first
-        for name in ("raid_actions", "issues", "risks", *[s.name for s in LOG_SHEETS.values()]):
-            for obj in plan.removed[name]:
-                services.raid_archive(actor=actor, instance=obj, reason="not in the workbook")
+    def fill_issue(self, obj: Issue, v: Mapping[str, Any]) -> None:
+        obj.reference, obj.title, obj.description, obj.impact = (
+            v["reference"],
+            v["title"],
+            v["description"],
+            v["impact"],
+        )
+        obj.priority, obj.escalation, obj.status = v["priority"], v["escalation"], v["status"]
+        obj.owner = self.owner(v)
+        obj.raised_on, obj.resolved_on, obj.notes = v["raised"], v["resolved"], v["notes"]
+        obj.from_risk = self.risk_by_ref[v["from_risk"]] if v["from_risk"] else None
+
+    def fill_action(self, obj: Action, v: Mapping[str, Any]) -> None:
+        obj.reference, obj.title, obj.status = v["reference"], v["action"], v["status"]
+        obj.owner = self.owner(v)
+        obj.due_on, obj.done_on = v["due"], v["done"]
+        obj.risk = self.risk_by_ref[v["risk"]] if v["risk"] else None
+        obj.issue = self.issue_by_ref[v["issue"]] if v["issue"] else None
+
+    def fill_log(self, kind: str, sheet: SheetSpec) -> Callable[[LogEntry, Mapping[str, Any]], None]:
+        def fill(obj: LogEntry, v: Mapping[str, Any]) -> None:
+            obj.kind = kind
+            obj.reference, obj.title, obj.description = v["reference"], v["title"], v["description"]
+            obj.owner = self.owner(v)
+            obj.status, obj.raised_on = v["status"], v["raised"]
+            obj.partner = v["partner"] if "partner" in sheet.by_name else ""
+            obj.review_on = v["review"] if "review" in sheet.by_name else None
+
+        return fill
+
+    def linked(self, v: Mapping[str, Any], name: str) -> list[Any]:
+        if name == "strands":
+            return [self.strands[c] for c in _split(v.get("strands"))]
+        return [self.items[u] for u in _split(v.get("plan_items"))]
+
+    # -- create, update, archive --
+
+    def sync(
+        self,
+        name: str,
+        model: type[Risk] | type[Issue] | type[Action] | type[LogEntry],
+        writes: tuple[str, ...],
+        fill: Callable[[Any, Mapping[str, Any]], None],
+        registry: dict[str, Any] | None,
+        *,
+        links: tuple[str, ...],
+    ) -> None:
+        user_id = self.actor.user_id
+        new: list[tuple[Any, Row]] = []
+        for row in self.plan.created[name]:
+            obj = model(programme=self.programme)
+            fill(obj, row.values)
+            obj.created_by_id = obj.modified_by_id = user_id
+            new.append((obj, row))
+        if new:
+            model._base_manager.bulk_create([o for o, _ in new], batch_size=UPDATE_BATCH)
+            self.set_links(model, [(o, r, True) for o, r in new], links)
+            unlinked = [f.name for f in model._meta.many_to_many if f.name not in links]
+            for obj, _row in new:
+                for name_ in unlinked:  # a new row has no links its sheet does not give
+                    _prefetched(obj, name_, [])
+                if registry is not None:
+                    registry[obj.reference] = obj
+                self.event(obj, AuditEvent.Action.CREATE, None, audit_values(obj))
+        changed = self.plan.changed[name]
+        if not changed:
+            return
+        fields = set(STAMP_FIELDS)
+        befores = []
+        for obj, row, changes in changed:
+            fields.update(_fields_of(name, c.column, writes) for c in changes)
+            if any(c.column in LEVEL_COLUMNS for c in changes):
+                fields.update(("inherent_score", "residual_score"))
+            befores.append(audit_values(obj))
+            if obj.archived:
+                obj.archived_at, obj.archived_by_id, obj.archive_reason = None, None, ""
+                fields.update(ARCHIVE_FIELDS)
+            fill(obj, row.values)
+            obj.modified_at, obj.modified_by_id = self.now, user_id
+            if isinstance(obj, VersionedModel):
+                obj.version += 1
+                fields.add("version")
+            if registry is not None:
+                registry[obj.reference] = obj
+        model._base_manager.bulk_update([c[0] for c in changed], sorted(fields), batch_size=UPDATE_BATCH)
+        self.set_links(model, [(o, r, False) for o, r, _ in changed], links)
+        for (obj, _row, _changes), before in zip(changed, befores, strict=True):
+            restored = before.get("archived") and not obj.archived
+            action = AuditEvent.Action.RESTORE if restored else AuditEvent.Action.UPDATE
+            self.event(obj, action, before, audit_values(obj))
+
+    def set_links(self, model: type[models.Model], rows: list[tuple[Any, Row, bool]], links: tuple[str, ...]) -> None:
+        """Set the many-to-many ``links`` of ``rows`` (new or changed) as their sheet names them:
+        one delete and one insert per link table."""
+        for name in links:
+            field = model._meta.get_field(name)
+            through = field.remote_field.through  # type: ignore[union-attr]
+            source = field.m2m_field_name()  # type: ignore[union-attr]
+            target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
+            wanted = {id(obj): self.linked(row.values, name) for obj, row, _new in rows}
+            stale = []
+            add = []
+            for obj, _row, is_new in rows:
+                now = {o.pk for o in wanted[id(obj)]}
+                had = set() if is_new else {o.pk for o in getattr(obj, name).all()}
+                stale += [(obj.pk, pk) for pk in had - now]
+                add += [through(**{f"{source}_id": obj.pk, f"{target}_id": pk}) for pk in sorted(now - had)]
+                _prefetched(obj, name, wanted[id(obj)])
+            if stale:
+                q = models.Q(pk__in=[])
+                for obj_pk, pk in stale:
+                    q |= models.Q(**{f"{source}_id": obj_pk, f"{target}_id": pk})
+                through._base_manager.filter(q).delete()
+            if add:
+                through._base_manager.bulk_create(add, batch_size=UPDATE_BATCH)
+
+    def archive(self, name: str, model: type[models.Model]) -> None:
+        gone = self.plan.removed[name]
+        if not gone:
+            return
+        fields = {*ARCHIVE_FIELDS, *STAMP_FIELDS}
+        for obj in gone:
+            before = audit_values(obj)
+            obj.archived_at, obj.archived_by_id, obj.archive_reason = (
+                self.now,
+                self.actor.user_id,
+                "not in the workbook",
+            )
+            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
+            if isinstance(obj, VersionedModel):
+                obj.version += 1
+                fields.add("version")
+            after = {**audit_values(obj), "reason": obj.archive_reason}
+            self.event(obj, AuditEvent.Action.ARCHIVE, before, after)
+        model._base_manager.bulk_update(gone, sorted(fields), batch_size=UPDATE_BATCH)
 
 
 def state_of(ctx: ImportContext) -> RaidState:

@@ -88,12 +88,18 @@ def test_appetite_flags_risks_above_it(programme, risk):
     assert [
         r.reference
         for r in selectors.filter_risks(
-            selectors.risks(programme), selectors.RiskFilters(above_appetite=True), today=dt.date(2019, 6, 1)
+            selectors.risks(programme),
+            selectors.RiskFilters(above_appetite=True),
+            today=dt.date(2019, 6, 1),
+            appetites=selectors.appetites(programme),
         )
     ] == ["R1"]
     services.appetite_set(actor=ACTOR, programme=programme, category="demand", max_score=12)
     assert not selectors.filter_risks(
-        selectors.risks(programme), selectors.RiskFilters(above_appetite=True), today=dt.date(2019, 6, 1)
+        selectors.risks(programme),
+        selectors.RiskFilters(above_appetite=True),
+        today=dt.date(2019, 6, 1),
+        appetites=selectors.appetites(programme),
     ).exists()
 
 

@@ -70,16 +70,27 @@ def test_the_heat_map_counts_cells_links_them_and_says_it_in_words(programme, pm
 
 
 def test_register_and_heat_map_queries_stay_flat_as_risks_grow(programme, pmo, risk):
+    pages = {
+        "risks": url("risks", programme),
+        "risks filtered": url("risks", programme) + "?status=open&above_appetite=on&category=demand",
+        "issues": url("issues", programme),
+        "heat-map": url("heat-map", programme),
+        "assumptions": url("assumptions", programme),
+        "overview": reverse("programmes:overview", args=[programme.slug]),
+    }
+
     def count(name):
         with CaptureQueriesContext(connection) as ctx:
-            assert pmo.get(url(name, programme)).status_code == 200
+            assert pmo.get(pages[name]).status_code == 200
         return len(ctx)
+
+    services.appetite_set(actor=ACTOR, programme=programme, category="demand", max_score=4)
 
     services.issue_create(actor=ACTOR, programme=programme, data={"reference": "I1", "title": "x"})
     services.log_entry_create(
         actor=ACTOR, programme=programme, kind="assumption", data={"reference": "1", "title": "x"}
     )
-    few = {name: count(name) for name in ("risks", "issues", "heat-map", "assumptions")}
+    few = {name: count(name) for name in pages}
     owner = Owner.objects.get(programme=programme, name="Sean Girty")
     for n in range(2, 30):
         made = services.risk_create(
@@ -88,6 +99,7 @@ def test_register_and_heat_map_queries_stay_flat_as_risks_grow(programme, pmo, r
             data={
                 "reference": f"R{n}",
                 "title": f"Risk {n}",
+                "category": "demand",
                 "owner": owner,
                 "inherent_likelihood": 1 + n % 5,
                 "inherent_impact": 3,
@@ -102,11 +114,19 @@ def test_register_and_heat_map_queries_stay_flat_as_risks_grow(programme, pmo, r
             data={"reference": f"I{n}", "title": "x", "owner": owner},
             strands=list(made.strands.all()),
         )
+        services.action_create(
+            actor=ACTOR, parent=made, data={"title": "Act", "owner": owner, "due_on": dt.date(2019, 5, 1)}
+        )
         services.log_entry_create(
             actor=ACTOR, programme=programme, kind="assumption", data={"reference": str(n), "title": "x"}
         )
     many = {name: count(name) for name in few}
     assert many == few
+    above = Risk.objects.filter(programme=programme, category="demand", residual_score__gt=4).count()
+    assert 1 < above < 29
+    page = pmo.get(pages["risks filtered"]).content.decode()
+    assert f"<strong>{above}</strong> risks match the filters" in page
+    assert page.count("Above appetite</strong>") == above  # each listed and flagged
 
 
 def test_a_risk_is_changed_with_l_m_h_and_a_stale_form_is_merged(programme, pmo, risk):
@@ -225,3 +245,35 @@ def test_the_simpler_logs_are_kept_by_the_keepers(programme, pmo, member):
     lead = member(Role.WORKSTREAM_LEAD, strands=[programme.strands.get(code="1")])
     assert lead.get(url("dependencies-create", programme)).status_code == 403
     assert Issue.objects.count() == 0
+
+
+def test_a_reference_that_is_a_page_word_still_names_its_own_page(programme, pmo):
+    """The room's pages (add, heat map, appetite) never sit where a reference could: a risk, an
+    issue or an assumption called "new" or "heat-map" has its page, and so do they."""
+    words = ("new", "heat-map", "appetite", "new-risk", "edit")
+    for word in words:
+        services.risk_create(
+            actor=ACTOR,
+            programme=programme,
+            data={
+                "reference": word,
+                "title": f"Risk {word}",
+                "inherent_likelihood": 2,
+                "inherent_impact": 2,
+                "residual_likelihood": 2,
+                "residual_impact": 2,
+            },
+        )
+        services.issue_create(actor=ACTOR, programme=programme, data={"reference": word, "title": f"Issue {word}"})
+        services.log_entry_create(
+            actor=ACTOR, programme=programme, kind="assumption", data={"reference": word, "title": f"Assumed {word}"}
+        )
+    for word in words:
+        assert f"Risk {word}" in pmo.get(url("risk", programme, word)).content.decode()
+        assert f"Issue {word}" in pmo.get(url("issue", programme, word)).content.decode()
+        assert "Assumed" in pmo.get(url("assumptions-edit", programme, word)).content.decode()
+    assert "Add a risk" in pmo.get(url("risk-create", programme)).content.decode()
+    assert "Add an issue" in pmo.get(url("issue-create", programme)).content.decode()
+    assert "Add an assumption" in pmo.get(url("assumptions-create", programme)).content.decode()
+    assert "Heat map of the risks" in pmo.get(url("heat-map", programme)).content.decode()
+    assert "Risk appetite" in pmo.get(url("appetite", programme)).content.decode()

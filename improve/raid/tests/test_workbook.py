@@ -128,3 +128,62 @@ def test_leaving_out_a_sheet_that_has_rows_is_refused(havering):
         "risks / row – / – / The workbook has no 'risks' sheet, so all 1 rows of it would be archived: "
         "add the sheet (with just its header row to archive them all)"
     ]
+
+
+def _risk_rows(n):
+    return [
+        {**RISK, "reference": f"R{i}", "title": f"Risk {i}", "strands": "1" if i % 2 else "2", "plan_items": ""}
+        for i in range(1, n + 1)
+    ]
+
+
+def _action_rows(n):
+    return [{"reference": f"A{i}", "risk": f"R{i}", "action": f"Act {i}", "status": "open"} for i in range(1, n + 1)]
+
+
+def test_an_update_import_changes_links_archives_and_restores_each_audited(havering):
+    interchange.workbook_import(
+        actor=ACTOR, sheets=_sheets(havering, risks=_risk_rows(3), raid_actions=_action_rows(3))
+    )
+    sheets = interchange.workbook_export(programme=havering)
+    sheets["risks"][0].update(strands="1; 2", residual_likelihood="H")  # R1: links and a score
+    sheets["raid_actions"] = sheets["raid_actions"][1:]  # A1 gone
+    assert interchange.workbook_import(actor=ACTOR, sheets=sheets).applied
+    r1 = Risk.objects.get(reference="R1")
+    assert (r1.residual_score, r1.version, sorted(s.code for s in r1.strands.all())) == (16, 2, ["1", "2"])
+    update = history_for(r1).get(action=AuditEvent.Action.UPDATE)
+    assert update.before["strands"] != update.after["strands"] and update.via == "workbook import"
+    assert "16 (" in update.after["residual"]
+    a1 = Action.all_objects.get(reference="A1")
+    assert a1.archived and a1.archive_reason == "not in the workbook"
+    assert history_for(a1).get(action=AuditEvent.Action.ARCHIVE).after["archived"] is True
+    # back in its sheet: restored, and audited as such
+    sheets["raid_actions"].insert(0, {**_action_rows(1)[0], "action": "Act 1 again"})
+    assert interchange.workbook_import(actor=ACTOR, sheets=sheets).applied
+    a1.refresh_from_db()
+    assert not a1.archived and a1.title == "Act 1 again"
+    assert history_for(a1).filter(action=AuditEvent.Action.RESTORE).count() == 1
+    assert not interchange.workbook_import(
+        actor=ACTOR, sheets=interchange.workbook_export(programme=havering)
+    ).has_changes
+
+
+def test_importing_raid_rows_takes_no_query_per_row(havering):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n, programme):
+        sheets = _sheets(programme, risks=_risk_rows(n), raid_actions=_action_rows(n))
+        with CaptureQueriesContext(connection) as ctx:
+            result = interchange.workbook_import(actor=ACTOR, sheets=sheets)
+        assert result.applied, [str(p) for p in result.problems]
+        return len(ctx)
+
+    few = queries(3, havering)
+    Action.all_objects.all().delete()
+    Risk.all_objects.all().delete()
+    AuditEvent.objects.filter(object_type__startswith="raid.").delete()
+    many = queries(60, havering)
+    # bulk writes: 20 times the rows, a query or two more (SQLite caps the values in one insert)
+    assert few <= many <= few + 4
+    assert AuditEvent.objects.filter(object_type="raid.risk", action="create").count() == 60
