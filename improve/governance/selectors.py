@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import F, Func, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from improve.governance import cadence
 from improve.governance.models import (
@@ -29,15 +31,21 @@ def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many ``rows`` (a subquery on the outer row), 0 for none."""
+    counted = rows.order_by().values("board").annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
 def boards_for(programme: Programme, *, archived: bool = False) -> QuerySet[Board]:
     qs = Board.all_objects.filter(programme=programme, archived_at__isnull=not archived)
     return (
         qs.select_related("chair", "parent")
         .prefetch_related("members")
-        .annotate(
-            meeting_count=Count("meetings", filter=Q(meetings__archived_at__isnull=True), distinct=True),
-            pending_changes=Count(
-                "change_requests", filter=Q(change_requests__state=ChangeRequest.State.PENDING), distinct=True
+        .annotate(  # subqueries: two counted joins would multiply each other's rows
+            meeting_count=_count(Meeting.objects.filter(board=OuterRef("pk"))),
+            pending_changes=_count(
+                ChangeRequest.objects.filter(board=OuterRef("pk"), state=ChangeRequest.State.PENDING)
             ),
         )
         .order_by("order", "code")
@@ -62,7 +70,8 @@ def meetings_between(
     qs = Meeting.objects.filter(programme=programme, date__gte=start, date__lte=end)
     if board is not None:
         qs = qs.filter(board=board)
-    return qs.select_related("board").prefetch_related("themes").order_by("date", "board__order", "id")
+    themes = Prefetch("themes", queryset=Strand.objects.order_by("order", "code"), to_attr="theme_list")
+    return qs.select_related("board").prefetch_related(themes).order_by("date", "board__order", "id")
 
 
 def meeting_in(programme: Programme, pk: int) -> Meeting:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,13 +13,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from improve.core.register import register_page
+from improve.core.register import register_page, row_url
 from improve.core.views import actor, apply_validation_error, get_or_404
 from improve.governance import ical, registers, selectors, services
 from improve.governance.forms import BoardForm, ChangeForm, DecideForm, DecisionForm, MeetingAddForm, MeetingForm
-from improve.governance.models import Board, ChangeRequest
+from improve.governance.models import Board, ChangeRequest, Meeting
 from improve.governance.permissions import GovPerm, may_decide
 from improve.programmes.models import Programme, Role
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
@@ -55,6 +58,95 @@ def _board(request: ProgrammeRequest, code: str) -> Board:
     return get_or_404(selectors.board_in, _programme(request), code)
 
 
+# --- rows rendered in Python (a year of meetings is hundreds of rows; see core.register) --------
+
+_CELL = '<td class="govuk-table__cell">{}</td>'
+_DATE_CELL = '<td class="govuk-table__cell io-nowrap">{}</td>'
+
+
+def _note(m: Meeting) -> SafeString:
+    if m.cancelled:
+        return format_html('<strong class="govuk-tag govuk-tag--red">Cancelled</strong> {}', m.reason)
+    if m.moved_by_hand:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--yellow">Moved</strong> from {}: {}',
+            f"{m.scheduled:%d/%m/%Y}",
+            m.reason,
+        )
+    if m.moved:
+        return format_html("Moved from {} ({})", f"{m.scheduled:%d/%m/%Y}", m.moved_for)
+    return mark_safe("")  # noqa: S308 - empty
+
+
+def _themes(m: Meeting) -> str:
+    themes = getattr(m, "theme_list", None)  # prefetched by selectors.meetings_between
+    return "; ".join(t.name for t in (m.themes.all() if themes is None else themes))
+
+
+def _held(m: Meeting) -> SafeString:
+    text = f"{m.date:%a %d/%m/%Y}"
+    return format_html("<s>{}</s>", text) if m.cancelled else format_html("{}", text)
+
+
+def calendar_rows(meetings: list[Meeting], board_url: Callable[[str], str]) -> SafeString:
+    """The calendar's rows for one month: date, board (linked), themes, what happened."""
+    rows = [
+        format_html(
+            '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + _CELL + "</tr>",
+            _held(m),
+            format_html('<a class="govuk-link" href="{}">{}</a>', board_url(m.board.code), m.board.name),
+            _themes(m),
+            _note(m),
+        )
+        for m in meetings
+    ]
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
+def board_rows(meetings: list[Meeting], edit_url: Callable[[int], str] | None) -> SafeString:
+    """A board's meetings: date, themes, what happened, and (for who manages) the link to change it."""
+    rows = []
+    for m in meetings:
+        action = ""
+        if edit_url is not None:
+            action = format_html(
+                _CELL,
+                format_html(
+                    '<a class="govuk-link" href="{}">Move, cancel or change'
+                    '<span class="govuk-visually-hidden"> the meeting of {}</span></a>',
+                    edit_url(m.pk),
+                    f"{m.date:%d/%m/%Y}",
+                ),
+            )
+        rows.append(
+            format_html(
+                '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + "{}</tr>",
+                f"{m.date:%a %d/%m/%Y}",
+                _themes(m),
+                _note(m),
+                action,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
+def deadline_rows(deadlines: list[selectors.Deadline]) -> SafeString:
+    """The chain's deadlines: due, report, the meeting it goes into, the sender's meeting that prepares it."""
+    rows = []
+    for d in deadlines:
+        prepared = f"{d.prepared_at.board.name}, {d.prepared_at.date:%d/%m/%Y}" if d.prepared_at else d.link.sender_name
+        rows.append(
+            format_html(
+                '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + _CELL + "</tr>",
+                f"{d.due:%a %d/%m/%Y}",
+                d.link.report,
+                f"{d.meeting.board.name}, {d.meeting.date:%d/%m/%Y}",
+                prepared,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
 # --- the calendar and the chain -----------------------------------------------------------------
 
 
@@ -64,7 +156,7 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
     start, end = _year(request)
     meetings = list(selectors.meetings_between(programme, start, end))
     due = selectors.deadlines(programme, start, end)
-    months: dict[dt.date, dict[str, list[Any]]] = {}
+    months: dict[dt.date, dict[str, Any]] = {}
     day = start
     while day <= end:
         months[day] = {"meetings": [], "deadlines": []}
@@ -74,6 +166,9 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
     for d in due:
         if d.due.replace(day=1) in months:
             months[d.due.replace(day=1)]["deadlines"].append(d)
+    board_url = row_url("governance:board", [programme.slug])
+    for found in months.values():
+        found["rows"] = calendar_rows(found["meetings"], board_url)
     return render(
         request,
         "governance/calendar.html",
@@ -85,7 +180,6 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
             meeting_count=len(meetings),
             previous_year=start.year - 1,
             next_year=start.year + 1,
-            boards=list(selectors.boards_for(programme)),
         ),
     )
 
@@ -120,10 +214,10 @@ def chain(request: ProgrammeRequest, slug: str) -> HttpResponse:
         _context(
             request,
             links=links,
-            deadlines=selectors.deadlines(programme, start, end),
+            deadlines=(due := selectors.deadlines(programme, start, end)),
+            deadline_rows=deadline_rows(due),
             start=start,
             end=end,
-            boards=list(selectors.boards_for(programme)),
         ),
     )
 
@@ -176,6 +270,10 @@ def board(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse
             board=found,
             members=list(found.members.all()),
             meetings=meetings,
+            meeting_rows=board_rows(
+                meetings,
+                row_url("governance:meeting-edit", [programme.slug]) if request.access.can(GovPerm.MANAGE) else None,
+            ),
             rule_text=rule_text,
             rule_error=rule_error,
             decisions=list(selectors.decisions_register(programme, board=found)[:20]),
