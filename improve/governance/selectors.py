@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Func, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from improve.governance import cadence
@@ -105,7 +106,9 @@ def decisions_register(programme: Programme, *, board: Board | None = None) -> Q
     qs = Decision.objects.filter(programme=programme)
     if board is not None:
         qs = qs.filter(meeting__board=board)
-    return qs.select_related("meeting", "meeting__board", "gate").order_by("-meeting__date", "-ref")
+    return qs.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").order_by(
+        "-meeting__date", "-ref"
+    )
 
 
 def changes_register(programme: Programme, *, archived: bool = False) -> QuerySet[ChangeRequest]:
@@ -189,3 +192,43 @@ def deadlines(programme: Programme, start: dt.date, end: dt.date) -> list[Deadli
                 prepared = earlier[-1] if earlier else None
             out.append(Deadline(link, meeting, due, prepared))
     return sorted(out, key=lambda d: (d.due, d.meeting.board.order, d.link.pk))
+
+
+def change_any(programme: Programme, ref: str) -> ChangeRequest:
+    """A change request, current or archived (to restore it)."""
+    return ChangeRequest.all_objects.select_related("board").get(programme=programme, ref=ref)
+
+
+def decision_in(programme: Programme, ref: str) -> Decision:
+    return Decision.objects.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").get(
+        programme=programme, ref=ref
+    )
+
+
+def filter_decisions(qs: QuerySet[Decision], criteria: Mapping[str, Any]) -> QuerySet[Decision]:
+    """The decisions register narrowed by its filter form: a search, a board, a kind, an outcome."""
+    if criteria.get("q"):
+        qs = qs.filter(Q(text__icontains=criteria["q"]) | Q(ref__icontains=criteria["q"]))
+    if criteria.get("board"):
+        qs = qs.filter(meeting__board__code=criteria["board"])
+    if criteria.get("kind"):
+        qs = qs.filter(kind=criteria["kind"])
+    if criteria.get("outcome"):
+        qs = qs.filter(outcome=criteria["outcome"])
+    return qs
+
+
+def report_link_in(programme: Programme, pk: int) -> ReportLink:
+    return ReportLink.objects.select_related("sender", "receiver").get(programme=programme, pk=pk)
+
+
+def document_codes(programme: Programme) -> set[str]:
+    return set(Document.all_objects.filter(programme=programme).values_list("code", flat=True))
+
+
+def version_in(document: Document, pk: int) -> DocumentVersion:
+    return DocumentVersion.objects.select_related("document").get(document=document, pk=pk)
+
+
+def signoff_in(document: Document, pk: int) -> DocumentSignoff:
+    return DocumentSignoff.objects.select_related("document").get(document=document, pk=pk)

@@ -132,6 +132,19 @@ def board_set_members(*, actor: Actor, board: Board, members: Iterable[Owner]) -
 
 @transaction.atomic
 def board_archive(*, actor: Actor, board: Board, reason: str = "") -> Board:
+    """Archive a board; not while a change waits for its decision or a current board escalates to it."""
+    pending = list(
+        ChangeRequest.objects.filter(board=board, state=ChangeRequest.State.PENDING)
+        .order_by("ref")
+        .values_list("ref", flat=True)
+    )
+    if pending:
+        raise ValidationError(
+            f"{board.name} still has pending change requests ({', '.join(pending)}): decide them first"
+        )
+    below = list(Board.objects.filter(parent=board).order_by("order", "code").values_list("name", flat=True))
+    if below:
+        raise ValidationError(f"{', '.join(below)} escalate to {board.name}: give them another board first")
     model_archive(actor=actor, instance=board, reason=reason)
     return board
 
@@ -785,3 +798,46 @@ def document_signoff_decide(*, actor: Actor, signoff: DocumentSignoff, status: s
     return model_update(
         actor=actor, instance=signoff, fields={"status", "date"}, data={"status": status, "date": date}
     )[0]
+
+
+@transaction.atomic
+def change_archive(*, actor: Actor, change: ChangeRequest, reason: str = "") -> ChangeRequest:
+    """Withdraw a change request from the lists (it keeps its history and can be restored)."""
+    model_archive(actor=actor, instance=change, reason=reason)
+    return change
+
+
+@transaction.atomic
+def change_restore(*, actor: Actor, change: ChangeRequest) -> ChangeRequest:
+    model_restore(actor=actor, instance=change)
+    return change
+
+
+@transaction.atomic
+def report_link_delete(*, actor: Actor, link: ReportLink) -> None:
+    model_delete(actor=actor, instance=link)
+
+
+@transaction.atomic
+def document_version_update(
+    *, actor: Actor, version: DocumentVersion, date: dt.date, author: str, summary: str
+) -> DocumentVersion:
+    data = {"date": date, "author": author, "summary": summary}
+    return model_update(actor=actor, instance=version, fields=set(data), data=data)[0]
+
+
+@transaction.atomic
+def document_signoff_update(
+    *,
+    actor: Actor,
+    signoff: DocumentSignoff,
+    version: str,
+    kind: str,
+    name: str,
+    role: str,
+    status: str,
+    date: dt.date | None,
+    note: str,
+) -> DocumentSignoff:
+    data = {"version": version, "kind": kind, "name": name, "role": role, "status": status, "date": date, "note": note}
+    return model_update(actor=actor, instance=signoff, fields=set(data), data=data)[0]

@@ -50,6 +50,12 @@ def test_calendar_board_change_request_decision_registers_and_documents(web, sce
     web.submit(page.get_by_role("link", name="Raise a change request"), "change form")
     page.get_by_label("What changes").fill("Use the contingency for agency social workers")
     page.get_by_label("Impact on cost (£)").fill("143000")
+    page.get_by_label("Plan line 1 it moves").select_option(label="121 Decision to go live/not go live")
+    page.get_by_label("Plan line 1: new end").fill("06/03/2020")
+    page.get_by_label("Plan line 2 it moves").select_option(label="95 Endorsed by Children's Improvement Board")
+    web.submit(page.get_by_role("button", name="Save"), "change with a line but no date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter plan line 2's new start or end")
+    page.get_by_label("Plan line 2: new end").fill("08/10/2019")
     web.submit(page.get_by_role("button", name="Save"), "change raised")
     expect(page.get_by_role("heading", level=1)).to_have_text("Use the contingency for agency social workers")
     expect(page.locator("main")).to_contain_text("escalated to Corporate Strategy Group")
@@ -61,6 +67,7 @@ def test_calendar_board_change_request_decision_registers_and_documents(web, sce
     expect(page.locator(".govuk-notification-banner")).to_contain_text("approved")
     change = ChangeRequest.objects.get(programme__slug=scenario.slug, title__startswith="Use the contingency")
     assert change.state == "approved" and change.board.code == "csg"
+    assert PlanItem.objects.get(programme__slug=scenario.slug, uid="121").end_date == dt.date(2020, 3, 6)
 
     # An endorsement at the board's September meeting completes gate 95 in the plan.
     web.visit(gov + "decisions/")
@@ -74,12 +81,24 @@ def test_calendar_board_change_request_decision_registers_and_documents(web, sce
     expect(page.get_by_role("table", name="Decisions and endorsements")).to_contain_text("Assessment and safeguarding")
     assert PlanItem.objects.get(programme__slug=scenario.slug, uid="95").status == "complete"
     assert Decision.objects.filter(programme__slug=scenario.slug).count() == 5
+    web.htmx(lambda: page.get_by_label("Board").select_option(label="Children's Leadership (Business Change) Meeting"))
+    table = page.get_by_role("table", name="Decisions and endorsements")
+    expect(table).to_contain_text("Operational endorsement (plan line 16)")
+    expect(table).not_to_contain_text("Assessment and safeguarding")
     web.screenshot("governance-decisions")
+    web.submit(page.get_by_role("link", name="Change D-001"), "decision correction form")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Correct D-001")
 
     # The other registers and pages.
     web.visit(gov + "boards/")
     expect(page.get_by_role("table", name="Boards")).to_contain_text("Corporate Strategy Group")
     web.screenshot("governance-boards")
+    web.submit(page.get_by_role("link", name="Archive Children's Leadership (Business Change) Meeting"), "archive")
+    web.submit(page.get_by_role("button", name="Archive"), "refused: another board escalates to it")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Children's Improvement Programme Team Meeting escalate to Children's Leadership"
+    )
+    web.visit(gov + "boards/")
     web.submit(page.get_by_role("link", name="Reporting chain"), "chain")
     expect(page.locator("main")).to_contain_text("Draft Programme & PMO dashboard")
     web.visit(gov + "changes/")
@@ -88,6 +107,13 @@ def test_calendar_board_change_request_decision_registers_and_documents(web, sce
     web.submit(page.get_by_role("link", name="Children's Improvement Programme: Programme Initiation Document"), "PID")
     expect(page.get_by_role("table", name="Revision history")).to_contain_text("Amended in response to May CSG")
     web.screenshot("governance-document")
+    web.submit(page.get_by_role("link", name="Add a version"), "version form")
+    page.get_by_label("Version").fill("4")
+    page.get_by_label("Date").fill("01/07/2019")
+    page.get_by_label("Summary of changes").fill("Amended after CSG")
+    web.submit(page.get_by_role("button", name="Save"), "version added")
+    expect(page.get_by_role("table", name="Revision history")).to_contain_text("Amended after CSG")
+    web.submit(page.get_by_role("link", name="Ask for a review or approval"), "sign-off form")
 
 
 def test_a_board_member_reads_the_room_and_is_told_who_decides(open_browsing, scenario):
