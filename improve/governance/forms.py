@@ -11,7 +11,7 @@ from django import forms
 
 from improve.core.forms import SimpleDateField
 from improve.core.validators import KEY_MAX_LENGTH
-from improve.governance.models import Board, Decision
+from improve.governance.models import Board, Decision, DocumentSignoff
 
 TIME_HELP = "24-hour clock, for example 10:00"
 
@@ -144,6 +144,10 @@ class DecisionForm(forms.Form):
         _choice(self, "gate").choices = _choices(gates, label=lambda g: f"{g.uid} {g.title}", blank="No gate")
 
 
+#: How many plan lines the change request form names at most (the workbook takes any number).
+CHANGE_LINES = 5
+
+
 class ChangeForm(forms.Form):
     title = forms.CharField(max_length=300, label="What changes")
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -157,9 +161,6 @@ class ChangeForm(forms.Form):
     impact_scope = forms.CharField(
         label="Impact on scope", required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Empty: none"
     )
-    item = forms.ChoiceField(label="Plan line it moves", required=False)
-    new_start = SimpleDateField(label="Its new start")
-    new_end = SimpleDateField(label="Its new end")
 
     def __init__(self, *args: Any, strands: list[Any], items: list[Any], strand_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,13 +168,38 @@ class ChangeForm(forms.Form):
         self.items = {str(i.pk): i for i in items}
         _choice(self, "strand").choices = _choices(strands, blank="The whole programme")
         self.fields["strand"].required = strand_required
-        _choice(self, "item").choices = _choices(items, label=lambda i: f"{i.uid} {i.title}", blank="None")
+        item_choices = _choices(items, label=lambda i: f"{i.uid} {i.title}", blank="None")
+        for n in range(1, CHANGE_LINES + 1):
+            help_text = "The plan lines the change moves when it is approved, with their new dates" if n == 1 else ""
+            self.fields[f"item_{n}"] = forms.ChoiceField(
+                label=f"Plan line {n} it moves", required=False, choices=item_choices, help_text=help_text
+            )
+            self.fields[f"new_start_{n}"] = SimpleDateField(label=f"Plan line {n}: new start")
+            self.fields[f"new_end_{n}"] = SimpleDateField(label=f"Plan line {n}: new end")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("item") and not (data.get("new_start") or data.get("new_end")):
-            self.add_error("new_end", "Enter the plan line's new start or end, or choose no plan line")
+        seen: set[str] = set()
+        for n in range(1, CHANGE_LINES + 1):
+            item = data.get(f"item_{n}")
+            if not item:
+                if data.get(f"new_start_{n}") or data.get(f"new_end_{n}"):
+                    self.add_error(f"item_{n}", f"Choose plan line {n}, or leave its dates empty")
+                continue
+            if item in seen:
+                self.add_error(f"item_{n}", f"{self.items[item].uid} is named already: name each plan line once")
+            seen.add(item)
+            if not (data.get(f"new_start_{n}") or data.get(f"new_end_{n}")):
+                self.add_error(f"new_end_{n}", f"Enter plan line {n}'s new start or end, or choose no plan line")
         return data
+
+    def lines_chosen(self) -> list[tuple[Any, dt.date | None, dt.date | None]]:
+        c = self.cleaned_data
+        return [
+            (self.items[c[f"item_{n}"]], c[f"new_start_{n}"], c[f"new_end_{n}"])
+            for n in range(1, CHANGE_LINES + 1)
+            if c.get(f"item_{n}")
+        ]
 
 
 class DecideForm(forms.Form):
@@ -182,3 +208,68 @@ class DecideForm(forms.Form):
     )
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = SimpleDateField(label="Decided on", required=True)
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label="Search what was decided", required=False, max_length=100)
+    board = forms.ChoiceField(label="Board", required=False)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *Decision.Kind.choices])
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any outcome"), *Decision.Outcome.choices]
+    )
+
+    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choice(self, "board").choices = [("", "Any board")] + [(b.code, b.name) for b in boards]
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(max_length=200, label="Report", help_text="What is sent, as the papers name it")
+    sender = forms.ChoiceField(label="From", required=False)
+    receiver = forms.ChoiceField(label="To")
+    due_working_days = forms.IntegerField(
+        label="Due, in working days before the receiving meeting",
+        min_value=0,
+        max_value=60,
+        initial=0,
+        help_text="0: by the meeting",
+    )
+
+    def __init__(self, *args: Any, boards: list[Board], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.boards = {str(b.pk): b for b in boards}
+        _choice(self, "sender").choices = _choices(boards, blank="The workstreams")
+        _choice(self, "receiver").choices = _choices(boards, blank="Choose a board")
+
+
+class DocumentForm(forms.Form):
+    code = forms.CharField(max_length=KEY_MAX_LENGTH, help_text="A short code used in addresses, like pid")
+    title = forms.CharField(max_length=300)
+    kind = forms.CharField(max_length=100, required=False, help_text="PID, business case, strategy …")
+
+    def __init__(self, *args: Any, taken: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken = taken
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if code in self.taken:
+            raise forms.ValidationError(f"Another document has the code {code}: choose another")
+        return code
+
+
+class VersionForm(forms.Form):
+    version = forms.CharField(max_length=20, help_text="As the document numbers it, like 1.2")
+    date = SimpleDateField(required=True)
+    author = forms.CharField(max_length=200, required=False, label="Amended by")
+    summary = forms.CharField(label="Summary of changes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignoffForm(forms.Form):
+    version = forms.CharField(max_length=20)
+    kind = forms.ChoiceField(choices=DocumentSignoff.Kind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(max_length=200, help_text="A person or a group, like CSG")
+    role = forms.CharField(max_length=200, required=False, label="Title or role")
+    status = forms.ChoiceField(choices=DocumentSignoff.Status.choices, initial=DocumentSignoff.Status.PENDING)
+    date = SimpleDateField(help_text="When it was reviewed or decided; empty while pending")
+    note = forms.CharField(max_length=300, required=False)

@@ -214,6 +214,10 @@ class Meeting(ArchivableModel):
     def clean(self) -> None:
         if self.cancelled and not self.reason.strip():
             raise ValidationError({"reason": "Say why the meeting is cancelled"})
+        if self.moved_by_hand and not self.reason.strip():
+            raise ValidationError(
+                {"reason": f"Say why the meeting is moved from {self.scheduled:%d/%m/%Y} to {self.date:%d/%m/%Y}"}
+            )
 
     @property
     def moved_by_hand(self) -> bool:
@@ -242,7 +246,7 @@ class Decision(TimeStampedModel):
         DEFERRED = "deferred", "Deferred"
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="decisions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.RESTRICT, related_name="decisions")
     ref = models.CharField("reference", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DECISION)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.AGREED)
@@ -264,10 +268,17 @@ class Decision(TimeStampedModel):
         return self.ref
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         if self.gate is not None and self.gate.kind != "gate":
-            raise ValidationError(
-                {"gate": f"{self.gate.uid} is not a governance gate: choose a plan line of kind gate"}
-            )
+            errors["gate"] = f"{self.gate.uid} is not a governance gate: choose a plan line of kind gate"
+        try:
+            meeting: Meeting | None = self.meeting
+        except Meeting.DoesNotExist:
+            meeting = None
+        if meeting is not None and meeting.cancelled:
+            errors["meeting"] = f"The meeting of {meeting.date:%d/%m/%Y} was cancelled: choose another"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def gate_uid(self) -> str:
@@ -286,13 +297,13 @@ class ChangeRequest(ArchivableModel, VersionedModel):
     ref = models.CharField("reference", max_length=KEY_MAX_LENGTH, validators=[validate_key])
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    strand = models.ForeignKey("programmes.Strand", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    strand = models.ForeignKey("programmes.Strand", null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
     impact_days = models.IntegerField(default=0, help_text="Delay in days (negative: sooner).")
     impact_cost = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("0"), help_text="Extra cost in £ (negative: saving)."
     )
     impact_scope = models.TextField(blank=True, help_text="The change of scope, if any.")
-    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.PROTECT, related_name="change_requests")
+    board = models.ForeignKey(Board, null=True, blank=True, on_delete=models.RESTRICT, related_name="change_requests")
     routing = models.TextField(blank=True, help_text="Why the change went to its board.")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     raised_on = models.DateField(validators=[validate_plan_date])
@@ -353,6 +364,10 @@ class ChangeItem(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.change.ref}: {self.item.uid}"
+
+    def clean(self) -> None:
+        if self.new_start and self.new_end and self.new_end < self.new_start:
+            raise ValidationError({"new_end": "The new end must be on or after the new start"})
 
     @property
     def item_uid(self) -> str:

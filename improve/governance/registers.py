@@ -7,8 +7,9 @@ from django.utils.html import format_html
 
 from improve.core.register import Column, Register
 from improve.governance import selectors
-from improve.governance.models import money
-from improve.governance.permissions import GovPerm
+from improve.governance.forms import DecisionFilterForm
+from improve.governance.models import Board, money
+from improve.governance.permissions import GovPerm, may_decide
 from improve.programmes.models import Programme
 from improve.programmes.permissions import Access
 
@@ -43,13 +44,17 @@ def boards(programme: Programme, access: Access) -> Register:
         label=lambda b: b.name,
         add_url=_url("board-create", programme) if access.can(GovPerm.MANAGE) else "",
         add_label="Add a board",
+        archivable=True,
         url_args=(programme.slug,),
         change_url="governance:board-edit" if access.can(GovPerm.MANAGE) else None,
+        archive_url="governance:board-archive" if access.can(GovPerm.MANAGE) else None,
+        restore_url="governance:board-restore" if access.can(GovPerm.MANAGE) else None,
     )
 
 
-def decisions(programme: Programme, access: Access) -> Register:
+def decisions(programme: Programme, access: Access, *, user_id: int | None, boards: list[Board]) -> Register:
     plan_item = reverse("programmes:item", args=[programme.slug, "UID"]).replace("UID", "{}")
+    can_decide = access.can(GovPerm.DECIDE)
     return Register(
         name="decisions",
         title="Decisions and endorsements",
@@ -67,8 +72,16 @@ def decisions(programme: Programme, access: Access) -> Register:
             Column("What was decided", lambda d: d.text),
             Column("Gate", lambda d: d.gate_uid, link=lambda d: plan_item.format(d.gate_uid) if d.gate_uid else ""),
         ),
-        add_url=_url("decision-record", programme) if access.can(GovPerm.DECIDE) else "",
+        filter_form=lambda data: DecisionFilterForm(data, boards=boards),
+        filter=selectors.filter_decisions,
+        filter_heading="Filter the decisions",
+        add_url=_url("decision-record", programme) if can_decide else "",
         add_label="Record a decision",
+        url_args=(programme.slug,),
+        key=lambda d: d.ref,
+        label=lambda d: d.ref,
+        change_url="governance:decision-edit" if can_decide else None,
+        editable=lambda d: may_decide(role=access.role, user_id=user_id, board=d.meeting.board),
     )
 
 
@@ -100,4 +113,10 @@ def changes(programme: Programme, access: Access) -> Register:
         ),
         add_url=_url("change-raise", programme) if access.can(GovPerm.RAISE_CHANGE) else "",
         add_label="Raise a change request",
+        archivable=True,
+        url_args=(programme.slug,),
+        key=lambda c: c.ref,
+        label=lambda c: c.ref,
+        archive_url="governance:change-archive" if access.can(GovPerm.MANAGE) else None,
+        restore_url="governance:change-restore" if access.can(GovPerm.MANAGE) else None,
     )

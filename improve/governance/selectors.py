@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from improve.governance import cadence
 from improve.governance.models import (
@@ -29,15 +32,21 @@ def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many ``rows`` (a subquery on the outer row), 0 for none."""
+    counted = rows.order_by().values("board").annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
 def boards_for(programme: Programme, *, archived: bool = False) -> QuerySet[Board]:
     qs = Board.all_objects.filter(programme=programme, archived_at__isnull=not archived)
     return (
         qs.select_related("chair", "parent")
         .prefetch_related("members")
-        .annotate(
-            meeting_count=Count("meetings", filter=Q(meetings__archived_at__isnull=True), distinct=True),
-            pending_changes=Count(
-                "change_requests", filter=Q(change_requests__state=ChangeRequest.State.PENDING), distinct=True
+        .annotate(  # subqueries: two counted joins would multiply each other's rows
+            meeting_count=_count(Meeting.objects.filter(board=OuterRef("pk"))),
+            pending_changes=_count(
+                ChangeRequest.objects.filter(board=OuterRef("pk"), state=ChangeRequest.State.PENDING)
             ),
         )
         .order_by("order", "code")
@@ -62,7 +71,8 @@ def meetings_between(
     qs = Meeting.objects.filter(programme=programme, date__gte=start, date__lte=end)
     if board is not None:
         qs = qs.filter(board=board)
-    return qs.select_related("board").prefetch_related("themes").order_by("date", "board__order", "id")
+    themes = Prefetch("themes", queryset=Strand.objects.order_by("order", "code"), to_attr="theme_list")
+    return qs.select_related("board").prefetch_related(themes).order_by("date", "board__order", "id")
 
 
 def meeting_in(programme: Programme, pk: int) -> Meeting:
@@ -96,7 +106,9 @@ def decisions_register(programme: Programme, *, board: Board | None = None) -> Q
     qs = Decision.objects.filter(programme=programme)
     if board is not None:
         qs = qs.filter(meeting__board=board)
-    return qs.select_related("meeting", "meeting__board", "gate").order_by("-meeting__date", "-ref")
+    return qs.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").order_by(
+        "-meeting__date", "-ref"
+    )
 
 
 def changes_register(programme: Programme, *, archived: bool = False) -> QuerySet[ChangeRequest]:
@@ -180,3 +192,43 @@ def deadlines(programme: Programme, start: dt.date, end: dt.date) -> list[Deadli
                 prepared = earlier[-1] if earlier else None
             out.append(Deadline(link, meeting, due, prepared))
     return sorted(out, key=lambda d: (d.due, d.meeting.board.order, d.link.pk))
+
+
+def change_any(programme: Programme, ref: str) -> ChangeRequest:
+    """A change request, current or archived (to restore it)."""
+    return ChangeRequest.all_objects.select_related("board").get(programme=programme, ref=ref)
+
+
+def decision_in(programme: Programme, ref: str) -> Decision:
+    return Decision.objects.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").get(
+        programme=programme, ref=ref
+    )
+
+
+def filter_decisions(qs: QuerySet[Decision], criteria: Mapping[str, Any]) -> QuerySet[Decision]:
+    """The decisions register narrowed by its filter form: a search, a board, a kind, an outcome."""
+    if criteria.get("q"):
+        qs = qs.filter(Q(text__icontains=criteria["q"]) | Q(ref__icontains=criteria["q"]))
+    if criteria.get("board"):
+        qs = qs.filter(meeting__board__code=criteria["board"])
+    if criteria.get("kind"):
+        qs = qs.filter(kind=criteria["kind"])
+    if criteria.get("outcome"):
+        qs = qs.filter(outcome=criteria["outcome"])
+    return qs
+
+
+def report_link_in(programme: Programme, pk: int) -> ReportLink:
+    return ReportLink.objects.select_related("sender", "receiver").get(programme=programme, pk=pk)
+
+
+def document_codes(programme: Programme) -> set[str]:
+    return set(Document.all_objects.filter(programme=programme).values_list("code", flat=True))
+
+
+def version_in(document: Document, pk: int) -> DocumentVersion:
+    return DocumentVersion.objects.select_related("document").get(document=document, pk=pk)
+
+
+def signoff_in(document: Document, pk: int) -> DocumentSignoff:
+    return DocumentSignoff.objects.select_related("document").get(document=document, pk=pk)

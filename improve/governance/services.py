@@ -132,6 +132,19 @@ def board_set_members(*, actor: Actor, board: Board, members: Iterable[Owner]) -
 
 @transaction.atomic
 def board_archive(*, actor: Actor, board: Board, reason: str = "") -> Board:
+    """Archive a board; not while a change waits for its decision or a current board escalates to it."""
+    pending = list(
+        ChangeRequest.objects.filter(board=board, state=ChangeRequest.State.PENDING)
+        .order_by("ref")
+        .values_list("ref", flat=True)
+    )
+    if pending:
+        raise ValidationError(
+            f"{board.name} still has pending change requests ({', '.join(pending)}): decide them first"
+        )
+    below = list(Board.objects.filter(parent=board).order_by("order", "code").values_list("name", flat=True))
+    if below:
+        raise ValidationError(f"{', '.join(below)} escalate to {board.name}: give them another board first")
     model_archive(actor=actor, instance=board, reason=reason)
     return board
 
@@ -253,24 +266,99 @@ def meeting_change(
     notes: str,
     themes: Iterable[Strand] | None = None,
 ) -> Meeting:
-    """Move, cancel, reinstate or annotate a meeting; ``themes`` (if given) replaces its rota."""
+    """Move, cancel, reinstate or annotate a meeting; ``themes`` (if given) replaces its rota.
+
+    A meeting moved by hand needs a reason (``Meeting.clean``) and is no longer a bank-holiday move.
+    """
     current = Meeting.all_objects.select_related("board").get(pk=meeting.pk)
-    data = {"date": date, "starts_at": starts_at, "cancelled": cancelled, "reason": reason.strip(), "notes": notes}
-    if date != current.scheduled and not reason.strip() and current.from_cadence:
-        raise ValidationError({"reason": "Say why the meeting is moved"})
-    saved, _changed = model_update(actor=actor, instance=current, fields=set(data), data=data)
+    data: MeetingData = {
+        "date": date,
+        "starts_at": starts_at,
+        "cancelled": cancelled,
+        "reason": reason.strip(),
+        "notes": notes,
+        "moved_for": current.moved_for if date == current.date else "",
+    }
+    return meeting_save(actor=actor, board=current.board, meeting=current, data=data, themes=themes)
+
+
+class MeetingData(TypedDict, total=False):
+    scheduled: dt.date
+    date: dt.date
+    starts_at: dt.time | None
+    from_cadence: bool
+    moved_for: str
+    cancelled: bool
+    reason: str
+    notes: str
+
+
+MEETING_FIELDS = frozenset(MeetingData.__annotations__)
+
+
+def _refuse_cancelling_a_meeting_with_decisions(meeting: Meeting) -> None:
+    if meeting.cancelled and meeting.pk is not None:
+        refs = list(Decision.objects.filter(meeting=meeting).order_by("ref").values_list("ref", flat=True))
+        if refs:
+            raise ValidationError(
+                {"cancelled": f"Decisions {', '.join(refs)} were taken at this meeting: it cannot be cancelled"}
+            )
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    actor: Actor,
+    board: Board,
+    meeting: Meeting | None = None,
+    data: MeetingData,
+    themes: Iterable[Strand] | None = None,
+) -> Meeting:
+    """Add (``meeting`` None) or change a meeting with all it records; an archived one is restored.
+
+    The workbook's door, and the one under :func:`meeting_change`: the rules are the model's
+    (a reason to move or cancel) and this one (no cancelling a meeting that took decisions).
+    """
+    if meeting is None:
+        saved = model_create(
+            actor=actor,
+            instance=Meeting(programme_id=board.programme_id, board=board),
+            fields=MEETING_FIELDS,
+            data=data,
+        )
+        chosen = list(themes or ())
+        if chosen:  # one event for a new meeting: its creation records its themes
+            _check_themes(saved, chosen)
+            saved.themes.set(chosen)
+            audit.history_for(saved).filter(action=AuditEvent.Action.CREATE).update(after=audit.audit_values(saved))
+        return saved
+    else:
+        saved = Meeting.all_objects.select_related("board").get(pk=meeting.pk)
+        if saved.archived:
+            model_restore(actor=actor, instance=saved)
+        saved, _changed = model_update(
+            actor=actor,
+            instance=saved,
+            fields=MEETING_FIELDS,
+            data=data,
+            check=_refuse_cancelling_a_meeting_with_decisions,
+        )
     if themes is not None:
         meeting_set_themes(actor=actor, meeting=saved, themes=themes)
     return saved
 
 
-@transaction.atomic
-def meeting_set_themes(*, actor: Actor, meeting: Meeting, themes: Iterable[Strand]) -> Meeting:
-    chosen = list(themes)
+def _check_themes(meeting: Meeting, chosen: Sequence[Strand]) -> None:
     if len({t.pk for t in chosen}) != len(chosen):
         raise ValidationError({"themes": "A theme is taken once per meeting"})
     if any(t.programme_id != meeting.programme_id for t in chosen):
         raise ValidationError({"themes": "Choose themes of this programme"})
+
+
+@transaction.atomic
+def meeting_set_themes(*, actor: Actor, meeting: Meeting, themes: Iterable[Strand]) -> Meeting:
+    chosen = list(themes)
+    _check_themes(meeting, chosen)
     before = audit.audit_values(meeting)
     meeting.themes.set(chosen)
     after = audit.audit_values(meeting)
@@ -338,22 +426,81 @@ def decision_record(
 ) -> Decision:
     """Record a decision or endorsement; an agreed one completes the gate it names (audited in the plan)."""
     require_decider(actor, meeting.board)
-    if meeting.cancelled:
-        raise ValidationError({"meeting": f"The meeting of {meeting.date:%d/%m/%Y} was cancelled: choose another"})
+    if not ref:
+        ref = next_ref(Decision.objects.filter(programme_id=meeting.programme_id).values_list("ref", flat=True), "D-")
+    return decision_save(
+        actor=actor, meeting=meeting, ref=ref, kind=kind, outcome=outcome, text=text, gate=gate, complete_gate=True
+    )
+
+
+@transaction.atomic
+def decision_update(
+    *,
+    actor: Actor,
+    decision: Decision,
+    meeting: Meeting,
+    text: str,
+    kind: str,
+    outcome: str,
+    gate: PlanItem | None,
+) -> Decision:
+    """Correct a decision (audited): who may record for its board, before and after, may change it.
+
+    An agreed decision that now names an open gate completes it, as recording it would have.
+    """
+    current = Decision.objects.select_related("meeting", "meeting__board", "gate").get(pk=decision.pk)
+    require_decider(actor, current.meeting.board)
+    if meeting.board_id != current.meeting.board_id:
+        require_decider(actor, meeting.board)
+    return decision_save(
+        actor=actor,
+        decision=current,
+        meeting=meeting,
+        ref=current.ref,
+        kind=kind,
+        outcome=outcome,
+        text=text,
+        gate=gate,
+        complete_gate=True,
+    )
+
+
+DECISION_FIELDS = frozenset({"ref", "meeting", "kind", "outcome", "text", "gate"})
+
+
+@transaction.atomic
+def decision_save(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    decision: Decision | None = None,
+    ref: str,
+    kind: str,
+    outcome: str,
+    text: str,
+    gate: PlanItem | None,
+    complete_gate: bool,
+) -> Decision:
+    """Add or change a decision record. With ``complete_gate`` an agreed one completes its gate.
+
+    The workbook records decisions without completing gates (its plan_items sheet says which
+    gates are complete), so importing the same workbook twice changes nothing the second time.
+    """
     if gate is not None and gate.programme_id != meeting.programme_id:
         raise ValidationError({"gate": "Choose a gate of this programme"})
-    programme_id = meeting.programme_id
-    if not ref:
-        ref = next_ref(Decision.objects.filter(programme_id=programme_id).values_list("ref", flat=True), "D-")
-    decision = model_create(
-        actor=actor,
-        instance=Decision(programme_id=programme_id, meeting=meeting, recorded_by_id=actor.user_id),
-        fields={"ref", "kind", "outcome", "text", "gate"},
-        data={"ref": ref, "kind": kind, "outcome": outcome, "text": text, "gate": gate},
-    )
-    if gate is not None and outcome == Decision.Outcome.AGREED and gate.status != Status.COMPLETE:
-        gate_complete(actor=actor, gate=gate, decision=decision)
-    return decision
+    data = {"ref": ref, "meeting": meeting, "kind": kind, "outcome": outcome, "text": text, "gate": gate}
+    if decision is None:
+        saved = model_create(
+            actor=actor,
+            instance=Decision(programme_id=meeting.programme_id, recorded_by_id=actor.user_id),
+            fields=DECISION_FIELDS,
+            data=data,
+        )
+    else:
+        saved = model_update(actor=actor, instance=decision, fields=DECISION_FIELDS, data=data)[0]
+    if complete_gate and gate is not None and outcome == Decision.Outcome.AGREED and gate.status != Status.COMPLETE:
+        gate_complete(actor=actor, gate=gate, decision=saved)
+    return saved
 
 
 def gate_complete(*, actor: Actor, gate: PlanItem, decision: Decision) -> PlanItem:
@@ -473,18 +620,84 @@ def change_raise(
             "raised_on": raised_on or timezone.localdate(),
         },
     )
-    for item, new_start, new_end in lines:
-        if item.programme_id != programme.pk:
-            raise ValidationError({"lines": f"{item.uid} is not a plan line of this programme"})
-        if new_start and new_end and new_end < new_start:
-            raise ValidationError({"lines": f"{item.uid}: the new end must be on or after the new start"})
-        model_create(
-            actor=actor,
-            instance=ChangeItem(change=change),
-            fields={"item", "new_start", "new_end"},
-            data={"item": item, "new_start": new_start, "new_end": new_end},
-        )
+    change_set_lines(actor=actor, change=change, lines=lines)
     return change
+
+
+@transaction.atomic
+def change_set_lines(*, actor: Actor, change: ChangeRequest, lines: Sequence[ChangeLine]) -> ChangeRequest:
+    """Name exactly ``lines`` (plan line, new start, new end) as the lines the change moves."""
+    seen: set[int] = set()
+    for item, _start, _end in lines:
+        if item.programme_id != change.programme_id:
+            raise ValidationError({"lines": f"{item.uid} is not a plan line of this programme"})
+        if item.pk in seen:
+            raise ValidationError({"lines": f"{item.uid} is named twice: name each plan line once"})
+        seen.add(item.pk)
+    existing = {c.item_id: c for c in ChangeItem.objects.filter(change=change).select_related("item", "change")}
+    for item_id, line in existing.items():
+        if item_id not in seen:
+            model_delete(actor=actor, instance=line)
+    for item, new_start, new_end in lines:
+        data = {"new_start": new_start, "new_end": new_end}
+        try:
+            if item.pk in existing:
+                model_update(actor=actor, instance=existing[item.pk], fields=set(data), data=data)
+            else:
+                model_create(actor=actor, instance=ChangeItem(change=change, item=item), fields=set(data), data=data)
+        except ValidationError as exc:
+            raise ValidationError({"lines": f"{item.uid}: {' '.join(exc.messages)}"}) from exc
+    return change
+
+
+class ChangeData(TypedDict, total=False):
+    ref: str
+    title: str
+    description: str
+    strand: Strand | None
+    impact_days: int
+    impact_cost: Decimal
+    impact_scope: str
+    board: Board | None
+    routing: str
+    state: str
+    raised_on: dt.date
+    decided_on: dt.date | None
+    decision_reason: str
+
+
+CHANGE_FIELDS = frozenset(ChangeData.__annotations__)
+
+
+def change_state_problem(before: str, after: str) -> str | None:
+    """Why a record may not go from state ``before`` to ``after`` outside the decide page (None: it may)."""
+    if before == after:
+        return None
+    if before == ChangeRequest.State.PENDING:
+        return (
+            "A change request is approved or rejected on its page, where the plan lines move and a baseline "
+            f"is taken: leave it {before}"
+        )
+    return f"The change request was {before} already: a decision stands, raise a new change request instead"
+
+
+@transaction.atomic
+def change_save(
+    *, actor: Actor, programme: Programme, change: ChangeRequest | None = None, data: ChangeData
+) -> ChangeRequest:
+    """Add or correct a change request as a record (the workbook's door): nothing in the plan moves.
+
+    An existing change keeps its state (:func:`change_state_problem`); deciding is :func:`change_decide`.
+    """
+    if change is None:
+        return model_create(actor=actor, instance=ChangeRequest(programme=programme), fields=CHANGE_FIELDS, data=data)
+    current = ChangeRequest.all_objects.get(pk=change.pk)
+    problem = change_state_problem(current.state, data.get("state", current.state))
+    if problem:
+        raise ValidationError({"state": problem})
+    if current.archived:
+        model_restore(actor=actor, instance=current)
+    return model_update(actor=actor, instance=current, fields=CHANGE_FIELDS, data=data)[0]
 
 
 @transaction.atomic
@@ -585,3 +798,46 @@ def document_signoff_decide(*, actor: Actor, signoff: DocumentSignoff, status: s
     return model_update(
         actor=actor, instance=signoff, fields={"status", "date"}, data={"status": status, "date": date}
     )[0]
+
+
+@transaction.atomic
+def change_archive(*, actor: Actor, change: ChangeRequest, reason: str = "") -> ChangeRequest:
+    """Withdraw a change request from the lists (it keeps its history and can be restored)."""
+    model_archive(actor=actor, instance=change, reason=reason)
+    return change
+
+
+@transaction.atomic
+def change_restore(*, actor: Actor, change: ChangeRequest) -> ChangeRequest:
+    model_restore(actor=actor, instance=change)
+    return change
+
+
+@transaction.atomic
+def report_link_delete(*, actor: Actor, link: ReportLink) -> None:
+    model_delete(actor=actor, instance=link)
+
+
+@transaction.atomic
+def document_version_update(
+    *, actor: Actor, version: DocumentVersion, date: dt.date, author: str, summary: str
+) -> DocumentVersion:
+    data = {"date": date, "author": author, "summary": summary}
+    return model_update(actor=actor, instance=version, fields=set(data), data=data)[0]
+
+
+@transaction.atomic
+def document_signoff_update(
+    *,
+    actor: Actor,
+    signoff: DocumentSignoff,
+    version: str,
+    kind: str,
+    name: str,
+    role: str,
+    status: str,
+    date: dt.date | None,
+    note: str,
+) -> DocumentSignoff:
+    data = {"version": version, "kind": kind, "name": name, "role": role, "status": status, "date": date, "note": note}
+    return model_update(actor=actor, instance=signoff, fields=set(data), data=data)[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -12,13 +13,26 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from improve.core.register import register_page
+from improve.core.register import register_page, row_url
 from improve.core.views import actor, apply_validation_error, get_or_404
 from improve.governance import ical, registers, selectors, services
-from improve.governance.forms import BoardForm, ChangeForm, DecideForm, DecisionForm, MeetingAddForm, MeetingForm
-from improve.governance.models import Board, ChangeRequest
+from improve.governance.forms import (
+    BoardForm,
+    ChangeForm,
+    DecideForm,
+    DecisionForm,
+    DocumentForm,
+    MeetingAddForm,
+    MeetingForm,
+    ReportForm,
+    SignoffForm,
+    VersionForm,
+)
+from improve.governance.models import Board, ChangeRequest, Decision, Document, Meeting
 from improve.governance.permissions import GovPerm, may_decide
 from improve.programmes.models import Programme, Role
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
@@ -55,6 +69,95 @@ def _board(request: ProgrammeRequest, code: str) -> Board:
     return get_or_404(selectors.board_in, _programme(request), code)
 
 
+# --- rows rendered in Python (a year of meetings is hundreds of rows; see core.register) --------
+
+_CELL = '<td class="govuk-table__cell">{}</td>'
+_DATE_CELL = '<td class="govuk-table__cell io-nowrap">{}</td>'
+
+
+def _note(m: Meeting) -> SafeString:
+    if m.cancelled:
+        return format_html('<strong class="govuk-tag govuk-tag--red">Cancelled</strong> {}', m.reason)
+    if m.moved_by_hand:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--yellow">Moved</strong> from {}: {}',
+            f"{m.scheduled:%d/%m/%Y}",
+            m.reason,
+        )
+    if m.moved:
+        return format_html("Moved from {} ({})", f"{m.scheduled:%d/%m/%Y}", m.moved_for)
+    return mark_safe("")  # noqa: S308 - empty
+
+
+def _themes(m: Meeting) -> str:
+    themes = getattr(m, "theme_list", None)  # prefetched by selectors.meetings_between
+    return "; ".join(t.name for t in (m.themes.all() if themes is None else themes))
+
+
+def _held(m: Meeting) -> SafeString:
+    text = f"{m.date:%a %d/%m/%Y}"
+    return format_html("<s>{}</s>", text) if m.cancelled else format_html("{}", text)
+
+
+def calendar_rows(meetings: list[Meeting], board_url: Callable[[str], str]) -> SafeString:
+    """The calendar's rows for one month: date, board (linked), themes, what happened."""
+    rows = [
+        format_html(
+            '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + _CELL + "</tr>",
+            _held(m),
+            format_html('<a class="govuk-link" href="{}">{}</a>', board_url(m.board.code), m.board.name),
+            _themes(m),
+            _note(m),
+        )
+        for m in meetings
+    ]
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
+def board_rows(meetings: list[Meeting], edit_url: Callable[[int], str] | None) -> SafeString:
+    """A board's meetings: date, themes, what happened, and (for who manages) the link to change it."""
+    rows = []
+    for m in meetings:
+        action = ""
+        if edit_url is not None:
+            action = format_html(
+                _CELL,
+                format_html(
+                    '<a class="govuk-link" href="{}">Move, cancel or change'
+                    '<span class="govuk-visually-hidden"> the meeting of {}</span></a>',
+                    edit_url(m.pk),
+                    f"{m.date:%d/%m/%Y}",
+                ),
+            )
+        rows.append(
+            format_html(
+                '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + "{}</tr>",
+                f"{m.date:%a %d/%m/%Y}",
+                _themes(m),
+                _note(m),
+                action,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
+def deadline_rows(deadlines: list[selectors.Deadline]) -> SafeString:
+    """The chain's deadlines: due, report, the meeting it goes into, the sender's meeting that prepares it."""
+    rows = []
+    for d in deadlines:
+        prepared = f"{d.prepared_at.board.name}, {d.prepared_at.date:%d/%m/%Y}" if d.prepared_at else d.link.sender_name
+        rows.append(
+            format_html(
+                '<tr class="govuk-table__row">' + _DATE_CELL + _CELL + _CELL + _CELL + "</tr>",
+                f"{d.due:%a %d/%m/%Y}",
+                d.link.report,
+                f"{d.meeting.board.name}, {d.meeting.date:%d/%m/%Y}",
+                prepared,
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
+
+
 # --- the calendar and the chain -----------------------------------------------------------------
 
 
@@ -64,7 +167,7 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
     start, end = _year(request)
     meetings = list(selectors.meetings_between(programme, start, end))
     due = selectors.deadlines(programme, start, end)
-    months: dict[dt.date, dict[str, list[Any]]] = {}
+    months: dict[dt.date, dict[str, Any]] = {}
     day = start
     while day <= end:
         months[day] = {"meetings": [], "deadlines": []}
@@ -74,6 +177,9 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
     for d in due:
         if d.due.replace(day=1) in months:
             months[d.due.replace(day=1)]["deadlines"].append(d)
+    board_url = row_url("governance:board", [programme.slug])
+    for found in months.values():
+        found["rows"] = calendar_rows(found["meetings"], board_url)
     return render(
         request,
         "governance/calendar.html",
@@ -85,7 +191,6 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
             meeting_count=len(meetings),
             previous_year=start.year - 1,
             next_year=start.year + 1,
-            boards=list(selectors.boards_for(programme)),
         ),
     )
 
@@ -120,10 +225,10 @@ def chain(request: ProgrammeRequest, slug: str) -> HttpResponse:
         _context(
             request,
             links=links,
-            deadlines=selectors.deadlines(programme, start, end),
+            deadlines=(due := selectors.deadlines(programme, start, end)),
+            deadline_rows=deadline_rows(due),
             start=start,
             end=end,
-            boards=list(selectors.boards_for(programme)),
         ),
     )
 
@@ -176,6 +281,10 @@ def board(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse
             board=found,
             members=list(found.members.all()),
             meetings=meetings,
+            meeting_rows=board_rows(
+                meetings,
+                row_url("governance:meeting-edit", [programme.slug]) if request.access.can(GovPerm.MANAGE) else None,
+            ),
             rule_text=rule_text,
             rule_error=rule_error,
             decisions=list(selectors.decisions_register(programme, board=found)[:20]),
@@ -332,7 +441,11 @@ def meeting_edit(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
 
 @programme_view(Perm.VIEW)
 def decisions(request: ProgrammeRequest, slug: str) -> HttpResponse:
-    return register_page(request, registers.decisions(_programme(request), request.access), _context(request))
+    programme = _programme(request)
+    register = registers.decisions(
+        programme, request.access, user_id=request.user.pk, boards=list(selectors.boards_for(programme))
+    )
+    return register_page(request, register, _context(request))
 
 
 @programme_view(GovPerm.DECIDE)
@@ -399,7 +512,6 @@ def change_raise(request: ProgrammeRequest, slug: str) -> HttpResponse:
     back = reverse("governance:changes", args=[slug])
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        item = form.items.get(c["item"])
         try:
             change = services.change_raise(
                 actor=actor(request),
@@ -410,10 +522,10 @@ def change_raise(request: ProgrammeRequest, slug: str) -> HttpResponse:
                 impact_days=c["impact_days"],
                 impact_cost=c["impact_cost"],
                 impact_scope=c["impact_scope"],
-                lines=[(item, c["new_start"], c["new_end"])] if item is not None else [],
+                lines=form.lines_chosen(),
             )
         except ValidationError as exc:
-            apply_validation_error(form, exc, {"lines": "item"})
+            apply_validation_error(form, exc, {"lines": "item_1"})
         else:
             messages.success(request, f"{change.ref} raised and sent to {change.board or 'no board'}")
             return redirect("governance:change", slug=slug, ref=change.ref)
@@ -483,3 +595,313 @@ def documents(request: ProgrammeRequest, slug: str) -> HttpResponse:
 def document(request: ProgrammeRequest, slug: str, doc_code: str) -> HttpResponse:
     found = get_or_404(selectors.document_in, _programme(request), doc_code)
     return render(request, "governance/document.html", _context(request, document=found))
+
+
+# --- archive and restore (boards and change requests, from their registers) ----------------------
+
+
+def _archive_page(
+    request: ProgrammeRequest,
+    subject: Any,
+    *,
+    what: str,
+    label: str,
+    explain: str,
+    archive: Callable[[str], Any],
+    restore_url: str,
+    done_url: str,
+) -> HttpResponse:
+    """Confirm and archive; an archived one shows how to restore it (posting here never restores)."""
+    error = ""
+    if request.method == "POST":
+        if subject.archived:
+            messages.success(request, f"{label} is already archived")
+            return redirect(done_url)
+        try:
+            archive(request.POST.get("reason", "").strip()[:300])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"{label} archived")
+            return redirect(done_url)
+    return render(
+        request,
+        "governance/archive_confirm.html",
+        _context(
+            request,
+            subject=subject,
+            archived=subject.archived,
+            what=what,
+            label=label,
+            explain=explain,
+            error=error,
+            restore_url=restore_url,
+            done_url=done_url,
+        ),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+def board_archive(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    found = _board(request, board_code)
+    return _archive_page(
+        request,
+        found,
+        what="Board",
+        label=found.name,
+        explain="An archived board is hidden from the calendar, the registers, the feeds and the workbook, "
+        "with its meetings and decisions.",
+        archive=lambda reason: services.board_archive(actor=actor(request), board=found, reason=reason),
+        restore_url=reverse("governance:board-restore", args=[slug, board_code]),
+        done_url=reverse("governance:boards", args=[slug]),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+@require_POST
+def board_restore(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResponse:
+    found = _board(request, board_code)
+    if found.archived:
+        services.board_restore(actor=actor(request), board=found)
+        messages.success(request, f"{found.name} restored")
+    return redirect("governance:boards", slug=slug)
+
+
+@programme_view(GovPerm.MANAGE)
+def change_archive(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
+    change = get_or_404(selectors.change_any, _programme(request), ref)
+    return _archive_page(
+        request,
+        change,
+        what="Change request",
+        label=f"{change.ref} {change.title}",
+        explain="An archived change request is withdrawn from the register and the boards' pages.",
+        archive=lambda reason: services.change_archive(actor=actor(request), change=change, reason=reason),
+        restore_url=reverse("governance:change-restore", args=[slug, ref]),
+        done_url=reverse("governance:changes", args=[slug]),
+    )
+
+
+@programme_view(GovPerm.MANAGE)
+@require_POST
+def change_restore(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
+    change = get_or_404(selectors.change_any, _programme(request), ref)
+    if change.archived:
+        services.change_restore(actor=actor(request), change=change)
+        messages.success(request, f"{change.ref} restored")
+    return redirect("governance:changes", slug=slug)
+
+
+# --- correcting a decision ----------------------------------------------------------------------
+
+
+@programme_view(GovPerm.DECIDE)
+def decision_edit(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
+    """Correct a decision (audited): who may record for its board. An agreed one completes its gate."""
+    programme = _programme(request)
+    decision: Decision = get_or_404(selectors.decision_in, programme, ref)
+    back = reverse("governance:decisions", args=[slug])
+    if not _may_decide(request, decision.meeting.board):
+        board = decision.meeting.board
+        messages.error(
+            request,
+            f"Only the chair of {board.name} ({board.chair or 'no one yet'}), an SRO or a programme manager "
+            f"can correct {decision.ref}",
+        )
+        return redirect(back)
+    start = programme.start_date or programme.as_at - dt.timedelta(days=400)
+    end = programme.end_date or programme.as_at + dt.timedelta(days=400)
+    meetings = [
+        m
+        for m in selectors.meetings_between(programme, start, end)
+        if (not m.cancelled and _may_decide(request, m.board)) or m.pk == decision.meeting_id
+    ]
+    gates = list(selectors.open_gates(programme))
+    if decision.gate is not None and decision.gate not in gates:
+        gates.insert(0, decision.gate)
+    initial = {
+        "meeting": str(decision.meeting_id),
+        "kind": decision.kind,
+        "outcome": decision.outcome,
+        "text": decision.text,
+        "gate": str(decision.gate_id or ""),
+    }
+    form = DecisionForm(request.POST or None, initial=initial, meetings=meetings, gates=gates)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            saved = services.decision_update(
+                actor=actor(request),
+                decision=decision,
+                meeting=form.meetings[c["meeting"]],
+                kind=c["kind"],
+                outcome=c["outcome"],
+                text=c["text"],
+                gate=form.gates.get(c["gate"]),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_validation_error(form, exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, f"{saved.ref} saved")
+            return redirect(back)
+    return render(
+        request,
+        "governance/decision_form.html",
+        _context(request, form=form, heading=f"Correct {decision.ref}", back_url=back, has_meetings=True),
+    )
+
+
+# --- the reporting chain ------------------------------------------------------------------------
+
+
+@programme_view(GovPerm.MANAGE)
+def report_edit(request: ProgrammeRequest, slug: str, report_id: int | None = None) -> HttpResponse:
+    programme = _programme(request)
+    link = get_or_404(selectors.report_link_in, programme, report_id) if report_id is not None else None
+    boards_list = list(selectors.boards_for(programme))
+    initial: dict[str, Any] = {}
+    if link is not None:
+        initial = {
+            "report": link.report,
+            "sender": str(link.sender_id or ""),
+            "receiver": str(link.receiver_id),
+            "due_working_days": link.due_working_days,
+        }
+    form = ReportForm(request.POST or None, initial=initial, boards=boards_list)
+    back = reverse("governance:chain", args=[slug])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.report_link_save(
+                actor=actor(request),
+                programme=programme,
+                link=link,
+                sender=form.boards.get(c["sender"]),
+                receiver=form.boards[c["receiver"]],
+                report=c["report"],
+                due_working_days=c["due_working_days"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{c['report']} saved")
+            return redirect(back)
+    heading = f"Change the report {link.report}" if link else "Add a report to the chain"
+    return render(request, "governance/form.html", _context(request, form=form, heading=heading, back_url=back))
+
+
+@programme_view(GovPerm.MANAGE)
+@require_POST
+def report_delete(request: ProgrammeRequest, slug: str, report_id: int) -> HttpResponse:
+    link = get_or_404(selectors.report_link_in, _programme(request), report_id)
+    services.report_link_delete(actor=actor(request), link=link)
+    messages.success(request, f"{link.report} taken out of the chain")
+    return redirect("governance:chain", slug=slug)
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def _document(request: ProgrammeRequest, doc_code: str) -> Document:
+    return get_or_404(selectors.document_in, _programme(request), doc_code)
+
+
+@programme_view(GovPerm.MANAGE)
+def document_edit(request: ProgrammeRequest, slug: str, doc_code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    found = _document(request, doc_code) if doc_code else None
+    taken = selectors.document_codes(programme) - ({found.code} if found else set())
+    initial = {"code": found.code, "title": found.title, "kind": found.kind} if found else {}
+    form = DocumentForm(request.POST or None, initial=initial, taken=taken)
+    back = (
+        reverse("governance:document", args=[slug, found.code])
+        if found
+        else reverse("governance:documents", args=[slug])
+    )
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            saved = services.document_save(
+                actor=actor(request),
+                programme=programme,
+                document=found,
+                code=c["code"],
+                title=c["title"],
+                kind=c["kind"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{saved.title} saved")
+            return redirect("governance:document", slug=slug, doc_code=saved.code)
+    heading = f"Change {found.title}" if found else "Add a document"
+    return render(request, "governance/form.html", _context(request, form=form, heading=heading, back_url=back))
+
+
+@programme_view(GovPerm.MANAGE)
+def version_edit(request: ProgrammeRequest, slug: str, doc_code: str, version_id: int | None = None) -> HttpResponse:
+    """Add a line to a document's revision history, or correct one."""
+    found = _document(request, doc_code)
+    version = get_or_404(selectors.version_in, found, version_id) if version_id is not None else None
+    initial = (
+        {"version": version.version, "date": version.date, "author": version.author, "summary": version.summary}
+        if version
+        else {}
+    )
+    form = VersionForm(request.POST or None, initial=initial)
+    if version is not None:
+        form.fields["version"].disabled = True
+    back = reverse("governance:document", args=[slug, doc_code])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            if version is None:
+                services.document_version_add(
+                    actor=actor(request),
+                    document=found,
+                    version=c["version"],
+                    date=c["date"],
+                    author=c["author"],
+                    summary=c["summary"],
+                )
+            else:
+                services.document_version_update(
+                    actor=actor(request), version=version, date=c["date"], author=c["author"], summary=c["summary"]
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"Version {c['version']} of {found.title} saved")
+            return redirect(back)
+    heading = f"{found.title}: version {version.version}" if version else f"{found.title}: add a version"
+    return render(request, "governance/form.html", _context(request, form=form, heading=heading, back_url=back))
+
+
+@programme_view(GovPerm.MANAGE)
+def signoff_edit(request: ProgrammeRequest, slug: str, doc_code: str, signoff_id: int | None = None) -> HttpResponse:
+    """Ask for a review or an approval of a version, or record its outcome."""
+    found = _document(request, doc_code)
+    signoff = get_or_404(selectors.signoff_in, found, signoff_id) if signoff_id is not None else None
+    fields = ("version", "kind", "name", "role", "status", "date", "note")
+    initial = {f: getattr(signoff, f) for f in fields} if signoff else {}
+    form = SignoffForm(request.POST or None, initial=initial)
+    back = reverse("governance:document", args=[slug, doc_code])
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        values = {f: c[f] for f in fields}
+        try:
+            if signoff is None:
+                services.document_signoff_add(actor=actor(request), document=found, **values)
+            else:
+                services.document_signoff_update(actor=actor(request), signoff=signoff, **values)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, f"{c['name']}'s {c['kind']} of version {c['version']} saved")
+            return redirect(back)
+    heading = (
+        f"{found.title}: {signoff.name}'s {signoff.get_kind_display().lower()}"
+        if signoff
+        else (f"{found.title}: ask for a review or approval")
+    )
+    return render(request, "governance/form.html", _context(request, form=form, heading=heading, back_url=back))

@@ -7,7 +7,16 @@ from typing import Any
 
 from improve.core.audit import SYSTEM
 from improve.governance import services
-from improve.governance.models import Board, ChangeRequest, Document, Meeting
+from improve.governance.models import (
+    Board,
+    ChangeRequest,
+    Decision,
+    Document,
+    DocumentSignoff,
+    DocumentVersion,
+    Meeting,
+    ReportLink,
+)
 
 
 def world(programme: Any) -> None:
@@ -33,7 +42,13 @@ def world(programme: Any) -> None:
     services.change_raise(
         actor=SYSTEM, programme=programme, title="Later", impact_days=5, strand=programme.strands.get(code="1")
     )
-    services.document_save(actor=SYSTEM, programme=programme, code="pid", title="PID", kind="PID")
+    pid = services.document_save(actor=SYSTEM, programme=programme, code="pid", title="PID", kind="PID")
+    services.document_version_add(actor=SYSTEM, document=pid, version="1.0", date=dt.date(2019, 5, 1))
+    services.document_signoff_add(actor=SYSTEM, document=pid, version="1.0", kind="approval", name="CSG")
+    services.report_link_save(actor=SYSTEM, programme=programme, sender=cib, receiver=csg, report="Highlight")
+    meeting = Meeting.objects.filter(board=cib).order_by("date").first()
+    assert meeting is not None
+    services.decision_record(actor=SYSTEM, meeting=meeting, text="Agreed")
 
 
 def sample_value(name: str, key: str, programme: Any) -> Any:
@@ -45,6 +60,14 @@ def sample_value(name: str, key: str, programme: Any) -> Any:
         return Board.objects.get(programme=programme, code="cib").code
     if key == "pk":
         return Meeting.objects.filter(programme=programme).first().pk  # type: ignore[union-attr]
+    if key == "ref" and "decision" in name:
+        return Decision.objects.get(programme=programme).ref
     if key == "ref":
         return ChangeRequest.objects.get(programme=programme).ref
+    if key == "report_id":
+        return ReportLink.objects.get(programme=programme).pk
+    if key == "version_id":
+        return DocumentVersion.objects.get(document__programme=programme).pk
+    if key == "signoff_id":
+        return DocumentSignoff.objects.get(document__programme=programme).pk
     return None

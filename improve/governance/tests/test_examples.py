@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from improve.core.audit import SYSTEM
 from improve.governance import ical, selectors, services
-from improve.governance.models import Board, Decision, Document, Meeting
+from improve.governance.models import Board, Document, Meeting
 from improve.governance.sheets import SHEETS
 from improve.interchange import services as interchange
 from improve.interchange.tests.conftest import ACTOR, load
@@ -73,9 +73,9 @@ def test_in_b_and_d_recording_an_endorsement_completes_its_gate(db):
     programme = _b_and_d()
     gate = PlanItem.objects.get(programme=programme, uid="95")  # Endorsed by Children's Improvement Board, 17/09/2019
     meeting = Meeting.objects.get(board__code="cib", programme=programme, date=dt.date(2019, 9, 11))
-    services.decision_record(actor=SYSTEM, meeting=meeting, kind="endorsement", text="Endorsed", gate=gate)
+    decision = services.decision_record(actor=SYSTEM, meeting=meeting, kind="endorsement", text="Endorsed", gate=gate)
     gate.refresh_from_db()
-    assert gate.status == "complete" and Decision.objects.get().gate == gate
+    assert gate.status == "complete" and decision.gate == gate and decision.ref == "D-005"
 
 
 def test_b_and_d_s_document_control_is_loaded(db):
@@ -93,9 +93,12 @@ def test_b_and_d_s_document_control_is_loaded(db):
 def test_havering_s_board_takes_two_themes_a_meeting_in_turn(db):
     programme = load("havering-2019").programme
     board = Board.objects.get(programme=programme, code="csib")
-    services.calendar_generate(actor=SYSTEM, programme=programme, start=YEAR[0], end=YEAR[1], boards=[board])
-    meetings = services.rota_generate(actor=SYSTEM, board=board, start=YEAR[0], end=YEAR[1])
-    assert len(meetings) == 12
+    meetings = list(Meeting.objects.filter(board=board).order_by("date").prefetch_related("themes"))
+    assert len(meetings) == 12  # the example's meetings carry the rota
+    assert services.calendar_generate(actor=SYSTEM, programme=programme, start=YEAR[0], end=YEAR[1]).created == []
+    assert services.rota_generate(actor=SYSTEM, board=board, start=YEAR[0], end=YEAR[1]) == []  # kept as it is
+    again = services.rota_generate(actor=SYSTEM, board=board, start=YEAR[0], end=YEAR[1], replace=True)
+    assert [[t.code for t in m.themes.all()] for m in again] == [[t.code for t in m.themes.all()] for m in meetings]
     counts: dict[str, int] = {}
     for m in meetings:
         codes = [t.code for t in m.themes.all()]
@@ -110,10 +113,11 @@ def test_cambridgeshire_s_board_and_its_first_meeting(db):
     board = Board.objects.get(programme=programme, code="ccb")
     assert {o.name for o in board.members.all()} == {"Theresa Leavy", "Wendi Ogle-Welbourn"}
     assert board.chair.name == "Theresa Leavy" and board.parent.code == "cyp"
-    services.calendar_generate(
-        actor=SYSTEM, programme=programme, start=dt.date(2016, 11, 1), end=dt.date(2016, 12, 31), boards=[board]
+    assert [m.date for m in Meeting.objects.filter(board=board)][:2] == [dt.date(2016, 11, 14), dt.date(2016, 12, 12)]
+    done = services.calendar_generate(
+        actor=SYSTEM, programme=programme, start=dt.date(2016, 4, 1), end=dt.date(2017, 3, 31), boards=[board]
     )
-    assert [m.date for m in Meeting.objects.filter(board=board)] == [dt.date(2016, 11, 14), dt.date(2016, 12, 12)]
+    assert (len(done.created), done.kept) == (0, 5)  # none before the first meeting; the example's five kept
 
 
 def test_the_governance_sheets_round_trip(db):

@@ -148,8 +148,8 @@ def test_a_workstream_lead_raises_a_change_for_their_strand_and_a_non_chair_cann
             "strand": programme.strands.get(code="1").pk,
             "impact_days": "30",
             "impact_cost": "0",
-            "item": item.pk,
-            "new_end": "30/08/2019",
+            "item_1": item.pk,
+            "new_end_1": "30/08/2019",
         },
     )
     assert response.status_code == 302
