@@ -1,6 +1,7 @@
 """Access rules on views. Every view carries exactly one rule, recorded as ``view.access_rule``.
 
-Core knows two rules: :func:`public` (anyone, the sign-in page) and :func:`signed_in`. The
+Core knows these rules: :func:`public` (anyone, the sign-in page), :func:`secret_link` (whoever
+holds a secret address), :func:`signed_in` and :func:`site_admin`. The
 programme room adds ``programme_view(perm)`` for pages of one programme, with the one permission
 table that every room contributes to. The role × URL test matrix reads the rules from the URL
 configuration, so a page without a rule fails the tests.
@@ -20,6 +21,7 @@ View = Callable[..., HttpResponseBase]
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
 SITE_ADMIN = "site_admin"
+SECRET_LINK = "secret_link"  # noqa: S105 - the name of an access rule, not a secret
 
 
 def rule_of(view: Any) -> str | None:
@@ -35,6 +37,15 @@ def mark(view: View, rule: str) -> View:
 def public(view: View) -> View:
     """Anyone, signed in or not (the sign-in page)."""
     return mark(view, PUBLIC)
+
+
+def secret_link(view: View) -> View:
+    """Whoever holds the secret in the address (a calendar subscription, which cannot sign in).
+
+    The view looks the secret up itself and answers 404 to anything it does not know, signed in or
+    not, so a guessed or revoked address discloses nothing.
+    """
+    return mark(view, SECRET_LINK)
 
 
 def signed_in(view: View) -> View:

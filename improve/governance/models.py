@@ -7,6 +7,7 @@ to the board whose tolerances cover it) live in :mod:`improve.governance.service
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from decimal import Decimal
 
@@ -459,3 +460,38 @@ class DocumentSignoff(TimeStampedModel):
             raise ValidationError({"status": "A review is pending or reviewed"})
         if self.kind == self.Kind.APPROVAL and self.status == self.Status.REVIEWED:
             raise ValidationError({"status": "An approval is pending, approved or rejected"})
+
+
+def feed_digest(secret: str) -> str:
+    """The SHA-256 digest under which a calendar feed's secret is kept (the secret itself never is)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class FeedToken(TimeStampedModel):
+    """A member's secret calendar-subscription address for one programme (Outlook cannot sign in).
+
+    Only a SHA-256 digest of the secret is kept: the address is shown once, when it is made. Making
+    a new one or revoking it ends the old one; a member who leaves the programme loses the feed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="feed_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    audit_fields = ("user", "revoked_at")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_feed_token",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"
+
+    def audit_programme_id(self) -> int | None:
+        return self.programme_id

@@ -49,6 +49,7 @@ ROOM = Room(
                 "change-raise",
                 "documents",
                 "document",
+                "subscribe",
             ),
         ),
     ),
@@ -65,5 +66,6 @@ ROOM = Room(
         models.Document,
         models.DocumentVersion,
         models.DocumentSignoff,
+        models.FeedToken,
     ),
 )

@@ -20,10 +20,12 @@ from improve.governance.models import (
     Document,
     DocumentSignoff,
     DocumentVersion,
+    FeedToken,
     Meeting,
     ReportLink,
+    feed_digest,
 )
-from improve.programmes.models import ItemKind, Owner, PlanItem, Programme, Status, Strand
+from improve.programmes.models import ItemKind, Membership, Owner, PlanItem, Programme, Status, Strand
 
 
 def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -232,3 +234,33 @@ def version_in(document: Document, pk: int) -> DocumentVersion:
 
 def signoff_in(document: Document, pk: int) -> DocumentSignoff:
     return DocumentSignoff.objects.select_related("document").get(document=document, pk=pk)
+
+
+def feed_token_for(secret: str) -> FeedToken | None:
+    """The live calendar subscription a secret opens, or None.
+
+    None when the secret is unknown or revoked, or when its member has left the programme or can no
+    longer sign in: a feed shows only what its member may still see.
+    """
+    if not secret or len(secret) > 100:
+        return None
+    token = (
+        FeedToken.objects.select_related("programme", "user")
+        .filter(digest=feed_digest(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if not Membership.objects.filter(user_id=token.user_id, programme_id=token.programme_id).exists():
+        return None
+    return token
+
+
+def feed_token_live(user: Any, programme: Programme) -> FeedToken | None:
+    """The member's live calendar subscription of the programme, if any."""
+    return FeedToken.objects.filter(user=user, programme=programme, revoked_at__isnull=True).first()
+
+
+def board_in_feed(programme: Programme, code: str) -> Board | None:
+    """The programme's live board with this code (for a calendar feed), or None."""
+    return Board.objects.filter(programme=programme, code=code).first()

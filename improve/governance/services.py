@@ -9,10 +9,11 @@ change moves the plan lines it names, both through the programme room's services
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -33,13 +34,15 @@ from improve.governance.models import (
     Document,
     DocumentSignoff,
     DocumentVersion,
+    FeedToken,
     Meeting,
     ReportLink,
+    feed_digest,
     money,
 )
 from improve.governance.permissions import require_decider
 from improve.programmes import services as plan_services
-from improve.programmes.models import Owner, PlanItem, Programme, Status, Strand
+from improve.programmes.models import Membership, Owner, PlanItem, Programme, Status, Strand
 
 
 class BoardData(TypedDict, total=False):
@@ -841,3 +844,37 @@ def document_signoff_update(
 ) -> DocumentSignoff:
     data = {"version": version, "kind": kind, "name": name, "role": role, "status": status, "date": date, "note": note}
     return model_update(actor=actor, instance=signoff, fields=set(data), data=data)[0]
+
+
+# --- calendar subscriptions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def feed_token_issue(*, actor: Actor, user: Any, programme: Programme) -> str:
+    """Make ``user`` a new secret calendar address for ``programme`` and return its secret.
+
+    Any address the member had for the programme stops working. The secret is returned once and
+    not kept. The user must be a member (the feeds show what a member sees).
+    """
+    if not Membership.objects.filter(user=user, programme=programme).exists():
+        raise ValidationError("Only a member of the programme can subscribe to its calendar")
+    feed_token_revoke(actor=actor, user=user, programme=programme)
+    secret = secrets.token_urlsafe(32)
+    model_create(
+        actor=actor,
+        instance=FeedToken(user=user, programme=programme),
+        fields=("digest",),
+        data={"digest": feed_digest(secret)},
+    )
+    return secret
+
+
+@transaction.atomic
+def feed_token_revoke(*, actor: Actor, user: Any, programme: Programme) -> bool:
+    """End the member's secret calendar address for the programme; whether there was one."""
+    live = FeedToken.objects.select_for_update().filter(user=user, programme=programme, revoked_at__isnull=True)
+    found = False
+    for token in live:
+        model_update(actor=actor, instance=token, fields=("revoked_at",), data={"revoked_at": timezone.now()})
+        found = True
+    return found

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
+from improve.core.access import secret_link
 from improve.core.register import register_page, row_url
 from improve.core.views import actor, apply_validation_error, get_or_404
 from improve.governance import ical, registers, selectors, services
@@ -250,6 +251,63 @@ def board_ics(request: ProgrammeRequest, slug: str, board_code: str) -> HttpResp
 def _ics(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@programme_view(Perm.VIEW)
+def subscribe(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The member's own secret calendar addresses: make one (shown once) or stop it."""
+    programme = _programme(request)
+    secret = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            if services.feed_token_revoke(actor=actor(request), user=request.user, programme=programme):
+                messages.success(
+                    request, "Your calendar address no longer works. Calendars subscribed to it stop updating."
+                )
+            return redirect("governance:subscribe", slug=slug)
+        secret = services.feed_token_issue(actor=actor(request), user=request.user, programme=programme)
+    live = selectors.feed_token_live(request.user, programme)
+    feeds: list[tuple[str, str]] = []
+    if secret:
+        feeds = [("Every board", request.build_absolute_uri(reverse("governance:feed", args=[secret])))]
+        feeds += [
+            (b.name, request.build_absolute_uri(reverse("governance:board-feed", args=[secret, b.code])))
+            for b in selectors.boards_for(programme)
+        ]
+    response = render(request, "governance/subscribe.html", _context(request, live=live, feeds=feeds))
+    response["Cache-Control"] = "no-store"  # the page may show a secret
+    return response
+
+
+def _feed_token(token: str) -> Any:
+    found = selectors.feed_token_for(token)
+    if found is None:
+        raise Http404("No such calendar")
+    return found
+
+
+@secret_link
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    found = _feed_token(token)
+    programme = found.programme
+    body = ical.feed(selectors.meetings_for_feed(programme), name=f"{programme.name} – governance")
+    return _private(_ics(body, f"{programme.slug}-governance.ics"))
+
+
+@secret_link
+def board_feed(request: HttpRequest, token: str, board_code: str) -> HttpResponse:
+    found = _feed_token(token)
+    board = selectors.board_in_feed(found.programme, board_code)
+    if board is None:
+        raise Http404("No such board")
+    body = ical.feed(selectors.meetings_for_feed(found.programme, board=board), name=board.name)
+    return _private(_ics(body, f"{found.programme.slug}-{board.code}.ics"))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

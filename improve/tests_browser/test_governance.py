@@ -132,3 +132,23 @@ def test_a_board_member_reads_the_room_and_is_told_who_decides(open_browsing, sc
     web.submit(page.get_by_role("link", name="Record a decision"), "decision form")
     expect(page.locator(".govuk-inset-text")).to_contain_text("You do not chair a board")
     web.visit(gov + "changes/new/", status=403)
+
+
+def test_a_board_member_subscribes_to_the_calendar_and_can_stop_it(open_browsing, scenario):
+    web = open_browsing("board member subscribing")
+    page = web.page
+    web.sign_in(scenario.board_member)
+    web.visit(scenario.path("governance/") + "?year=2019")
+    web.submit(page.get_by_role("link", name="Subscribe in Outlook or another calendar"), "subscribe page")
+    web.submit(page.get_by_role("button", name="Make my calendar address"), "the addresses, shown once")
+    expect(page.get_by_role("heading", name="Your calendar address is ready")).to_be_visible()
+    web.screenshot("governance-subscribe")
+    address = page.get_by_role("row", name="Every board").locator("code").inner_text()
+    feed = page.request.get(address)
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in feed.text()
+    web.visit(scenario.path("governance/subscribe/"))
+    expect(page.locator("code")).to_have_count(0)
+    web.submit(page.get_by_role("button", name="Stop my calendar address"), "after stopping it")
+    expect(page.get_by_role("button", name="Make my calendar address")).to_be_visible()
+    assert page.request.get(address).status == 404
