@@ -486,6 +486,13 @@ class Plan:
         self.removed: dict[str, list[Any]] = defaultdict(list)
         self.removed_keys: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
 
+    def touches(self, specs: Iterable[SheetSpec]) -> bool:
+        """Whether the import creates, changes or removes anything in these sheets (a part with
+        nothing to write can skip reading what writing would need)."""
+        return any(
+            self.created.get(spec.name) or self.changed.get(spec.name) or self.removed.get(spec.name) for spec in specs
+        )
+
 
 # --- comparing ------------------------------------------------------------------------------------
 

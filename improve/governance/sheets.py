@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -44,7 +44,7 @@ from improve.governance.models import (
     ReportLink,
 )
 from improve.programmes.graph import find_cycle
-from improve.programmes.models import Owner, PlanItem, Strand
+from improve.programmes.models import Owner, PlanItem, Programme, Strand
 
 YES_NO = ("yes", "no")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -319,6 +319,17 @@ def _change_row(c: ChangeRequest) -> dict[str, Any]:
 
 def _change_item_row(i: ChangeItem) -> dict[str, Any]:
     return {"change": i.change.ref, "item": i.item.uid, "new_start": i.new_start, "new_end": i.new_end}
+
+
+def _items_named(programme: Programme, uids: Iterable[str]) -> dict[str, PlanItem]:
+    """The plan lines (archived too) that rows name, by ID: only those, not the whole plan."""
+    wanted = {uid for uid in uids if uid}
+    if not wanted:
+        return {}
+    lines = PlanItem.all_objects.filter(programme=programme)
+    if len(wanted) <= 500:  # beyond that, one read of the whole plan beats a huge IN list
+        lines = lines.filter(uid__in=wanted)
+    return {i.uid: i for i in lines}
 
 
 def _time(values: Mapping[str, Any]) -> dt.time | None:
@@ -787,6 +798,8 @@ class GovernanceWorkbook:
     # -- writing --
 
     def write(self, ctx: ImportContext, plan: Plan, rows: Mapping[str, list[Row]]) -> None:
+        if not plan.touches(self.sheets):
+            return
         boards = self._write_boards(ctx, plan)
         self._write_meetings(ctx, plan, boards)
         self._write_changes(ctx, plan, boards)
@@ -896,9 +909,10 @@ class GovernanceWorkbook:
         for meeting in plan.removed["meetings"]:
             model_archive(actor=actor, instance=meeting, reason="Not in the imported workbook")
 
-        items = {i.uid: i for i in PlanItem.all_objects.filter(programme=programme)}
         changed = [(d, r) for d, r, _c in plan.changed["decisions"]]
-        for decision, row in [(None, r) for r in plan.created["decisions"]] + changed:
+        writing = [(None, r) for r in plan.created["decisions"]] + changed
+        items = _items_named(programme, (row.values["gate"] for _d, row in writing))
+        for decision, row in writing:
             v = row.values
             services.decision_save(
                 actor=actor,
@@ -944,7 +958,7 @@ class GovernanceWorkbook:
             )
         for change in plan.removed["change_requests"]:
             model_archive(actor=actor, instance=change, reason="Not in the imported workbook")
-        items = {i.uid: i for i in PlanItem.all_objects.filter(programme=programme)}
+        items = _items_named(programme, (row.values["item"] for row in plan.created["change_items"]))
         for row in plan.created["change_items"]:
             v = row.values
             model_create(

@@ -417,7 +417,11 @@ class RaidWorkbook:
 
         owners = names("owners")
         strands = names("strands")
-        old_items = {i.uid for i in PlanItem.all_objects.filter(programme=ctx.programme)} if ctx.programme else set()
+        old_items = (
+            set(PlanItem.all_objects.filter(programme=ctx.programme).values_list("uid", flat=True))
+            if ctx.programme
+            else set()
+        )
         items = names("plan_items", old_items)
         risks = names("risks")
         issues = names("issues")
@@ -557,6 +561,8 @@ class RaidWorkbook:
         """Write the plan in bulk (a few queries per sheet, not several per row), its audit events
         into ``ctx.events``. Every row has passed the models' own rules in :meth:`check`; the risk
         appetite (a handful of rows) goes through its service."""
+        if not plan.touches(self.sheets):
+            return
         programme: Programme = ctx.programme
         actor = ctx.actor
         for row in plan.created["risk_appetite"]:
