@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from improve.core.bulk import insert_many
 from improve.core.models import ArchivableModel, AuditEvent, AuditField
 
 if TYPE_CHECKING:
@@ -161,7 +162,7 @@ def record(**kwargs: Any) -> AuditEvent:
 
 
 def record_many(events: Iterable[AuditEvent]) -> None:
-    AuditEvent.objects.bulk_create(list(events), batch_size=500)
+    insert_many(list(events), returning=False)
 
 
 def history_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from improve.core.audit import Actor, audit_values
 from improve.core.audit import event as audit_event
+from improve.core.bulk import insert_many
 from improve.core.dates import TBD
 from improve.core.models import ArchivableModel, AuditEvent, TimeStampedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
@@ -932,7 +933,7 @@ class _Writer:
                 obj.created_by_id = obj.modified_by_id = self.actor.user_id
             new.append((obj, row))
         if new:
-            model._base_manager.bulk_create([o for o, _ in new], batch_size=UPDATE_BATCH)
+            insert_many([o for o, _ in new])
             for obj, row in new:
                 if registry is not None:
                     registry[row.values[key_column]] = obj
@@ -989,7 +990,7 @@ class _Writer:
                 raise RuntimeError("plan items sit under each other in a loop")
             for obj, v in wave:
                 obj.parent = self.item_by_uid[v["parent"]] if v["parent"] else None
-            PlanItem.objects.bulk_create([o for o, _ in wave], batch_size=UPDATE_BATCH)
+            insert_many([o for o, _ in wave])
             for obj, _v in wave:
                 self.item_by_uid[obj.uid] = obj
                 waiting_for.discard(obj.uid)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from improve.core.audit import audit_values
 from improve.core.audit import event as audit_event
+from improve.core.bulk import insert_many
 from improve.core.models import AuditEvent, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.core.workbook import (
@@ -762,7 +763,7 @@ class _Writer:
             obj.created_by_id = obj.modified_by_id = user_id
             new.append((obj, row))
         if new:
-            model._base_manager.bulk_create([o for o, _ in new], batch_size=UPDATE_BATCH)
+            insert_many([o for o, _ in new])
             self.set_links(model, [(o, r, True) for o, r in new], links)
             unlinked = [f.name for f in model._meta.many_to_many if f.name not in links]
             for obj, _row in new:
