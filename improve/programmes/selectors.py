@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from improve.core.dates import format_plan_date
 from improve.core.models import AuditEvent, without_bookkeeping
+from improve.core.registry import OverviewPanel, registry
 from improve.core.validators import is_url_key
 from improve.programmes import timeline
 from improve.programmes.graph import dependency_slack
@@ -34,6 +35,9 @@ from improve.programmes.models import (
     Status,
     Strand,
 )
+
+if TYPE_CHECKING:
+    from improve.programmes.permissions import Access
 
 
 def programmes_for_user(user: Any) -> QuerySet[Programme]:
@@ -533,20 +537,41 @@ class OverviewFigures:
     broken: list[BrokenLink]
 
 
-def overview_figures(programme: Programme, *, today: dt.date, broken_listed: int) -> OverviewFigures:
+def overview_figures(
+    programme: Programme, *, today: dt.date, broken_listed: int, changes: int | None = None
+) -> OverviewFigures:
     """:func:`overview` and :func:`broken_dependencies` of the programme as at ``today``.
 
-    Kept in Django's cache under the programme, the date and :func:`change_count`: any write to the
-    programme (a plan line, a dependency, a strand, an owner, an import) makes a new key, so a kept
-    copy is never shown after a change, and a new day makes a new key too.
+    Kept in Django's cache under the programme, the date and :func:`change_count` (``changes``, if
+    the caller has counted already): any write to the programme (a plan line, a dependency, a
+    strand, an owner, an import) makes a new key, so a kept copy is never shown after a change, and
+    a new day makes a new key too.
     """
-    key = f"programmes:overview:{programme.pk}:{today.isoformat()}:{broken_listed}:{change_count(programme)}"
+    changes = change_count(programme) if changes is None else changes
+    key = f"programmes:overview:{programme.pk}:{today.isoformat()}:{broken_listed}:{changes}"
     figures = cache.get(key)
     if not isinstance(figures, OverviewFigures):
         count, broken = broken_dependencies(programme, listed=broken_listed)
         figures = OverviewFigures(overview(programme, today=today), count, broken)
         cache.set(key, figures, OVERVIEW_CACHE_SECONDS)
     return figures
+
+
+def overview_panels(programme: Programme, *, today: dt.date, access: Access, changes: int) -> list[OverviewPanel]:
+    """Every room's panels for the overview (:meth:`Registry.overview_panels`), kept like the figures.
+
+    A panel shows the programme's data as at ``today`` to this member, so it is kept under the
+    programme, the date, :func:`change_count` (``changes``) and the member's role and strands; any
+    write to the programme, in any room, is audited under it and makes a new key.
+    """
+    strands = ",".join(str(pk) for pk in sorted(access.strand_ids))
+    key = f"programmes:panels:{programme.pk}:{today.isoformat()}:{access.role}:{strands}:{changes}"
+    kept = cache.get(key)
+    if isinstance(kept, list):
+        return kept
+    panels = registry.overview_panels(programme, today, access)
+    cache.set(key, panels, OVERVIEW_CACHE_SECONDS)
+    return panels
 
 
 def members_of(programme: Programme) -> QuerySet[Membership]:

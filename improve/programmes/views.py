@@ -21,7 +21,6 @@ from improve.core.access import signed_in
 from improve.core.audit import history_for, history_for_programme
 from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
 from improve.core.register import register_page
-from improve.core.registry import registry
 from improve.core.validators import is_url_key
 from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
 from improve.programmes import registers, selectors, services, timeline
@@ -107,6 +106,10 @@ _STRAND_CHANGE_LINK = '<a class="govuk-link" href="{}">Change<span class="govuk-
 _STRAND_AIM = '<p class="govuk-body-s io-muted govuk-!-margin-bottom-0">{}</p>'
 
 
+#: what ``{% url %}`` leaves unquoted in a path segment (as ``django.urls`` quotes it)
+URL_SAFE = "!$&'()*+,;=~:@"
+
+
 def _strand_rows(programme: Programme, rows: list[dict[str, Any]], *, can_change: bool) -> SafeString:
     """The rows of the overview's table of strands, with their counts.
 
@@ -115,6 +118,9 @@ def _strand_rows(programme: Programme, rows: list[dict[str, Any]], *, can_change
     is escaped as the template would (``html.escape``, which Django's ``escape`` calls).
     """
     plan_url = escape(reverse("programmes:plan", args=[programme.slug]))
+    edit_sample = reverse("programmes:strand-edit", args=[programme.slug, "0"])
+    assert edit_sample.endswith("/0/edit/")  # noqa: S101 - the strand's code is the URL's last word but one
+    edit_prefix = edit_sample[: -len("0/edit/")]
     out = []
     for row in rows:
         strand = row["strand"]
@@ -125,7 +131,7 @@ def _strand_rows(programme: Programme, rows: list[dict[str, Any]], *, can_change
         if can_change:
             link = ""
             if is_url_key(strand.code):  # a code stored before codes were checked gets no link
-                edit_url = reverse("programmes:strand-edit", args=[programme.slug, strand.code])
+                edit_url = f"{edit_prefix}{quote(strand.code, safe=URL_SAFE)}/edit/"
                 link = _STRAND_CHANGE_LINK.format(escape(edit_url), escape(strand.name))
             change = _STRAND_CHANGE.format(link)
         name, lead = escape(strand.name), escape(str(strand.lead or ""))
@@ -141,13 +147,14 @@ def _item_href(programme: Programme) -> Callable[[str], str]:
     sample = reverse("programmes:item", args=[programme.slug, "0"])
     assert sample.endswith("/0/")  # noqa: S101 - the item URL ends in its uid
     prefix = sample[: -len("0/")]
-    return lambda uid: (prefix + quote(uid, safe="!$&'()*+,;=~:@") + "/") if is_url_key(uid) else ""
+    return lambda uid: (prefix + quote(uid, safe=URL_SAFE) + "/") if is_url_key(uid) else ""
 
 
 @programme_view(Perm.VIEW)
 def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
-    figures = selectors.overview_figures(programme, today=_today(request), broken_listed=OVERVIEW_BROKEN)
+    today, changes = _today(request), selectors.change_count(programme)
+    figures = selectors.overview_figures(programme, today=today, broken_listed=OVERVIEW_BROKEN, changes=changes)
     summary, broken_count, broken = figures.summary, figures.broken_count, figures.broken
     href = _item_href(programme)
     return render(
@@ -165,7 +172,7 @@ def overview(request: ProgrammeRequest, slug: str) -> HttpResponse:
             upcoming_gates=[(href(i.uid), i) for i in summary.upcoming_gates],
             broken=[(href(b.successor_uid), b) for b in broken],
             broken_count=broken_count,
-            panels=registry.overview_panels(programme, _today(request), request.access),
+            panels=selectors.overview_panels(programme, today=today, access=request.access, changes=changes),
         ),
     )
 
