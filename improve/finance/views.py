@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from improve.core.register import register_page
 from improve.core.services import EditConflict
-from improve.core.views import actor, apply_validation_error, get_or_404
+from improve.core.views import actor, apply_validation_error, archive_page, get_or_404
 from improve.finance import registers, selectors, services
 from improve.finance import summary as summary_table
 from improve.finance.forms import (
@@ -179,29 +179,24 @@ def line_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> 
 
 
 def _archive(request: ProgrammeRequest, obj: Any, *, what: str, done_url: str) -> HttpResponse:
-    """Confirm and archive; ``?restore=1`` with a POST restores it. Posting twice never undoes itself."""
-    error = ""
-    if request.method == "POST":
-        try:
-            if "1" in (request.GET.get("restore"), request.POST.get("restore")):
-                if obj.archived:
-                    services.finance_restore(actor=actor(request), instance=obj)
-                    messages.success(request, f"{what} {obj.name} restored")
-                return redirect(done_url)
-            if not obj.archived:
-                services.finance_archive(
-                    actor=actor(request), instance=obj, reason=request.POST.get("reason", "").strip()[:300]
-                )
-                messages.success(request, f"{what} {obj.name} archived")
-            return redirect(done_url)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    return render(
+    """Confirm and archive (:func:`improve.core.views.archive_page`); a POST to ``?restore=1``
+    restores it. Posting twice never undoes itself."""
+    if request.method == "POST" and request.GET.get("restore") == "1":
+        if obj.archived:
+            services.finance_restore(actor=actor(request), instance=obj)
+            messages.success(request, f"{what} {obj.name} restored")
+        return redirect(done_url)
+    return archive_page(
         request,
-        "programmes/archive_confirm.html",
-        _context(
-            request, subject=obj, what=what, error=error, restore_url=f"{request.path}?restore=1", done_url=done_url
-        ),
+        obj,
+        what=what,
+        caption=f"{what} {obj.code}",
+        label=obj.name,
+        explain=f"An archived {what.lower()} is hidden from every page and from the workbook.",
+        archive=lambda reason: services.finance_archive(actor=actor(request), instance=obj, reason=reason),
+        restore_url=f"{request.path}?restore=1",
+        done_url=done_url,
+        context=_context(request),
     )
 
 

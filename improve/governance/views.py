@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from improve.core.access import secret_link
 from improve.core.register import register_page, row_url
-from improve.core.views import actor, apply_validation_error, get_or_404
+from improve.core.views import actor, apply_validation_error, archive_page, get_or_404
 from improve.governance import ical, registers, selectors, services
 from improve.governance.forms import (
     BoardForm,
@@ -658,45 +658,9 @@ def document(request: ProgrammeRequest, slug: str, doc_code: str) -> HttpRespons
 # --- archive and restore (boards and change requests, from their registers) ----------------------
 
 
-def _archive_page(
-    request: ProgrammeRequest,
-    subject: Any,
-    *,
-    what: str,
-    label: str,
-    explain: str,
-    archive: Callable[[str], Any],
-    restore_url: str,
-    done_url: str,
-) -> HttpResponse:
-    """Confirm and archive; an archived one shows how to restore it (posting here never restores)."""
-    error = ""
-    if request.method == "POST":
-        if subject.archived:
-            messages.success(request, f"{label} is already archived")
-            return redirect(done_url)
-        try:
-            archive(request.POST.get("reason", "").strip()[:300])
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, f"{label} archived")
-            return redirect(done_url)
-    return render(
-        request,
-        "governance/archive_confirm.html",
-        _context(
-            request,
-            subject=subject,
-            archived=subject.archived,
-            what=what,
-            label=label,
-            explain=explain,
-            error=error,
-            restore_url=restore_url,
-            done_url=done_url,
-        ),
-    )
+def _archive_page(request: ProgrammeRequest, subject: Any, **page: Any) -> HttpResponse:
+    """Confirm and archive (:func:`improve.core.views.archive_page`) on a governance page."""
+    return archive_page(request, subject, context=_context(request), **page)
 
 
 @programme_view(GovPerm.MANAGE)

@@ -22,7 +22,7 @@ from improve.core.audit import history_for, history_for_programme
 from improve.core.forms import HIDDEN_KEYS, merge_after_conflict, with_loaded
 from improve.core.register import register_page
 from improve.core.validators import is_url_key
-from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
+from improve.core.views import actor, apply_validation_error, archive_page, get_or_404, report_conflict
 from improve.programmes import registers, selectors, services, timeline
 from improve.programmes.forms import (
     BaselineForm,
@@ -655,27 +655,18 @@ def _archive_page(
     restore_url: str,
     done_url: str,
 ) -> HttpResponse:
-    """Confirm and archive one part of the definition; it keeps its history.
-
-    An archived one shows how to restore it (a POST to ``restore_url``): posting here again never
-    restores it, so a form sent twice cannot undo itself.
-    """
-    error = ""
-    if request.method == "POST":
-        if obj.archived:
-            messages.success(request, f"{what} {obj.name} is already archived")
-            return redirect(done_url)
-        try:
-            archive(request.POST.get("reason", "").strip()[:300])
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, f"{what} {obj.name} archived")
-            return redirect(done_url)
-    return render(
+    """Confirm and archive one part of the definition (:func:`improve.core.views.archive_page`)."""
+    return archive_page(
         request,
-        "programmes/archive_confirm.html",
-        _context(request, subject=obj, what=what, error=error, restore_url=restore_url, done_url=done_url),
+        obj,
+        what=what,
+        caption=f"{what} {obj.code}" if getattr(obj, "code", "") else what,
+        label=obj.name,
+        explain=f"An archived {what.lower()} is hidden from every page and from the workbook.",
+        archive=archive,
+        restore_url=restore_url,
+        done_url=done_url,
+        context=_context(request),
     )
 
 

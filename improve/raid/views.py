@@ -15,7 +15,7 @@ from django.urls import reverse
 from improve.core.audit import history_for
 from improve.core.forms import merge_after_conflict
 from improve.core.register import register_page
-from improve.core.views import actor, apply_validation_error, get_or_404, report_conflict
+from improve.core.views import actor, apply_validation_error, archive_page, get_or_404, report_conflict
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
 from improve.programmes.selectors import item_uid_map
 from improve.raid import permissions, registers, scoring, selectors, services
@@ -374,16 +374,24 @@ def risk_escalate(request: ProgrammeRequest, slug: str, ref: str) -> HttpRespons
 
 
 def _archive_page(request: ProgrammeRequest, obj: Any, *, done: str) -> HttpResponse:
-    """GET: confirm; POST: archive (``archive=0``: restore). It keeps its history either way."""
-    if request.method == "POST":
-        if request.POST.get("archive", "1") == "0":
+    """Confirm and archive (:func:`improve.core.views.archive_page`); a POST of ``archive=0`` restores.
+    It keeps its history either way."""
+    if request.method == "POST" and request.POST.get("archive") == "0":
+        if obj.archived:
             services.raid_restore(actor=actor(request), instance=obj)
             messages.success(request, f"{obj} restored")
-        elif not obj.archived:
-            services.raid_archive(actor=actor(request), instance=obj, reason=request.POST.get("reason", "")[:300])
-            messages.success(request, f"{obj} archived")
         return redirect(done)
-    return render(request, "raid/archive.html", _context(request, subject=obj, back=done))
+    return archive_page(
+        request,
+        obj,
+        what=obj._meta.verbose_name.capitalize(),
+        label=str(obj),
+        explain="An archived row is hidden from every page and from the workbook.",
+        archive=lambda reason: services.raid_archive(actor=actor(request), instance=obj, reason=reason),
+        restore_url=request.path,
+        done_url=done,
+        context=_context(request),
+    )
 
 
 @programme_view(EDIT_RAID)
