@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from improve.core.audit import Actor, audit_values
-from improve.core.audit import event as audit_event
-from improve.core.bulk import insert_many
 from improve.core.dates import TBD
-from improve.core.models import ArchivableModel, AuditEvent, TimeStampedModel
+from improve.core.models import ArchivableModel, AuditEvent
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.core.workbook import (
     _BAD,
@@ -42,6 +39,7 @@ from improve.core.workbook import (
 from improve.core.workbook import (
     known as _known,
 )
+from improve.core.writer import ARCHIVE_FIELDS, RowWriter
 from improve.programmes.graph import find_cycle
 from improve.programmes.models import (
     Baseline,
@@ -62,7 +60,6 @@ from improve.programmes.models import (
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-UPDATE_BATCH = 500
 MAX_LOOPS_REPORTED = 50
 
 
@@ -738,7 +735,6 @@ def _compare(state: ProgrammeState, by_key: dict[str, dict[tuple[Any, ...], Row]
 
 # --- writing -------------------------------------------------------------------------------------
 
-ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
 
 # Model fields written for each column (for bulk_update of just what changed).
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -782,27 +778,17 @@ def _date_parts(value: Any) -> tuple[dt.date | None, bool]:
     return (None, True) if value == TBD else (value, False)
 
 
-class _Writer:
+class _Writer(RowWriter):
     def __init__(self, actor: Actor, state: ProgrammeState, plan: Plan, programme_row: Row | None) -> None:
-        self.actor = actor
+        super().__init__(actor, state.programme)
         self.state = state
         self.plan = plan
         self.programme_row = programme_row
-        self.events: list[AuditEvent] = []
-        self.programme: Programme = state.programme  # type: ignore[assignment]
         self.owner_by_name = {o.name: o for o in state.owners}
         self.strand_by_code = {s.code: s for s in state.strands}
         self.project_by_code = {p.code: p for p in state.projects}
         self.item_by_uid = {i.uid: i for i in state.items}
         self.baseline_by_name = {b.name: b for b in state.baselines}
-        self.now = timezone.now()
-
-    def event(self, obj: models.Model, action: str, before: Any, after: Any) -> None:
-        self.events.append(
-            audit_event(
-                actor=self.actor, programme_id=self.programme.pk, obj=obj, action=action, before=before, after=after
-            )
-        )
 
     def run(self) -> None:
         self.write_programme()
@@ -929,47 +915,22 @@ class _Writer:
         for row in self.plan.created[name]:
             obj = model(programme=self.programme) if name != "baseline_items" else model()
             fill(obj, row.values)
-            if isinstance(obj, TimeStampedModel):
-                obj.created_by_id = obj.modified_by_id = self.actor.user_id
-            new.append((obj, row))
-        if new:
-            insert_many([o for o, _ in new])
-            for obj, row in new:
-                if registry is not None:
-                    registry[row.values[key_column]] = obj
-                self.event(obj, "create", None, audit_values(obj))
+            new.append(obj)
+            if registry is not None:
+                registry[row.values[key_column]] = obj
+        self.create_rows(new)
         changed = self.plan.changed[name]
-        if changed:
-            update_fields: set[str] = set()
-            for obj, row, changes in changed:
-                before = audit_values(obj)
-                restoring = bool(getattr(obj, "archived", False))
-                fill(obj, row.values)
-                if restoring:
-                    obj.archived_at, obj.archived_by_id, obj.archive_reason = None, None, ""
-                    update_fields.update(ARCHIVE_FIELDS)
-                for change in changes:
-                    update_fields.update(FIELDS[name].get(change.column, ()))
-                self.event(obj, "restore" if restoring else "update", before, audit_values(obj))
-            model._base_manager.bulk_update([c[0] for c in changed], sorted(update_fields), batch_size=UPDATE_BATCH)
+        fields = {f for _obj, _row, changes in changed for c in changes for f in FIELDS[name].get(c.column, ())}
+        self.update_rows(
+            model, [(obj, row) for obj, row, _changes in changed], fill=lambda o, r: fill(o, r.values), fields=fields
+        )
 
     def delete(self, name: str, model: type[models.Model]) -> None:
         gone = self.plan.removed[name]
-        if not gone:
-            return
         if issubclass(model, ArchivableModel):
-            for obj in gone:
-                before = audit_values(obj)
-                self.archive(obj)
-                self.event(obj, "archive", before, audit_values(obj))
-            model.all_objects.bulk_update(gone, sorted(ARCHIVE_FIELDS), batch_size=UPDATE_BATCH)
-            return
-        for obj in gone:
-            self.event(obj, "delete", audit_values(obj), None)
-        model._base_manager.filter(pk__in=[o.pk for o in gone]).delete()
-
-    def archive(self, obj: Any) -> None:
-        obj.archived_at, obj.archived_by_id, obj.archive_reason = self.now, self.actor.user_id, "not in the workbook"
+            self.archive_rows(model, gone)
+        else:
+            self.delete_rows(model, gone)
 
     # -- plan items: created in two passes (parents may be new), archived when gone --
 
@@ -990,7 +951,7 @@ class _Writer:
                 raise RuntimeError("plan items sit under each other in a loop")
             for obj, v in wave:
                 obj.parent = self.item_by_uid[v["parent"]] if v["parent"] else None
-            insert_many([o for o, _ in wave])
+            self.insert([o for o, _ in wave])
             for obj, _v in wave:
                 self.item_by_uid[obj.uid] = obj
                 waiting_for.discard(obj.uid)
@@ -998,32 +959,16 @@ class _Writer:
             placed = {id(o) for o, _ in wave}
             pending = [(o, v) for o, v in pending if id(o) not in placed]
         for obj in created:
-            self.event(obj, "create", None, audit_values(obj))
+            self.event(obj, AuditEvent.Action.CREATE, None, audit_values(obj))
         changed = self.plan.changed[name]
-        update_fields: set[str] = {"version", "modified_at", "modified_by"}
-        touched: list[PlanItem] = []
-        for obj, row, changes in changed:
-            before = audit_values(obj)
-            restoring = obj.archived
-            self.fill_item(obj, row.values)
-            obj.version += 1
-            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
-            if restoring:
-                update_fields.update(ARCHIVE_FIELDS)
-            for change in changes:
-                update_fields.update(FIELDS[name].get(change.column, ()))
-            self.event(obj, "restore" if restoring else "update", before, audit_values(obj))
-            touched.append(obj)
-        for obj in self.plan.removed[name]:
-            before = audit_values(obj)
-            self.archive(obj)
-            obj.version += 1
-            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
-            update_fields.update(ARCHIVE_FIELDS)
-            self.event(obj, "archive", before, audit_values(obj))
-            touched.append(obj)
-        if touched:
-            PlanItem.all_objects.bulk_update(touched, sorted(update_fields), batch_size=UPDATE_BATCH)
+        fields = {f for _obj, _row, changes in changed for c in changes for f in FIELDS[name].get(c.column, ())}
+        self.update_rows(
+            PlanItem, [(obj, row) for obj, row, _changes in changed], fill=self.fill_changed_item, fields=fields
+        )
+        self.archive_rows(PlanItem, self.plan.removed[name])
+
+    def fill_changed_item(self, obj: PlanItem, row: Row) -> None:
+        self.fill_item(obj, row.values)
 
 
 # --- the part ------------------------------------------------------------------------------------

@@ -20,12 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
-from improve.core.audit import audit_values
-from improve.core.audit import event as audit_event
-from improve.core.bulk import insert_many
-from improve.core.models import AuditEvent, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.core.workbook import (
     _BAD,
@@ -41,6 +36,7 @@ from improve.core.workbook import (
     diff,
 )
 from improve.core.workbook import known as _known
+from improve.core.writer import UPDATE_BATCH, RowWriter
 from improve.programmes.models import Owner, PlanItem, Programme, Strand
 from improve.raid import scoring, services
 from improve.raid.models import (
@@ -581,9 +577,6 @@ class RaidWorkbook:
         ctx.events.extend(writer.events)
 
 
-UPDATE_BATCH = 500
-ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
-STAMP_FIELDS = ("modified_at", "modified_by")
 #: the fields a row of each sheet sets (beyond the links), for bulk_update
 RISK_WRITES = (
     "reference",
@@ -650,7 +643,7 @@ def _prefetched(obj: models.Model, name: str, objs: list[Any]) -> None:
     cache[name] = qs
 
 
-class _Writer:
+class _Writer(RowWriter):
     """The RAID rows of one import, written in bulk with one audit event per row written.
 
     The same rules hold as through the services: every row passed ``clean_fields`` and ``clean``
@@ -660,24 +653,15 @@ class _Writer:
     """
 
     def __init__(self, ctx: ImportContext, plan: Plan) -> None:
+        super().__init__(ctx.actor, ctx.programme)
         self.programme: Programme = ctx.programme
-        self.actor = ctx.actor
         self.plan = plan
-        self.now = timezone.now()
-        self.events: list[AuditEvent] = []
         state = state_of(ctx)
         self.owners = {o.name: o for o in Owner.objects.filter(programme=self.programme)}
         self.strands = {s.code: s for s in Strand.objects.filter(programme=self.programme)}
         self.items = {i.uid: i for i in PlanItem.all_objects.filter(programme=self.programme).only("id", "uid")}
         self.risk_by_ref: dict[str, Risk] = {r.reference: r for r in state.risks}
         self.issue_by_ref: dict[str, Issue] = {i.reference: i for i in state.issues}
-
-    def event(self, obj: models.Model, action: str, before: Any, after: Any) -> None:
-        self.events.append(
-            audit_event(
-                actor=self.actor, programme_id=self.programme.pk, obj=obj, action=action, before=before, after=after
-            )
-        )
 
     def owner(self, v: Mapping[str, Any]) -> Owner | None:
         return self.owners.get(v.get("owner") or "")
@@ -755,49 +739,42 @@ class _Writer:
         *,
         links: tuple[str, ...],
     ) -> None:
-        user_id = self.actor.user_id
         new: list[tuple[Any, Row]] = []
         for row in self.plan.created[name]:
             obj = model(programme=self.programme)
             fill(obj, row.values)
-            obj.created_by_id = obj.modified_by_id = user_id
             new.append((obj, row))
-        if new:
-            insert_many([o for o, _ in new])
+            if registry is not None:
+                registry[obj.reference] = obj
+
+        def link_new() -> None:
             self.set_links(model, [(o, r, True) for o, r in new], links)
             unlinked = [f.name for f in model._meta.many_to_many if f.name not in links]
             for obj, _row in new:
                 for name_ in unlinked:  # a new row has no links its sheet does not give
                     _prefetched(obj, name_, [])
-                if registry is not None:
-                    registry[obj.reference] = obj
-                self.event(obj, AuditEvent.Action.CREATE, None, audit_values(obj))
+
+        self.create_rows([o for o, _ in new], then=link_new)
         changed = self.plan.changed[name]
-        if not changed:
-            return
-        fields = set(STAMP_FIELDS)
-        befores = []
-        for obj, row, changes in changed:
+        fields: set[str] = set()
+        for _obj, _row, changes in changed:
             fields.update(_fields_of(name, c.column, writes) for c in changes)
             if any(c.column in LEVEL_COLUMNS for c in changes):
                 fields.update(("inherent_score", "residual_score"))
-            befores.append(audit_values(obj))
-            if obj.archived:
-                obj.archived_at, obj.archived_by_id, obj.archive_reason = None, None, ""
-                fields.update(ARCHIVE_FIELDS)
+
+        def refill(obj: Any, row: Row) -> None:
             fill(obj, row.values)
-            obj.modified_at, obj.modified_by_id = self.now, user_id
-            if isinstance(obj, VersionedModel):
-                obj.version += 1
-                fields.add("version")
             if registry is not None:
                 registry[obj.reference] = obj
-        model._base_manager.bulk_update([c[0] for c in changed], sorted(fields), batch_size=UPDATE_BATCH)
-        self.set_links(model, [(o, r, False) for o, r, _ in changed], links)
-        for (obj, _row, _changes), before in zip(changed, befores, strict=True):
-            restored = before.get("archived") and not obj.archived
-            action = AuditEvent.Action.RESTORE if restored else AuditEvent.Action.UPDATE
-            self.event(obj, action, before, audit_values(obj))
+
+        rows = [(obj, row) for obj, row, _changes in changed]
+        self.update_rows(
+            model,
+            rows,
+            fill=refill,
+            fields=fields,
+            then=lambda: self.set_links(model, [(o, r, False) for o, r in rows], links),
+        )
 
     def set_links(self, model: type[models.Model], rows: list[tuple[Any, Row, bool]], links: tuple[str, ...]) -> None:
         """Set the many-to-many ``links`` of ``rows`` (new or changed) as their sheet names them:
@@ -825,24 +802,7 @@ class _Writer:
                 through._base_manager.bulk_create(add, batch_size=UPDATE_BATCH)
 
     def archive(self, name: str, model: type[models.Model]) -> None:
-        gone = self.plan.removed[name]
-        if not gone:
-            return
-        fields = {*ARCHIVE_FIELDS, *STAMP_FIELDS}
-        for obj in gone:
-            before = audit_values(obj)
-            obj.archived_at, obj.archived_by_id, obj.archive_reason = (
-                self.now,
-                self.actor.user_id,
-                "not in the workbook",
-            )
-            obj.modified_at, obj.modified_by_id = self.now, self.actor.user_id
-            if isinstance(obj, VersionedModel):
-                obj.version += 1
-                fields.add("version")
-            after = {**audit_values(obj), "reason": obj.archive_reason}
-            self.event(obj, AuditEvent.Action.ARCHIVE, before, after)
-        model._base_manager.bulk_update(gone, sorted(fields), batch_size=UPDATE_BATCH)
+        self.archive_rows(model, self.plan.removed[name])
 
 
 def state_of(ctx: ImportContext) -> RaidState:
