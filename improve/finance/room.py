@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
-from improve.finance import models
+from improve.finance import figurecheck, models
 from improve.finance.permissions import RULES
 from improve.finance.sheets import FINANCE_WORKBOOK
 
@@ -60,5 +60,7 @@ ROOM = Room(
         models.SourceAmount,
         models.Allocation,
         models.PrintedFigure,
+        models.TrajectoryFigure,
     ),
+    figure_checks=(figurecheck.printed_relations, figurecheck.trajectory_relations),
 )

@@ -33,6 +33,7 @@ from improve.finance.models import (
     PrintedFigure,
     SourceAmount,
     SpendType,
+    TrajectoryFigure,
 )
 from improve.modelling import fiscal
 from improve.modelling.budget import BudgetFigures, LineInput, YearFigures, compute
@@ -111,6 +112,15 @@ def source_in(programme: Programme, code: str) -> FundingSource:
 
 def printed_for(programme: Programme) -> QuerySet[PrintedFigure]:
     return PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year")
+
+
+def trajectory_for(programme: Programme) -> QuerySet[TrajectoryFigure]:
+    """The service budget trajectory's printed cells, year by year in printed order (current years only)."""
+    return TrajectoryFigure.objects.filter(programme=programme, year__archived_at__isnull=True).select_related("year")
+
+
+def trajectory_figure_in(programme: Programme, pk: int) -> TrajectoryFigure:
+    return TrajectoryFigure.objects.select_related("year").get(programme=programme, pk=pk)
 
 
 def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:
