@@ -117,6 +117,34 @@ def trajectory_relations(programme: Programme) -> list[Relation]:
     return trajectory.relations(trajectory_years(programme))
 
 
+@dataclass(frozen=True)
+class ResultCheck:
+    """A printed result beside what its parts make, for a page."""
+
+    recomputed: str  # written like the printed figure
+    explain: str
+    agrees: bool
+    difference: str
+    allowance: str
+
+
+def result_checks(relations: list[Relation]) -> dict[str, list[ResultCheck]]:
+    """Each printed result's checks by its figure's key (a figure may be the result of two relations)."""
+    out: dict[str, list[ResultCheck]] = defaultdict(list)
+    for relation in relations:
+        check = relation.check()
+        out[relation.result.key].append(
+            ResultCheck(
+                like(relation.result.text, check.computed),
+                relation.explain,
+                check.agrees,
+                amount(check.difference),
+                amount(check.allowance),
+            )
+        )
+    return out
+
+
 def run(programme: Programme) -> Outcome:
     """Every room's printed figures checked, with the single figures that explain several findings."""
     return check_relations(relation for check in registry.figure_checks() for relation in check(programme))
@@ -144,6 +172,7 @@ class Line:
     printed: str  # as printed
     printed_value: str
     recomputed: str
+    recomputed_like: str  # written the way the printed figure is
     difference: str
     allowance: str
     recomputed_from: str
@@ -169,6 +198,7 @@ def lines(outcome: Outcome) -> list[Line]:
             printed=f.figure.text,
             printed_value=amount(f.check.printed),
             recomputed=amount(f.check.computed),
+            recomputed_like=like(f.figure.text, f.check.computed),
             difference=amount(f.check.difference),
             allowance=amount(f.check.allowance),
             recomputed_from=f.relation.explain,

@@ -503,6 +503,10 @@ class TrajectoryFigure(TimeStampedModel, VersionedModel):
             errors["text"] = "Enter the figure as printed, e.g. £32.9m; only a movement may be left blank"
         if self.year_id and self.year.programme_id != self.programme_id:
             errors["year"] = "Choose a year of this programme"
+        if self.year_id and self.order is not None:
+            taken = TrajectoryFigure.objects.filter(year_id=self.year_id, order=self.order).exclude(pk=self.pk).first()
+            if taken is not None:
+                errors["order"] = f"Row {self.order} of {self.year} is already '{taken.label}': choose another order"
         if self.kind in trajectory.SINGLE and self.year_id:
             other = TrajectoryFigure.objects.filter(year_id=self.year_id, kind=self.kind).exclude(pk=self.pk).first()
             if other is not None:

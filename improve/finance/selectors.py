@@ -119,8 +119,8 @@ def trajectory_for(programme: Programme) -> QuerySet[TrajectoryFigure]:
     return TrajectoryFigure.objects.filter(programme=programme, year__archived_at__isnull=True).select_related("year")
 
 
-def trajectory_figure_in(programme: Programme, pk: int) -> TrajectoryFigure:
-    return TrajectoryFigure.objects.select_related("year").get(programme=programme, pk=pk)
+def trajectory_figure_at(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:
+    return TrajectoryFigure.objects.select_related("year").get(programme=programme, year=year, order=order)
 
 
 def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:
