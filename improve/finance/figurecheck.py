@@ -43,60 +43,76 @@ def _line_value(row: LineRow, measure: str, year: int | None) -> Decimal:
     return total(_measure(f, measure) for f in row.years.values())
 
 
-def _figure(p: PrintedFigure, row: str) -> Figure:
-    column = f"{Measure(p.measure).label}, {p.year.label if p.year else 'all years'}"
-    if p.subject == PrintedFigure.Subject.FUNDING:
-        column = f"Available, {p.year.label if p.year else 'all years'}"
-    table = f"{PRINTED_TABLE} ({p.source})" if p.source else PRINTED_TABLE
-    return Figure(f"printed:{p.pk}", table, row, column, p.text, read_printed(p.text))
+_MEASURES = {m.value: str(m.label) for m in Measure}
+S = PrintedFigure.Subject
 
 
 def printed_relations(programme: Programme, budget: BudgetSummary | None = None) -> Iterator[Relation]:
     """Each printed total, group, line or funding figure against what the product computes."""
-    printed = list(selectors.printed_for(programme).order_by("code"))
+    printed = selectors.printed_rows(programme)
     if not printed:
         return
     budget = budget or selectors.budget_summary(programme)
     rows = [(group.group, row) for group in budget.groups for row in group.lines]
-    by_line: dict[int, dict[tuple[int | None, str], PrintedFigure]] = defaultdict(dict)
+    line_rows = {row.line.pk: row for _g, row in rows}
+    figures: dict[int, Figure] = {}
+
+    def figure(p: selectors.PrintedRow) -> Figure:
+        if p.pk not in figures:
+            when = fiscal.label(p.year) if p.year is not None else "all years"
+            column = f"Available, {when}" if p.subject == S.FUNDING else f"{_MEASURES[p.measure]}, {when}"
+            table = f"{PRINTED_TABLE} ({p.source})" if p.source else PRINTED_TABLE
+            row = {S.LINE: p.line_name, S.GROUP: p.group_name, S.FUNDING: "Available funding", **NAMES}[p.subject]
+            figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read_printed(p.text))
+        return figures[p.pk]
+
+    by_line: dict[int, dict[tuple[int | None, str], selectors.PrintedRow]] = defaultdict(dict)
     for p in printed:
-        if p.subject == PrintedFigure.Subject.LINE and p.line_id is not None:
-            by_line[p.line_id].setdefault((p.year.start_year if p.year else None, p.measure), p)
+        if p.subject == S.LINE and p.line_id is not None:
+            by_line[p.line_id].setdefault((p.year, p.measure), p)
     for p in printed:
-        year = p.year.start_year if p.year else None
-        subject = PrintedFigure.Subject(p.subject)
-        if subject == PrintedFigure.Subject.LINE:
-            row = next((r for _g, r in rows if r.line.pk == p.line_id), None)
-            name = p.line.name if p.line else ""
+        year = p.year
+        if p.subject == S.LINE:
+            row = line_rows.get(p.line_id) if p.line_id is not None else None
             computed = _line_value(row, p.measure, year) if row else Decimal("0.00")
-            yield Relation(_figure(p, name), exact=computed, explain=f"the amounts of line {name}")
+            yield Relation(figure(p), exact=computed, explain=f"the amounts of line {p.line_name}")
             continue
-        if subject == PrintedFigure.Subject.FUNDING:
+        if p.subject == S.FUNDING:
             available = budget.figures.available
             computed = available.get(year, Decimal("0.00")) if year is not None else budget.figures.available_total
-            yield Relation(_figure(p, "Available funding"), exact=computed, explain="the funding sources' amounts")
+            yield Relation(figure(p), exact=computed, explain="the funding sources' amounts")
             continue
-        if subject == PrintedFigure.Subject.GROUP:
+        if p.subject == S.GROUP:
             chosen = [r for g, r in rows if g.pk == p.group_id]
-            name, explain = (p.group.name if p.group else ""), "its lines"
-        elif subject == PrintedFigure.Subject.BASE:
+        elif p.subject == S.BASE:
             chosen = [r for _g, r in rows if not r.line.contingency]
-            name, explain = "Total before contingency", "the lines other than contingency"
-        elif subject == PrintedFigure.Subject.CONTINGENCY:
+        elif p.subject == S.CONTINGENCY:
             chosen = [r for _g, r in rows if r.line.contingency]
-            name, explain = "Contingency", "the contingency lines"
         else:
             chosen = [r for _g, r in rows]
-            name, explain = "Programme total", "every line"
         terms: list[Term] = []
         exact: list[Decimal] = []
         for row in chosen:
             own = by_line.get(row.line.pk, {}).get((year, p.measure))
             if own is not None:
-                terms.append(Term(_figure(own, own.line.name if own.line else "")))
+                terms.append(Term(figure(own)))
             else:
                 exact.append(_line_value(row, p.measure, year))
-        yield Relation(_figure(p, name), tuple(terms), exact=total(exact), explain=explain)
+        yield Relation(figure(p), tuple(terms), exact=total(exact), explain=EXPLAIN[p.subject])
+
+
+#: What a total's row is called, and what it is recomputed from.
+NAMES: dict[str, str] = {
+    S.PROGRAMME: "Programme total",
+    S.BASE: "Total before contingency",
+    S.CONTINGENCY: "Contingency",
+}
+EXPLAIN: dict[str, str] = {
+    S.PROGRAMME: "every line",
+    S.BASE: "the lines other than contingency",
+    S.CONTINGENCY: "the contingency lines",
+    S.GROUP: "its lines",
+}
 
 
 def trajectory_years(programme: Programme) -> list[trajectory.Year]:

@@ -118,18 +118,6 @@ class Relation:
             allowance=allowance(self.result.printed.step, [t.figure.printed.step for t in self.terms]),
         )
 
-    def implied(self, figure: Figure) -> Decimal | None:
-        """The value ``figure`` would need for this relation to hold exactly (None: not solvable)."""
-        if figure.key == self.result.key:
-            if any(t.figure.key == figure.key for t in self.terms):
-                return None
-            return self.check().computed
-        signs = [t.sign for t in self.terms if t.figure.key == figure.key]
-        if len(signs) != 1:
-            return None
-        others = total([self.exact, *(t.sign * t.figure.value for t in self.terms if t.figure.key != figure.key)])
-        return (self.result.value - others) / signs[0]
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -166,6 +154,26 @@ class Outcome:
         return [e for e in self.explanations if finding in e.resolves]
 
 
+def _replaced(relation: Relation, signs: int, before: Check, key: str, value: Decimal, old: Decimal) -> Check:
+    """``before`` with the figure ``key`` (value ``old``, ``signs`` its summed signs among the terms)
+    replaced by ``value``, without summing again."""
+    printed, computed = before.printed, before.computed
+    if relation.result.key == key:
+        printed = value
+    if signs:
+        computed = computed + signs * (value - old)
+    return Check(printed=printed, computed=computed, allowance=before.allowance)
+
+
+def _implied(relation: Relation, signs: int, check: Check, figure: Figure) -> Decimal | None:
+    """As :meth:`Relation.implied`, from the relation's check (no summing again)."""
+    if relation.result.key == figure.key:
+        return None if signs else check.computed
+    if signs == 0:
+        return None
+    return (check.printed - (check.computed - signs * figure.value)) / signs
+
+
 def check_relations(relations: Iterable[Relation]) -> Outcome:
     """Check every relation; find each printed figure that alone explains two or more findings.
 
@@ -180,11 +188,16 @@ def check_relations(relations: Iterable[Relation]) -> Outcome:
     failing = {id(f.relation): f for f in findings}
     involving: dict[str, list[int]] = {}
     figures: dict[str, Figure] = {}
+    #: (figure key, relation index) → the figure's summed signs among the relation's terms
+    signs: dict[tuple[str, int], int] = {}
     for index, relation in enumerate(rels):
         for fig in relation.figures:
             figures.setdefault(fig.key, fig)
-            if index not in involving.setdefault(fig.key, []):
-                involving[fig.key].append(index)
+            found = involving.setdefault(fig.key, [])
+            if not found or found[-1] != index:
+                found.append(index)
+        for term in relation.terms:
+            signs[(term.figure.key, index)] = signs.get((term.figure.key, index), 0) + term.sign
     explanations: list[Explanation] = []
     for key, indexes in involving.items():
         failing_here = [i for i in indexes if id(rels[i]) in failing]
@@ -193,11 +206,13 @@ def check_relations(relations: Iterable[Relation]) -> Outcome:
         figure = figures[key]
         best: tuple[int, Decimal, Decimal, list[int]] | None = None
         for i in failing_here:
-            value = rels[i].implied(figure)
+            value = _implied(rels[i], signs.get((key, i), 0), checks[i], figure)
             if value is None or value == figure.value:
                 continue
-            after = {j: rels[j].check({key: value}) for j in indexes}
-            if any(after[j].agrees is False and checks[j].agrees for j in indexes):
+            after = {
+                j: _replaced(rels[j], signs.get((key, j), 0), checks[j], key, value, figure.value) for j in indexes
+            }
+            if any(not after[j].agrees and checks[j].agrees for j in indexes):
                 continue
             resolved = [j for j in failing_here if after[j].agrees]
             if len(resolved) < 2:
