@@ -541,9 +541,12 @@ class FinanceWorkbook:
         for row in checker.rows.get(TRAJECTORY.name, []):
             in_years(TRAJECTORY.name, row)
             kind, text = row.get("kind"), row.get("text")
-            if not row.good("kind") or not row.good("text"):
+            if not row.good("kind"):
                 continue
-            if not text and kind not in (TrajectoryFigure.Kind.BUDGET_MOVEMENT, TrajectoryFigure.Kind.COST_MOVEMENT):
+            if text in ("", None) and kind not in (
+                TrajectoryFigure.Kind.BUDGET_MOVEMENT,
+                TrajectoryFigure.Kind.COST_MOVEMENT,
+            ):
                 checker.add(
                     TRAJECTORY.name,
                     row.number,

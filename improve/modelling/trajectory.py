@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from improve.modelling.budget import total
 from improve.modelling.figures import Figure, Relation, Term
 from improve.modelling.money import Printed
 
@@ -73,29 +71,6 @@ class Year:
     def figure(self, cell: Cell) -> Figure:
         assert cell.printed is not None
         return Figure(cell.key, self.table, cell.label, COLUMN[cell.kind], cell.text, cell.printed)
-
-
-@dataclass(frozen=True)
-class Derived:
-    """What the product works out for a year from its printed parts ``[£]`` (None: a part is missing)."""
-
-    budget: Decimal | None
-    outturn: Decimal | None
-    variance: Decimal | None
-
-
-def derive(year: Year) -> Derived:
-    """Budget = opening + movements; out-turn = previous out-turn + cost movements; variance = their difference."""
-    opening, previous = year.one(OPENING), year.one(PREVIOUS_OUTTURN)
-    budget = outturn = None
-    if opening is not None and opening.printed is not None:
-        budget = total([opening.printed.value, *(c.printed.value for c in year.all(BUDGET_MOVEMENT) if c.printed)])
-    if previous is not None and previous.printed is not None:
-        outturn = total([previous.printed.value, *(c.printed.value for c in year.all(COST_MOVEMENT) if c.printed)])
-    printed_budget, printed_outturn = year.one(BUDGET), year.one(OUTTURN)
-    b = printed_budget.printed.value if printed_budget and printed_budget.printed else budget
-    o = printed_outturn.printed.value if printed_outturn and printed_outturn.printed else outturn
-    return Derived(budget, outturn, None if b is None or o is None else o - b)
 
 
 def relations(years: Sequence[Year]) -> list[Relation]:
