@@ -109,3 +109,9 @@ def test_a_figure_is_changed_on_its_own_page(bd):
     html = client.get(reverse("finance:figure-check", args=[bd.slug])).content.decode()
     assert "3 printed figures disagree" in html  # only section 3's three pressures are left
     assert client.get(reverse("finance:trajectory-edit", args=[bd.slug, "2021-22", 99])).status_code == 404
+
+
+def test_a_programme_with_nothing_printed_is_told_so(db, programme):
+    client = client_for(programme, Role.ANALYST, "a@example.org")
+    html = client.get(reverse("finance:figure-check", args=[programme.slug])).content.decode()
+    assert "Nothing is kept as printed yet" in html and "Every printed figure agrees" not in html
