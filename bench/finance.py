@@ -3,7 +3,8 @@
 Builds the budget straight into the database (bulk inserts; the services' audit is not what is
 timed), then reports p50 / p95 of: recomputing every derived figure from amounts already in memory
 (:func:`improve.modelling.budget.compute`), reading and deriving the whole budget from the database
-(:func:`improve.finance.selectors.budget_summary`), and the money summary page.
+(:func:`improve.finance.selectors.budget_summary`), the money summary page, and the figure check
+(:func:`improve.finance.figurecheck.run`) over 1,055 printed totals and a five-year trajectory.
 
 Run with ``make bench``; prints figures, asserts nothing. Uses a throwaway SQLite database (or
 BENCH_DATABASE_URL).
@@ -90,7 +91,61 @@ def build() -> object:
     SourceAmount.objects.bulk_create(
         SourceAmount(programme=programme, source=s, year=y, amount=Decimal("250000.00")) for s in sources for y in years
     )
+    build_printed(programme, years, groups, lines)
     return programme
+
+
+def build_printed(programme: object, years: list, groups: list, lines: list) -> None:
+    """Figures as printed: each line's first-year plan, each group's and the programme's plan per year,
+    and a five-year service budget trajectory with a claim each year."""
+    from improve.finance.models import PrintedFigure, TrajectoryFigure
+    from improve.modelling.money import read_printed
+
+    printed = [
+        PrintedFigure(programme=programme, code=f"pl{n:04d}", subject="line", line=line, year=years[0], text="£60k")
+        for n, line in enumerate(lines)
+    ]
+    printed += [
+        PrintedFigure(
+            programme=programme, code=f"pg{g.code}-{y.start_year}", subject="group", group=g, year=y, text="£3.1m"
+        )
+        for g in groups
+        for y in years
+    ]
+    printed += [
+        PrintedFigure(programme=programme, code=f"pp{y.start_year}", subject="programme", year=y, text="£31.4m")
+        for y in years
+    ]
+    PrintedFigure.objects.bulk_create(printed)
+    cells = []
+    for n, year in enumerate(years):
+        rows = [
+            ("opening", "Opening", f"£{32.9 + n:.1f}m"),
+            ("budget_movement", "Savings", "-£1.12m"),
+            ("budget_movement", "Growth", "+£1m"),
+            ("budget", "Budget", f"£{33.9 + n:.1f}m"),
+            ("previous_outturn", "Last out-turn", f"£{38.0 + n:.1f}m"),
+            ("cost_movement", "Growth", "+£922k"),
+            ("cost_movement", "Savings plans", ""),
+            ("outturn", "Out-turn", f"£{39.0 + n:.1f}m"),
+            ("variance", "Variance", "£5.1m"),
+            ("claim", "Pressure", "£4.2m"),
+        ]
+        for order, (kind, label, text) in enumerate(rows, 1):
+            p = read_printed(text) if text else None
+            cells.append(
+                TrajectoryFigure(
+                    programme=programme,
+                    year=year,
+                    order=order,
+                    kind=kind,
+                    label=label,
+                    text=text,
+                    value=p.value if p else None,
+                    step=p.step if p else None,
+                )
+            )
+    TrajectoryFigure.objects.bulk_create(cells)
 
 
 def main() -> int:
@@ -131,6 +186,15 @@ def main() -> int:
 
     get()
     results.append(report("money summary page", timed(get, 10), TARGET_MS))
+    from improve.finance import figurecheck
+
+    outcome = figurecheck.run(programme)
+    print(f"figure check: {len(outcome.relations):,} printed figures, {len(outcome.findings):,} findings")
+    results.append(report("figure check (read + check)", timed(lambda: figurecheck.run(programme), 10), 200))
+    relations = list(outcome.relations)
+    from improve.modelling.figures import check_relations
+
+    results.append(report("figure check (check only)", timed(lambda: check_relations(relations), 10), 200))
     print("All targets met" if all(results) else "Some targets missed")
     return 0
 

@@ -8,7 +8,12 @@ import os
 import sys
 
 # Commands whose user-facing name has a hyphen map to the module name Django finds.
-ALIASES = {"load-example": "load_example", "demo-users": "demo_users", "programme-admin": "programme_admin"}
+ALIASES = {
+    "load-example": "load_example",
+    "demo-users": "demo_users",
+    "programme-admin": "programme_admin",
+    "check-figures": "check_figures",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

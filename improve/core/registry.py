@@ -10,7 +10,7 @@ room. Adding a room touches its own folder, ``INSTALLED_APPS`` and one ``include
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -85,6 +85,11 @@ class ApprovedChange:
 #: A room's handler of an approved change (see :class:`ApprovedChange`).
 ChangeHandler = Callable[[ApprovedChange], None]
 
+#: A room's figure check: called with a programme, yields the relations its printed figures must
+#: keep (:class:`improve.modelling.figures.Relation`: a printed total and its parts, a difference,
+#: an equality), each naming its table, row and column. The check walks every room's.
+FigureCheck = Callable[[Any], Iterable[Any]]
+
 
 @dataclass(frozen=True)
 class Room:
@@ -102,6 +107,8 @@ class Room:
     overview: tuple[OverviewHook, ...] = ()
     #: called with each approved change request's impact (a finance room moves budget lines)
     change_handlers: tuple[ChangeHandler, ...] = ()
+    #: the tables of printed figures the room holds, for the figure check (see :data:`FigureCheck`)
+    figure_checks: tuple[FigureCheck, ...] = ()
 
 
 @dataclass
@@ -161,6 +168,10 @@ class Registry:
         for room in self.rooms():
             for handler in room.change_handlers:
                 handler(change)
+
+    def figure_checks(self) -> list[FigureCheck]:
+        """Every room's figure checks, in the order rooms registered."""
+        return [check for room in self.rooms() for check in room.figure_checks]
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]

@@ -19,9 +19,10 @@ from improve.finance.models import (
     Measure,
     SourceKind,
     SpendType,
+    TrajectoryFigure,
     Unit,
 )
-from improve.finance.services import MEASURES, GroupData, LineData, SourceData
+from improve.finance.services import MEASURES, GroupData, LineData, SourceData, TrajectoryData
 from improve.modelling import fiscal
 from improve.modelling.money import AmountError, in_unit, parse_amount
 from improve.programmes.models import Owner, Strand
@@ -326,3 +327,50 @@ class YearForm(forms.Form):
             return fiscal.parse(self.cleaned_data["year"])
         except fiscal.FinancialYearError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class TrajectoryFigureForm(forms.Form):
+    """One printed cell of the service budget trajectory, typed exactly as printed."""
+
+    year = forms.ChoiceField(label="Financial year")
+    order = forms.IntegerField(
+        label="Order", min_value=0, help_text="Where the row stands in the year's printed table: 1, 2, 3 …"
+    )
+    kind = forms.ChoiceField(label="What the row is", choices=TrajectoryFigure.Kind.choices)
+    label = forms.CharField(label="Row as printed", max_length=200, help_text="For example, 18/19 Budget")
+    text = forms.CharField(
+        label="Figure as printed",
+        max_length=40,
+        required=False,
+        help_text="Exactly as the paper prints it, for example £32.9m, -£1.12m or +£922k; leave a blank cell blank",
+    )
+    source = forms.CharField(label="Where it is printed", max_length=300, required=False, help_text="e.g. Appendix B")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, years: list[FinancialYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._years = {y.label: y for y in years}
+        _choices(self.fields["year"]).choices = [(label, label) for label in self._years]
+
+    @staticmethod
+    def initial_for(figure: TrajectoryFigure) -> dict[str, Any]:
+        return {
+            "year": figure.year.label,
+            "order": figure.order,
+            "kind": figure.kind,
+            "label": figure.label,
+            "text": figure.text,
+            "source": figure.source,
+            "version": figure.version,
+        }
+
+    def service_fields(self) -> TrajectoryData:
+        d = self.cleaned_data
+        return {
+            "year": self._years[d["year"]],
+            "order": d["order"],
+            "kind": d["kind"],
+            "label": d["label"],
+            "text": d["text"],
+            "source": d["source"],
+        }

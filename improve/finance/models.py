@@ -32,8 +32,8 @@ from django.db import models
 from improve.core.models import ArchivableModel, TimeStampedModel, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key
 from improve.finance.fields import PenceField
-from improve.modelling import fiscal
-from improve.modelling.money import MILLIONS, POUNDS, THOUSANDS, AmountError, read_printed
+from improve.modelling import fiscal, trajectory
+from improve.modelling.money import MILLIONS, POUNDS, THOUSANDS, AmountError, Printed, read_printed
 
 WHOLE_YEAR = 0
 
@@ -410,6 +410,7 @@ class PrintedFigure(TimeStampedModel):
         CONTINGENCY = "contingency", "Contingency lines"
         GROUP = "group", "A group"
         LINE = "line", "A line"
+        FUNDING = "funding", "Available funding"
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
@@ -439,3 +440,79 @@ class PrintedFigure(TimeStampedModel):
             raise ValidationError({"group": "Name the group this is the total of"})
         if self.subject == self.Subject.LINE and not self.line_id:
             raise ValidationError({"line": "Name the line this is the figure of"})
+
+
+class TrajectoryFigure(TimeStampedModel, VersionedModel):
+    """One printed cell of the service budget trajectory (B&D's Appendix B shape), kept as printed.
+
+    ``kind`` says where it stands: the opening budget, a budget movement (signed), the resulting
+    budget, last year's out-turn, a cost movement to out-turn, the out-turn, the projected
+    variance, or a claim printed elsewhere about the variance (a pressure in the text). ``text``
+    is as printed (``£32.9m``, ``-£1.12m``, ``+£922k``; blank: the paper left the cell empty);
+    ``value`` and ``step`` are read from it (:func:`~improve.modelling.money.read_printed`) ``[£]``.
+    What the product derives (budget, out-turn, variance) is never stored.
+    """
+
+    class Kind(models.TextChoices):
+        OPENING = trajectory.OPENING, "Opening budget"
+        BUDGET_MOVEMENT = trajectory.BUDGET_MOVEMENT, "Budget movement"
+        BUDGET = trajectory.BUDGET, "Budget"
+        PREVIOUS_OUTTURN = trajectory.PREVIOUS_OUTTURN, "Last year's out-turn"
+        COST_MOVEMENT = trajectory.COST_MOVEMENT, "Cost movement"
+        OUTTURN = trajectory.OUTTURN, "Out-turn"
+        VARIANCE = trajectory.VARIANCE, "Projected variance"
+        CLAIM = trajectory.CLAIM, "Variance claimed elsewhere"
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    label = models.CharField("row", max_length=200, help_text="The row's name as printed, e.g. 18/19 Budget")
+    text = models.CharField("as printed", max_length=40, blank=True, help_text="e.g. £32.9m, -£1.12m, +£922k")
+    value = money_field("value", editable=False)
+    step = money_field("rounding step", editable=False)
+    source = models.CharField("where it is printed", max_length=300, blank=True)
+
+    audit_fields = ("year", "order", "kind", "label", "text", "source")
+
+    class Meta:
+        ordering = ["year__start_year", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["year", "order"], name="finance_trajectory_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.text}".strip()
+
+    @property
+    def printed(self) -> Printed | None:
+        return None if self.value is None or self.step is None else Printed(self.value, self.step)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.value = self.step = None
+        if self.text.strip():
+            try:
+                printed = read_printed(self.text)
+            except AmountError as exc:
+                errors["text"] = str(exc)
+            else:
+                if printed.value != printed.value.quantize(Decimal("0.01")):
+                    errors["text"] = f"'{self.text}' is more precise than a penny: write e.g. £32.9m or -£1.12m"
+                else:
+                    self.value, self.step = printed.value, max(printed.step, Decimal("0.01"))
+        elif self.kind not in (self.Kind.BUDGET_MOVEMENT, self.Kind.COST_MOVEMENT):
+            errors["text"] = "Enter the figure as printed, e.g. £32.9m; only a movement may be left blank"
+        if self.year_id and self.year.programme_id != self.programme_id:
+            errors["year"] = "Choose a year of this programme"
+        if self.year_id and self.order is not None:
+            taken = TrajectoryFigure.objects.filter(year_id=self.year_id, order=self.order).exclude(pk=self.pk).first()
+            if taken is not None:
+                errors["order"] = f"Row {self.order} of {self.year} is already '{taken.label}': choose another order"
+        if self.kind in trajectory.SINGLE and self.year_id:
+            other = TrajectoryFigure.objects.filter(year_id=self.year_id, kind=self.kind).exclude(pk=self.pk).first()
+            if other is not None:
+                errors["kind"] = (
+                    f"{self.year} already has its {self.Kind(self.kind).label.lower()} ('{other.label}'): "
+                    "a year prints it once; change that row instead"
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
-from improve.finance import models
+from improve.finance import figurecheck, models
 from improve.finance.permissions import RULES
 from improve.finance.sheets import FINANCE_WORKBOOK
 
@@ -43,6 +43,10 @@ ROOM = Room(
                 "source-archive",
                 "periods",
                 "year-add",
+                "trajectory",
+                "trajectory-create",
+                "trajectory-edit",
+                "figure-check",
             ),
         ),
     ),
@@ -60,5 +64,7 @@ ROOM = Room(
         models.SourceAmount,
         models.Allocation,
         models.PrintedFigure,
+        models.TrajectoryFigure,
     ),
+    figure_checks=(figurecheck.printed_relations, figurecheck.trajectory_relations),
 )

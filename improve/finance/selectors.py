@@ -33,6 +33,7 @@ from improve.finance.models import (
     PrintedFigure,
     SourceAmount,
     SpendType,
+    TrajectoryFigure,
 )
 from improve.modelling import fiscal
 from improve.modelling.budget import BudgetFigures, LineInput, YearFigures, compute
@@ -111,6 +112,56 @@ def source_in(programme: Programme, code: str) -> FundingSource:
 
 def printed_for(programme: Programme) -> QuerySet[PrintedFigure]:
     return PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year")
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """A figure as printed, read as plain values for the figure check (a thousand in a few ms)."""
+
+    pk: int
+    subject: str
+    group_id: int | None
+    group_name: str
+    line_id: int | None
+    line_name: str
+    year: int | None  # the year it starts in; None: over all years
+    measure: str
+    text: str
+    source: str
+
+
+def printed_rows(programme: Programme) -> list[PrintedRow]:
+    """Every figure kept as printed, by code; those of an archived year are left out."""
+    rows = (
+        PrintedFigure.objects.filter(programme=programme)
+        .exclude(year__archived_at__isnull=False)
+        .order_by("code")
+        .values_list(
+            "pk",
+            "subject",
+            "group_id",
+            "group__name",
+            "line_id",
+            "line__name",
+            "year__start_year",
+            "measure",
+            "text",
+            "source",
+        )
+    )
+    return [
+        PrintedRow(pk, subject, group_id, group_name or "", line_id, line_name or "", year, measure, text, source)
+        for pk, subject, group_id, group_name, line_id, line_name, year, measure, text, source in rows
+    ]
+
+
+def trajectory_for(programme: Programme) -> QuerySet[TrajectoryFigure]:
+    """The service budget trajectory's printed cells, year by year in printed order (current years only)."""
+    return TrajectoryFigure.objects.filter(programme=programme, year__archived_at__isnull=True).select_related("year")
+
+
+def trajectory_figure_at(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:
+    return TrajectoryFigure.objects.select_related("year").get(programme=programme, year=year, order=order)
 
 
 def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:

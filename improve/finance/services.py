@@ -36,6 +36,7 @@ from improve.finance.models import (
     Period,
     PrintedFigure,
     SourceAmount,
+    TrajectoryFigure,
 )
 from improve.modelling import fiscal
 from improve.modelling.budget import ZERO, total
@@ -495,4 +496,48 @@ def printed_save(
 
 @transaction.atomic
 def printed_delete(*, actor: Actor, figure: PrintedFigure) -> None:
+    model_delete(actor=actor, instance=figure)
+
+
+# --- the service budget trajectory (as printed) ------------------------------------------------------
+
+
+class TrajectoryData(TypedDict, total=False):
+    year: FinancialYear
+    order: int
+    kind: str
+    label: str
+    text: str
+    source: str
+
+
+TRAJECTORY_FIELDS = frozenset(TrajectoryData.__annotations__)
+
+
+@transaction.atomic
+def trajectory_figure_save(
+    *,
+    actor: Actor,
+    programme: Programme,
+    figure: TrajectoryFigure | None = None,
+    data: TrajectoryData,
+    expected_version: int | None = None,
+) -> TrajectoryFigure:
+    """Keep one cell of the service budget trajectory exactly as printed (blank allowed for a movement)."""
+    data = {**data, "text": data.get("text", "").strip()} if "text" in data else data
+    if figure is None:
+        return model_create(
+            actor=actor, instance=TrajectoryFigure(programme=programme), fields=TRAJECTORY_FIELDS, data=data
+        )
+    return model_update(
+        actor=actor,
+        instance=TrajectoryFigure.objects.get(pk=figure.pk),
+        fields=TRAJECTORY_FIELDS,
+        data=data,
+        expected_version=expected_version,
+    )[0]
+
+
+@transaction.atomic
+def trajectory_figure_delete(*, actor: Actor, figure: TrajectoryFigure) -> None:
     model_delete(actor=actor, instance=figure)

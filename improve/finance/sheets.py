@@ -1,8 +1,8 @@
 """The money room's part of the programme workbook (see docs/workbook.md and docs/finance.md).
 
 Sheets, none of them required: ``financial_years``, ``budget_groups``, ``budget_lines``,
-``budget_amounts``, ``funding_sources``, ``funding_amounts``, ``allocations`` and
-``printed_figures``. A sheet left out of a workbook leaves what it holds untouched.
+``budget_amounts``, ``funding_sources``, ``funding_amounts``, ``allocations``,
+``printed_figures`` and ``budget_trajectory``. A sheet left out of a workbook leaves what it holds untouched.
 
 Money cells are read exactly (:func:`improve.modelling.money.parse_amount`), in pounds:
 ``1234.56``, ``1,234``, ``(1,234)`` or ``£953k``; the export writes pounds to the penny
@@ -39,10 +39,11 @@ from improve.finance.models import (
     SourceAmount,
     SourceKind,
     SpendType,
+    TrajectoryFigure,
     Unit,
 )
 from improve.finance.services import MEASURES, AmountEntry
-from improve.modelling import fiscal
+from improve.modelling import fiscal, trajectory
 from improve.modelling.money import AmountError, parse_amount, read_printed
 from improve.programmes.models import Owner, Strand
 
@@ -189,7 +190,21 @@ PRINTED = SheetSpec(
     required_sheet=False,
     removal="removed",
 )
-SHEETS = (YEARS, GROUPS, LINES, AMOUNTS, SOURCES, SOURCE_AMOUNTS, ALLOCATIONS, PRINTED)
+TRAJECTORY = SheetSpec(
+    "budget_trajectory",
+    (
+        _year_col(),
+        Column("order", INT, required=True, minimum=0, width=7),
+        Column("kind", CHOICE, required=True, choices=tuple(TrajectoryFigure.Kind.values), width=16),
+        Column("label", required=True, max_length=200, width=30),
+        Column("text", max_length=40, validator=_printed, width=12),
+        Column("source", max_length=300, width=30),
+    ),
+    key=("year", "order"),
+    required_sheet=False,
+    removal="removed",
+)
+SHEETS = (YEARS, GROUPS, LINES, AMOUNTS, SOURCES, SOURCE_AMOUNTS, ALLOCATIONS, PRINTED, TRAJECTORY)
 MONEY_COLUMNS = {
     LINES.name: ("original_estimate",),
     AMOUNTS.name: ("planned", "projected", "actual"),
@@ -226,6 +241,7 @@ class State:
     source_amounts: list[SourceAmount] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
     printed: list[PrintedFigure] = field(default_factory=list)
+    trajectory: list[TrajectoryFigure] = field(default_factory=list)
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
@@ -262,6 +278,11 @@ def load_state(programme: Any) -> State:
     )
     state.printed = list(
         PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year").order_by("code")
+    )
+    state.trajectory = list(
+        TrajectoryFigure.objects.filter(programme=programme)
+        .select_related("year")
+        .order_by("year__start_year", "order")
     )
     state.closed = {
         (fiscal.label(p["year__start_year"]), p["number"])
@@ -357,6 +378,20 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
         )
         for p in state.printed
     ]
+    out[TRAJECTORY.name] = [
+        (
+            t,
+            {
+                "year": t.year.label,
+                "order": t.order,
+                "kind": t.kind,
+                "label": t.label,
+                "text": t.text,
+                "source": t.source,
+            },
+        )
+        for t in state.trajectory
+    ]
     return out
 
 
@@ -374,6 +409,7 @@ def _current(pairs: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[st
 #: Sheets of links: a row whose line, source or year is not in the workbook's final budget is left alone.
 LINKS = {
     AMOUNTS.name: ("line", "year"),
+    TRAJECTORY.name: ("year",),
     SOURCE_AMOUNTS.name: ("source", "year"),
     ALLOCATIONS.name: ("line", "source", "year"),
 }
@@ -501,6 +537,33 @@ class FinanceWorkbook:
             need(PRINTED.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
             in_years(PRINTED.name, row)
 
+        once: dict[tuple[str, str], Row] = {}
+        for row in checker.rows.get(TRAJECTORY.name, []):
+            in_years(TRAJECTORY.name, row)
+            kind, text = row.get("kind"), row.get("text")
+            if not row.good("kind"):
+                continue
+            if text in ("", None) and kind not in (
+                TrajectoryFigure.Kind.BUDGET_MOVEMENT,
+                TrajectoryFigure.Kind.COST_MOVEMENT,
+            ):
+                checker.add(
+                    TRAJECTORY.name,
+                    row.number,
+                    "text",
+                    "Enter the figure as printed, e.g. £32.9m; only a movement may be left blank",
+                )
+            if kind in trajectory.SINGLE:
+                first = once.setdefault((row.get("year"), kind), row)
+                if first is not row:
+                    checker.add(
+                        TRAJECTORY.name,
+                        row.number,
+                        "kind",
+                        f"{row.get('year')} already has its {TrajectoryFigure.Kind(kind).label.lower()} "
+                        f"(row {first.number}): a year prints it once",
+                    )
+
     def _canonical(self, checker: Checker) -> None:
         """Money cells as Decimal pounds, empty ones as None; empty yes / no cells as their default."""
         for sheet, columns in MONEY_COLUMNS.items():
@@ -517,7 +580,7 @@ class FinanceWorkbook:
                 for column in columns:
                     if row.values.get(column) == "":
                         row.values[column] = YES_NO_DEFAULT.get(column, YES)
-        for name in (YEARS.name, AMOUNTS.name, SOURCE_AMOUNTS.name, ALLOCATIONS.name, PRINTED.name):
+        for name in (YEARS.name, AMOUNTS.name, SOURCE_AMOUNTS.name, ALLOCATIONS.name, PRINTED.name, TRAJECTORY.name):
             for row in checker.rows.get(name, []):
                 year = row.values.get("year")
                 if isinstance(year, str) and year and not _is_year_label(year):
@@ -640,6 +703,7 @@ class _Writer:
         self.write_funding()
         self.write_amounts()
         self.write_printed()
+        self.write_trajectory()
         for line in plan.removed[LINES.name]:
             services.finance_archive(actor=self.actor, instance=line)
         for source in plan.removed[SOURCES.name]:
@@ -754,6 +818,29 @@ class _Writer:
             "measure": v["measure"],
             "text": v["text"],
             "source": v["source"],
+        }
+
+    def write_trajectory(self) -> None:
+        """Removed rows first (a kind a year prints once may move to another row), then changed, then new."""
+        plan = self.plan
+        for figure in plan.removed[TRAJECTORY.name]:
+            services.trajectory_figure_delete(actor=self.actor, figure=figure)
+        for figure, row, _changes in plan.changed[TRAJECTORY.name]:
+            services.trajectory_figure_save(
+                actor=self.actor, programme=self.programme, figure=figure, data=self._trajectory(row)
+            )
+        for row in plan.created[TRAJECTORY.name]:
+            services.trajectory_figure_save(actor=self.actor, programme=self.programme, data=self._trajectory(row))
+
+    def _trajectory(self, row: Row) -> services.TrajectoryData:
+        v = row.values
+        return {
+            "year": self.years[v["year"]],
+            "order": v["order"],
+            "kind": v["kind"],
+            "label": v["label"],
+            "text": v["text"] or "",
+            "source": v["source"] or "",
         }
 
 

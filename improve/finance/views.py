@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from improve.core.register import register_page
 from improve.core.services import EditConflict
 from improve.core.views import actor, apply_validation_error, archive_page, get_or_404
-from improve.finance import registers, selectors, services
+from improve.finance import figurecheck, registers, selectors, services
 from improve.finance import summary as summary_table
 from improve.finance.forms import (
     AdjustmentForm,
@@ -26,12 +26,14 @@ from improve.finance.forms import (
     LineForm,
     SourceAmountsForm,
     SourceForm,
+    TrajectoryFigureForm,
     YearForm,
 )
 from improve.finance.models import WHOLE_YEAR, BudgetLine, FinancialYear, FundingSource
 from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
 from improve.finance.services import AmountEntry
 from improve.modelling import fiscal
+from improve.modelling.trajectory import relations as trajectory_relations
 from improve.programmes import selectors as plan_selectors
 from improve.programmes.models import Programme
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
@@ -499,3 +501,80 @@ def period_close(request: ProgrammeRequest, slug: str, year: str, number: int) -
     else:
         messages.success(request, f"{period.label} closed: its actuals now change only through adjustments")
     return redirect(_url("periods", programme))
+
+
+# --- the service budget trajectory and the figure check ----------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def trajectory(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The trajectory year by year as printed, each printed result beside what its parts make."""
+    programme = _programme(request)
+    years = figurecheck.trajectory_years(programme)
+    checks = figurecheck.result_checks(trajectory_relations(years))
+    cells = {f.pk: f for f in selectors.trajectory_for(programme)}
+    shown = [
+        (
+            year,
+            [
+                (
+                    cells[int(cell.key.split(":")[1])],
+                    year_slug(cells[int(cell.key.split(":")[1])].year),
+                    checks.get(cell.key, []),
+                )
+                for cell in year.cells
+            ],
+        )
+        for year in years
+    ]
+    return render(request, "finance/trajectory.html", _context(request, years=shown))
+
+
+@programme_view(EDIT_FINANCE)
+def trajectory_figure_edit(
+    request: ProgrammeRequest, slug: str, year: str | None = None, number: int | None = None
+) -> HttpResponse:
+    programme = _programme(request)
+    figure = None
+    if year is not None and number is not None:
+        found = _year(request, year.replace("-", "/"))
+        figure = get_or_404(selectors.trajectory_figure_at, programme, found, number)
+    form = TrajectoryFigureForm(
+        request.POST or None,
+        initial=TrajectoryFigureForm.initial_for(figure) if figure else {"kind": "budget_movement"},
+        years=list(selectors.years_for(programme)),
+    )
+
+    def save() -> Any:
+        return services.trajectory_figure_save(
+            actor=actor(request),
+            programme=programme,
+            figure=figure,
+            data=form.service_fields(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading="Change a printed trajectory figure" if figure else "Add a printed trajectory figure",
+        save=save,
+        done_url=_url("trajectory", programme),
+        intro="Type the row and its figure exactly as the paper prints them; the check works out the rest.",
+    )
+
+
+@programme_view(Perm.VIEW)
+def figure_check(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """Every figure kept as printed against what its parts make; each disagreement in words."""
+    outcome = figurecheck.run(_programme(request))
+    return render(
+        request,
+        "finance/figure_check.html",
+        _context(
+            request,
+            outcome=outcome,
+            findings=figurecheck.lines(outcome),
+            explanations=[figurecheck.explanation_text(e) for e in outcome.explanations],
+        ),
+    )

@@ -8,7 +8,15 @@ from improve.finance.tests.world import small_budget
 
 
 def world(programme: Any) -> None:
-    small_budget(programme)
+    from improve.finance import services
+    from improve.finance.tests.world import SYSTEM
+
+    budget = small_budget(programme)
+    services.trajectory_figure_save(
+        actor=SYSTEM,
+        programme=programme,
+        data={"year": budget["y1"], "order": 1, "kind": "opening", "label": "18/19 Budget", "text": "£32.9m"},
+    )
 
 
 def sample_value(name: str, key: str, programme: Any) -> Any:

@@ -42,6 +42,12 @@ def test_every_registered_model_has_its_writes_in_the_trail(programme):
         programme=programme,
         data={"code": "t", "subject": "programme", "measure": "planned", "text": "£1.095m"},
     )
+    cell = services.trajectory_figure_save(
+        actor=SYSTEM,
+        programme=programme,
+        data={"year": b["y1"], "order": 1, "kind": "opening", "label": "18/19 Budget", "text": "£32.9m"},
+    )
+    services.trajectory_figure_save(actor=SYSTEM, programme=programme, figure=cell, data={"text": "£33.0m"})
     expected = {
         b["y2"]: ["create", "archive"],
         Period.objects.get(pk=april.pk): ["update"],  # created with its year, in the year's event
@@ -54,6 +60,7 @@ def test_every_registered_model_has_its_writes_in_the_trail(programme):
         SourceAmount.objects.get(source=b["source"], year=b["y1"]): ["create", "update"],
         Allocation.objects.get(): ["create"],
         printed: ["create"],
+        cell: ["create", "update"],
     }
     assert {type(obj) for obj in expected} == set(ROOM.audited_models), "a registered model is not exercised here"
     for obj, actions in expected.items():

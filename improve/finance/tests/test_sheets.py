@@ -22,6 +22,7 @@ FINANCE_SHEETS = (
     "funding_amounts",
     "allocations",
     "printed_figures",
+    "budget_trajectory",
 )
 
 
@@ -157,3 +158,54 @@ def test_a_line_gone_from_the_sheet_is_archived_and_comes_back(bd):
     sheets["budget_lines"], sheets["printed_figures"] = full, printed
     result = interchange.workbook_import(actor=ACTOR, sheets=sheets)
     assert result.applied and not BudgetLine.all_objects.get(code="contingency").archived
+
+
+def test_the_trajectory_round_trips_as_printed_and_its_problems_name_their_cells(bd):
+    from improve.finance.models import TrajectoryFigure
+
+    sheets = interchange.workbook_export(programme=bd)
+    rows = sheets["budget_trajectory"]
+    blank = next(r for r in rows if r["year"] == "2020/21" and r["label"] == "TOM Cost Implications")
+    assert blank["text"] == ""  # blank in the paper, blank in the workbook
+    cell = TrajectoryFigure.objects.get(programme=bd, year__start_year=2019, label="Transformation Savings")
+    assert (cell.text, cell.value, cell.step) == ("-£1.12m", D("-1120000.00"), D("10000.00"))
+    before = list(TrajectoryFigure.objects.values_list("pk", "text").order_by("pk"))
+    sheets["budget_trajectory"] = [
+        *rows,
+        {"year": "2021/22", "order": "20", "kind": "budget", "label": "Again", "text": "£1m", "source": ""},
+        {"year": "2021/22", "order": "21", "kind": "outturn", "label": "Out-turn", "text": "", "source": ""},
+        {"year": "2021/22", "order": "22", "kind": "cost_movement", "label": "X", "text": "lots", "source": ""},
+        {"year": "2024/25", "order": "1", "kind": "opening", "label": "Y", "text": "£1m", "source": ""},
+        {"year": "2021/22", "order": "23", "kind": "pressure", "label": "Z", "text": "£1m", "source": ""},
+    ]
+    n = len(rows)
+    found = problems(sheets)
+    assert found == [
+        f"budget_trajectory / row {n + 2} / kind / 2021/22 already has its budget (row 27): a year prints it once",
+        f"budget_trajectory / row {n + 3} / kind / 2021/22 already has its out-turn (row 31): a year prints it once",
+        f"budget_trajectory / row {n + 3} / text / "
+        "Enter the figure as printed, e.g. £32.9m; only a movement may be left blank",
+        f"budget_trajectory / row {n + 4} / text / 'lots' is not an amount of money: write e.g. 1234.56 or (1,234)",
+        f"budget_trajectory / row {n + 5} / year / 2024/25 is not a year of the programme: "
+        "use one of 2019/20, 2020/21, 2021/22, or add 2024/25 first",
+        f"budget_trajectory / row {n + 6} / kind / 'pressure' is not allowed: use one of opening, budget_movement, "
+        "budget, previous_outturn, cost_movement, outturn, variance, claim",
+    ]
+    assert list(TrajectoryFigure.objects.values_list("pk", "text").order_by("pk")) == before
+
+
+def test_a_trajectory_figure_changed_in_the_workbook_changes_the_check(bd):
+    from improve.finance import figurecheck
+
+    sheets = interchange.workbook_export(programme=bd)
+    for row in sheets["budget_trajectory"]:
+        if row["year"] == "2021/22" and row["kind"] == "budget":
+            row["text"] = "£35.9m"
+    sheets["budget_trajectory"] = [r for r in sheets["budget_trajectory"] if r["kind"] != "claim"]
+    result = interchange.workbook_import(actor=ACTOR, sheets=sheets)
+    assert result.applied and result.sheet("budget_trajectory").removed == [
+        "2019/20 / 12",
+        "2020/21 / 12",
+        "2021/22 / 12",
+    ]
+    assert figurecheck.run(bd).agrees
