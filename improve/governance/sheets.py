@@ -332,6 +332,17 @@ def _items_named(programme: Programme, uids: Iterable[str]) -> dict[str, PlanIte
     return {i.uid: i for i in lines}
 
 
+def _stored_items(
+    ctx: ImportContext, rows: Iterable[Row], column: str, plan_rows: Mapping[tuple[Any, ...], Row]
+) -> dict[str, PlanItem]:
+    """The stored plan lines (archived ones, as the plan sheet leaves them out) that ``rows`` name in
+    ``column`` and the plan_items sheet does not have: read only if some row names one."""
+    if ctx.programme is None:
+        return {}
+    named = (str(row.get(column)) for row in rows if row.good(column))
+    return _items_named(ctx.programme, (uid for uid in named if (uid,) not in plan_rows))
+
+
 def _time(values: Mapping[str, Any]) -> dt.time | None:
     text = str(values.get("starts_at") or "")
     if not text:
@@ -416,7 +427,7 @@ class GovernanceWorkbook:
     def load(self, ctx: ImportContext) -> None:
         p = ctx.programme
         if p is None:
-            ctx.state[self.label] = {name: [] for name in _STATE_NAMES} | {"plan_items": {}}
+            ctx.state[self.label] = {name: [] for name in _STATE_NAMES}
             return
         ctx.state[self.label] = {
             "boards": list(Board.all_objects.filter(programme=p).select_related("chair", "parent")),
@@ -428,7 +439,6 @@ class GovernanceWorkbook:
             "decisions": list(Decision.objects.filter(programme=p).select_related("meeting", "meeting__board", "gate")),
             "changes": list(ChangeRequest.all_objects.filter(programme=p).select_related("strand", "board")),
             "change_items": list(ChangeItem.objects.filter(change__programme=p).select_related("change", "item")),
-            "plan_items": {i.uid: i for i in PlanItem.all_objects.filter(programme=p).only("id", "uid", "kind")},
             "documents": list(Document.all_objects.filter(programme=p)),
             "versions": list(DocumentVersion.objects.filter(document__programme=p).select_related("document")),
             "signoffs": list(DocumentSignoff.objects.filter(document__programme=p).select_related("document")),
@@ -605,7 +615,7 @@ class GovernanceWorkbook:
     ) -> None:
         meetings = by_key["meetings"]
         plan_rows = by_key.get("plan_items", {})
-        archived_items = ctx.state[self.label]["plan_items"]
+        archived_items = _stored_items(ctx, checker.rows["decisions"], "gate", plan_rows)
         for row in checker.rows["decisions"]:
             _choice(row, "kind", Decision.Kind.DECISION)
             _choice(row, "outcome", Decision.Outcome.AGREED)
@@ -706,7 +716,7 @@ class GovernanceWorkbook:
                 v["routing"] = v["routing"] or why
         changes = {k[0] for k in by_key["change_requests"]}
         plan_rows = by_key.get("plan_items", {})
-        archived_items = state["plan_items"]
+        archived_items = _stored_items(ctx, checker.rows["change_items"], "item", plan_rows)
         for row in checker.rows["change_items"]:
             if row.good("change") and row.get("change") not in changes:
                 checker.add(
