@@ -267,3 +267,18 @@ def test_rows_of_an_archived_board_stay_out_of_the_workbook_and_are_kept(db):
     assert {m["board"] for m in sheets["meetings"]} == {"leadership", "cib", "csg"}
     assert not interchange.workbook_import(actor=ACTOR, sheets=sheets).has_changes
     assert Meeting.objects.filter(board=team).count() == 12
+
+
+def test_a_decision_may_name_an_archived_gate_but_not_an_unknown_one(db):
+    from improve.programmes import services as plan_services
+
+    programme = load("barking-dagenham-2019").programme
+    gate = PlanItem.objects.get(programme=programme, uid="17")
+    plan_services.part_archive(actor=SYSTEM, instance=gate, reason="Merged")
+    sheets = interchange.workbook_export(programme=programme)
+    assert "17" not in {r["uid"] for r in sheets["plan_items"]}
+    assert "17" in {r["gate"] for r in sheets["decisions"]}
+    assert problems(sheets) == []
+
+    sheets["decisions"] = [{**r, "gate": "999"} if r["gate"] == "17" else r for r in sheets["decisions"]]
+    assert problems(sheets) == ["decisions / row 3 / gate / '999' is not on the plan_items sheet"]
