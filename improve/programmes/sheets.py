@@ -18,7 +18,7 @@ from django.db import models
 
 from improve.core.audit import Actor, audit_values
 from improve.core.dates import TBD
-from improve.core.models import ArchivableModel, AuditEvent
+from improve.core.models import ArchivableModel, AuditEvent, without_bookkeeping
 from improve.core.validators import KEY_MAX_LENGTH, validate_key, validate_plan_date
 from improve.core.workbook import (
     _BAD,
@@ -239,8 +239,16 @@ def programme_state(slug: str, *, lock: bool = False, big_sheets: bool = True) -
     strands = list(Strand.all_objects.filter(programme=programme).order_by("order", "code", "pk"))
     stages = list(Stage.all_objects.filter(programme=programme).order_by("order", "code", "pk"))
     projects = list(Project.all_objects.filter(programme=programme).order_by("pk"))
-    items = list(PlanItem.all_objects.filter(programme=programme).order_by("order", "pk")) if big_sheets else []
-    dependencies = list(Dependency.objects.filter(programme=programme).order_by("pk")) if big_sheets else []
+    # the import reads neither the big sheets' timestamps nor who made or last changed a row (it
+    # writes them); on SQLite each timestamp read is a conversion, thousands of them here
+    items = (
+        list(without_bookkeeping(PlanItem.all_objects.filter(programme=programme)).order_by("order", "pk"))
+        if big_sheets
+        else []
+    )
+    dependencies = (
+        list(without_bookkeeping(Dependency.objects.filter(programme=programme)).order_by("pk")) if big_sheets else []
+    )
     baselines = list(Baseline.all_objects.filter(programme=programme).order_by("pk"))
     baseline_items = list(BaselineItem.objects.filter(baseline__programme=programme).order_by("pk"))
 
