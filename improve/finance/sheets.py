@@ -490,6 +490,8 @@ class FinanceWorkbook:
             name = self._source_name(checker, state, row.get("source"))
             if message := rules.over_source(name, row.get("year"), available.get(key), running[key]):
                 checker.add(ALLOCATIONS.name, row.number, "amount", message)
+                continue
+            self._warn_breaches(checker, state, row)
 
         for row in checker.rows.get(PRINTED.name, []):
             subject = row.get("subject")
@@ -500,6 +502,72 @@ class FinanceWorkbook:
             need(PRINTED.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
             need(PRINTED.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
             in_years(PRINTED.name, row)
+
+    def _warn_breaches(self, checker: Checker, state: State, row: Row) -> None:
+        """A funding rule the allocation on ``row`` breaks: a warning (flagged, allowed), as on the pages."""
+        facts = self._spend_facts(checker, state, row.get("line"))
+        source_rules = self._source_rules(checker, state, row.get("source"))
+        if facts is None or source_rules is None:
+            return
+        for message in rules.breaches(source_rules, facts, fiscal.parse(row.get("year"))):
+            checker.warn(ALLOCATIONS.name, row.number, "source", f"{message} (allowed, and flagged on the pages)")
+
+    def _spend_facts(self, checker: Checker, state: State, code: str) -> rules.SpendFacts | None:
+        """The line ``code`` as the workbook leaves it (its row if the sheet is there, else the database)."""
+        if LINES.name in checker.present:
+            for r in checker.rows.get(LINES.name, []):
+                if r.get("code") == code:
+                    if r.bad:
+                        return None
+                    return rules.SpendFacts(
+                        name=str(r.get("name")),
+                        revenue=r.get("spend_type") == SpendType.REVENUE,
+                        one_off=r.get("duration") == Duration.ONE_OFF,
+                        carries_savings=r.get("carries_savings") == YES,
+                    )
+            return None
+        line = state.lines.get(code)
+        if line is None:
+            return None
+        return rules.SpendFacts(
+            name=line.name,
+            revenue=line.spend_type == SpendType.REVENUE,
+            one_off=line.duration == Duration.ONE_OFF,
+            carries_savings=line.carries_savings,
+        )
+
+    def _source_rules(self, checker: Checker, state: State, code: str) -> rules.SourceRules | None:
+        """The source ``code``'s rules as the workbook leaves them."""
+        if SOURCES.name in checker.present:
+            for r in checker.rows.get(SOURCES.name, []):
+                if r.get("code") == code:
+                    if r.bad:
+                        return None
+                    v = r.values
+                    return rules.SourceRules(
+                        name=str(v["name"]),
+                        funds_revenue=v["funds_revenue"] == YES,
+                        funds_capital=v["funds_capital"] == YES,
+                        funds_one_off=v["funds_one_off"] == YES,
+                        funds_permanent=v["funds_permanent"] == YES,
+                        must_carry_savings=v["must_carry_savings"] == YES,
+                        valid_from=v["valid_from"],
+                        valid_until=v["valid_until"],
+                    )
+            return None
+        source = state.sources.get(code)
+        if source is None:
+            return None
+        return rules.SourceRules(
+            name=source.name,
+            funds_revenue=source.funds_revenue,
+            funds_capital=source.funds_capital,
+            funds_one_off=source.funds_one_off,
+            funds_permanent=source.funds_permanent,
+            must_carry_savings=source.must_carry_savings,
+            valid_from=source.valid_from,
+            valid_until=source.valid_until,
+        )
 
     def _canonical(self, checker: Checker) -> None:
         """Money cells as Decimal pounds, empty ones as None; empty yes / no cells as their default."""

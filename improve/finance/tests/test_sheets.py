@@ -157,3 +157,51 @@ def test_a_line_gone_from_the_sheet_is_archived_and_comes_back(bd):
     sheets["budget_lines"], sheets["printed_figures"] = full, printed
     result = interchange.workbook_import(actor=ACTOR, sheets=sheets)
     assert result.applied and not BudgetLine.all_objects.get(code="contingency").archived
+
+
+def test_an_allocation_that_breaks_a_funding_rule_is_a_warning_naming_its_cell_and_still_imports(bd):
+    sheets = interchange.workbook_export(programme=bd)
+    source = sheets["funding_sources"][0]
+    source["must_carry_savings"], source["valid_until"] = "yes", None
+    sheets["allocations"].append({"line": "contingency", "source": "capital", "year": "2019/20", "amount": "£100k"})
+    expected = [
+        "allocations / row 2 / source / Capital funding released by the PID may fund only spend that carries "
+        "savings, and CSG endorsed programme budget carries none (allowed, and flagged on the pages)",
+        "allocations / row 3 / source / Capital funding released by the PID may fund only spend that carries "
+        "savings, and Contingency carries none (allowed, and flagged on the pages)",
+    ]
+    dry = interchange.workbook_import(actor=ACTOR, sheets=sheets, dry_run=True)
+    assert dry.ok and [str(w) for w in dry.warnings] == expected
+    real = interchange.workbook_import(actor=ACTOR, sheets=sheets)
+    assert real.applied and [str(w) for w in real.warnings] == expected
+    assert Allocation.objects.filter(line__code="contingency", amount=D("100000.00")).exists()
+    # The same breach as the pages flag, from the database alone: the sheets of lines and sources left out.
+    for name in ("budget_lines", "funding_sources"):
+        del sheets[name]
+    assert [str(w) for w in interchange.workbook_import(actor=ACTOR, sheets=sheets, dry_run=True).warnings] == expected
+    flagged = [m for row in selectors.allocations_for(bd) for m in row.breaches]
+    assert sorted(m + " (allowed, and flagged on the pages)" for m in flagged) == sorted(
+        e.split(" / ", 3)[3] for e in expected
+    )
+
+
+def test_an_allocation_within_the_rules_gives_no_warning(bd):
+    result = interchange.workbook_import(actor=ACTOR, sheets=interchange.workbook_export(programme=bd), dry_run=True)
+    assert result.ok and result.warnings == []
+
+
+def test_the_import_command_prints_each_warning_with_its_cell(bd, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sheets = interchange.workbook_export(programme=bd)
+    sheets["funding_sources"][0]["funds_one_off"] = "no"
+    sheets["funding_sources"][0]["funds_permanent"] = "yes"
+    folder = write_workbook(sheets, tmp_path / "csv")
+    err = StringIO()
+    call_command("workbook", "import", str(folder), "--dry-run", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "Warning: allocations / row 2 / source / Capital funding released by the PID may not fund one-off spend, "
+        "and CSG endorsed programme budget is one-off (allowed, and flagged on the pages)"
+    ]
