@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
+from django.db import connections
 from django.db.models import BigIntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -157,12 +158,18 @@ def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tup
     def pounds(pence: int | None) -> Decimal | None:
         return None if pence is None else Decimal(pence).scaleb(-2)
 
-    rows = (
+    query = (
         LineAmount.objects.filter(programme=programme, **only)
         .values_list("line_id", "year_id")
         .annotate(p=year_figure("planned"), f=year_figure("projected"), a=year_figure("actual"))
         .order_by()
     )
+    # The ORM writes the query; its rows are fetched straight from the cursor, which skips the
+    # per-value int() converter of each sum (15,000 calls at 1,000 lines × 5 years).
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[int, int, int | None, int | None, int | None]] = cursor.fetchall()
     adjustments: dict[tuple[int, int], Decimal] = {
         (line_id, years[year_id]): cast(Decimal, amount)
         for line_id, year_id, amount in Adjustment.objects.filter(programme=programme, year_id__in=years, **only)

@@ -106,30 +106,30 @@ def _form_page(
 def summary(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """The budget in a cabinet report's layout: £000, negatives in brackets, one year at a time."""
     programme = _programme(request)
-    budget = selectors.budget_summary(programme)
-    shown = budget.current_year
-    if wanted := request.GET.get("year"):
+    wanted = None
+    if text := request.GET.get("year"):
         try:
-            year = fiscal.parse(wanted)
+            wanted = fiscal.parse(text)
         except fiscal.FinancialYearError:
-            year = shown
-        shown = year if year in budget.years else shown
+            wanted = None
+    page = summary_table.summary_page(programme, wanted)
+    shown = page.shown
     return render(
         request,
         "finance/summary.html",
         _context(
             request,
-            budget=budget,
-            body=summary_table.render(summary_table.table(budget, shown), len(summary_table.COLUMNS)),
+            budget=page,
+            body=page.body,
             columns=summary_table.COLUMNS,
-            funding=summary_table.funding(budget),
-            current_label=fiscal.label(budget.current_year),
+            funding=page.funding,
+            current_label=fiscal.label(page.current_year),
             shown=shown,
             shown_label=fiscal.label(shown),
             shown_slug=year_slug_of(shown),
             demo=[d for d in selectors.demo_marks(programme) if d.year.start_year == shown],
             change_costs=list(selectors.change_costs_for(programme)),
-            year_choices=[(fiscal.label(y), fiscal.label(y).replace("/", "-")) for y in budget.years],
+            year_choices=[(fiscal.label(y), fiscal.label(y).replace("/", "-")) for y in page.years],
             drawdowns=list(selectors.drawdowns_for(programme)),
         ),
     )

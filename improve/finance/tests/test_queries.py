@@ -92,3 +92,19 @@ def test_the_line_page_reads_only_its_own_amounts(programme, member):
     assert len(large) == len(small)
     amounts = [q["sql"] for q in large.captured_queries if "finance_lineamount" in q["sql"] and "SUM" in q["sql"]]
     assert amounts and all('"line_id" = ' in sql for sql in amounts), amounts
+
+
+def test_a_kept_summary_is_never_shown_after_a_change(programme, member):
+    budget = small_budget(programme)
+    client = member(Role.VIEWER)
+    address = reverse("finance:summary", args=[programme.slug]) + "?year=2019-20"
+    assert "Programme team" in client.get(address).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client.get(address)
+    assert not any("finance_lineamount" in q["sql"] for q in kept.captured_queries)  # the kept figures
+    services.line_save(actor=SYSTEM, programme=programme, line=budget["line"], data={"name": "Renamed team"})
+    services.amounts_set(
+        actor=SYSTEM, line=budget["line"], year=budget["y1"], entries=[AmountEntry(0, planned=D("1000000.00"))]
+    )
+    page = client.get(address).content.decode()
+    assert "Renamed team" in page and "1,143" in page  # £1,000k + £143k contingency, at once
