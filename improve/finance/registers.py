@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from improve.core.register import Column, Group, Register
 from improve.finance import selectors
@@ -162,7 +162,7 @@ RAG_TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "gov
 def rag_tag(rag: str, overridden: bool = False) -> SafeString:
     """A RAG as a tag (text, not colour alone); "Not due yet" when nothing was expected."""
     if not rag:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">Not due yet</strong>')
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not due yet</strong>')  # noqa: S308 - fixed text
     return format_html(
         '<strong class="govuk-tag {}">{}</strong>{}',
         RAG_TAGS[rag],
@@ -206,7 +206,7 @@ def savings(programme: Programme, access: Access) -> Register:
             Column("Planned in all", figure("planned_total"), numeric=True, nowrap=True),
             Column(f"Expected by {programme.as_at:%d/%m/%Y}", figure("expected"), numeric=True, nowrap=True),
             Column("Delivered", figure("delivered"), numeric=True, nowrap=True),
-            Column("RAG", rag),
+            Column("RAG", rag, nowrap=True),
         ),
         links=(
             ("Expected and delivered savings (for audit)", _url("savings-report", programme)),
