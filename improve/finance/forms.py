@@ -428,3 +428,17 @@ class EvidenceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = {y.label: y for y in years}
         _choices(self.fields["year"]).choices = [("", "Not one year")] + [(k, k) for k in self.years]
+
+
+class ChangePlaceForm(forms.Form):
+    line = forms.ChoiceField(label="Budget line")
+    year = forms.ChoiceField(label="Financial year")
+
+    def __init__(self, *args: Any, lines: list[BudgetLine], years: list[FinancialYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = {x.code: x for x in lines}
+        self.years = {y.label: y for y in years}
+        _choices(self.fields["line"]).choices = [("", "Choose a line")] + [
+            (k, f"{x.code} {x.name}") for k, x in self.lines.items()
+        ]
+        _choices(self.fields["year"]).choices = [("", "Choose a year")] + [(k, k) for k in self.years]

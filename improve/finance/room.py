@@ -57,6 +57,7 @@ ROOM = Room(
                 "saving-archive",
                 "saving-year",
                 "evidence-add",
+                "change-place",
             ),
         ),
     ),

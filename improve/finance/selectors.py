@@ -441,6 +441,10 @@ def change_costs_for(programme: Programme) -> QuerySet[ChangeCost]:
     return ChangeCost.objects.filter(programme=programme).select_related("line", "year").order_by("approved_on", "pk")
 
 
+def change_cost_in(programme: Programme, reference: str) -> ChangeCost:
+    return ChangeCost.objects.select_related("line", "year").get(programme=programme, reference=reference)
+
+
 def demo_marks(programme: Programme) -> list[DemoData]:
     """What is demo data in this programme's money (each year and measure so marked)."""
     return list(DemoData.objects.filter(programme=programme).select_related("year"))

@@ -29,6 +29,7 @@ urlpatterns = [
     path(M + "periods/", views.periods, name="periods"),
     path(M + "periods/add-year/", views.year_add, name="year-add"),
     path(M + "periods/<str:year>/<int:number>/close/", views.period_close, name="period-close"),
+    path(M + "changes/<str:reference>/place/", views.change_place, name="change-place"),
     path(M + "savings/", views.savings, name="savings"),
     path(M + "savings/new/", views.saving_edit, name="saving-create"),
     path(M + "savings/expected-and-delivered/", views.savings_report, name="savings-report"),

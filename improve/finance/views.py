@@ -21,6 +21,7 @@ from improve.finance.forms import (
     AdjustmentForm,
     AllocationForm,
     AmountsForm,
+    ChangePlaceForm,
     DrawdownForm,
     EvidenceForm,
     GroupForm,
@@ -36,6 +37,7 @@ from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
 from improve.finance.services import AmountEntry
 from improve.finance.workbook_summary import summary_xlsx_bytes
 from improve.modelling import fiscal
+from improve.modelling.money import pounds
 from improve.programmes import selectors as plan_selectors
 from improve.programmes.models import Programme
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
@@ -660,6 +662,36 @@ def evidence_file(request: ProgrammeRequest, slug: str, code: str, evidence: int
     response = FileResponse(handle, as_attachment=True, filename=found.name, content_type=found.content_type)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@programme_view(EDIT_FINANCE)
+def change_place(request: ProgrammeRequest, slug: str, reference: str) -> HttpResponse:
+    """Put an approved change's cost on a line and year (when the change handler could not tell them)."""
+    programme = _programme(request)
+    cost = get_or_404(selectors.change_cost_in, programme, reference)
+    form = ChangePlaceForm(
+        request.POST or None,
+        initial={"line": cost.line.code if cost.line else "", "year": cost.year.label if cost.year else ""},
+        lines=[x for x in selectors.lines_for(programme) if not x.contingency],
+        years=list(selectors.years_for(programme)),
+    )
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.change_cost_place(
+            actor=actor(request), cost=cost, line=form.lines[d["line"]], year=form.years[d["year"]]
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Put the cost of {cost.reference} on a budget line",
+        save=save,
+        done_url=_url("summary", programme),
+        done_message=lambda saved: f"The cost of {saved.reference} is now on {saved.line}, {saved.year}",
+        intro=f"{cost.reference} {cost.title}: approved on {cost.approved_on:%d/%m/%Y} by {cost.approved_by}, "
+        f"{pounds(cost.amount)}. It adds to the line's planned spend in the year you choose.",
+    )
 
 
 # --- the summary as a workbook of live formulas ---------------------------------------------------------

@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from improve.finance.models import SavingsEvidence
-from improve.finance.tests.world import PDF
+from improve.finance.tests.world import PDF, unplaced_change
+from improve.programmes.models import Programme
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,15 @@ def test_deliver_a_saving_attach_its_evidence_and_read_the_report(web, scenario,
 
 def test_every_savings_form_is_accessible(web, scenario):
     page = web.page
+    unplaced_change(Programme.objects.get(slug=scenario.slug))
     web.sign_in(scenario.other_editor)
+    web.visit(scenario.path("money/"))
+    web.submit(page.get_by_role("link", name="Put it on a line"), "place")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Put the cost of CR-1 on a budget line")
+    page.get_by_label("Budget line").select_option(label="endorsed CSG endorsed programme budget")
+    page.get_by_label("Financial year").select_option("2019/20")
+    web.submit(page.get_by_role("button", name="Save"), "placed")
+    expect(page.get_by_role("row", name="Programme total")).to_contain_text("1,111")
     for rest, heading in [
         ("money/savings/new/", "Add a savings plan"),
         ("money/savings/efficient-tom/edit/", "Change savings plan"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from improve.finance.models import SavingsEvidence
-from improve.finance.tests.world import savings_plan, small_budget
+from improve.finance.tests.world import savings_plan, small_budget, unplaced_change
 
 
 def world(programme: Any) -> None:
     small_budget(programme)
     savings_plan(programme)
+    unplaced_change(programme)
 
 
 def sample_value(name: str, key: str, programme: Any) -> Any:
@@ -20,6 +21,8 @@ def sample_value(name: str, key: str, programme: Any) -> Any:
         return "2019-20"
     if key == "number":
         return 1
+    if key == "reference":
+        return "CR-1"
     if key == "evidence":
         return SavingsEvidence.objects.filter(programme=programme, plan__code="1").values_list("pk", flat=True).first()
     return None

@@ -66,3 +66,19 @@ def test_a_change_without_cost_records_no_money(programme):
     change = governance.change_raise(actor=Actor(pm), programme=programme, title="Later", impact_days=5)
     governance.change_decide(actor=Actor(pm), change=change, approve=True, reason="ok")
     assert not ChangeCost.objects.exists()
+
+
+def test_the_finance_lead_puts_an_unplaced_cost_on_a_line(programme, member):
+    from improve.finance.tests.world import unplaced_change
+
+    budget = small_budget(programme)
+    cost = unplaced_change(programme)
+    address = reverse("finance:change-place", args=[programme.slug, "CR-1"])
+    assert member(Role.VIEWER).get(address).status_code == 403
+    lead = member(Role.FINANCE_LEAD)
+    assert "Put it on a line" in lead.get(reverse("finance:summary", args=[programme.slug])).content.decode()
+    assert lead.post(address, {"line": "1", "year": "2019/20"}).status_code == 302
+    cost.refresh_from_db()
+    assert (cost.line, cost.year, cost.note) == (budget["line"], budget["y1"], "")
+    assert selectors.budget_summary(programme).figures.programme.planned[2019] == D("1111000.00")
+    assert [e.action for e in history_for(cost)] == ["update", "create"]

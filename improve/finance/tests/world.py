@@ -87,3 +87,14 @@ def savings_plan(programme):
         description="Budget monitoring report, month 6",
     )
     return plan
+
+
+def unplaced_change(programme):
+    """The cost (£15,000) of an approved change CR-1 that names no strand: kept, not on a line."""
+    import datetime as dt
+
+    from improve.core.registry import ApprovedChange
+
+    return services.change_cost_record(
+        ApprovedChange(programme.pk, "CR-1", "Extra trainer", Decimal("15000.00"), 0, dt.date(2019, 7, 10))
+    )
