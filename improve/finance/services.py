@@ -190,7 +190,7 @@ def line_save(
     )[0]
 
 
-Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown
+Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan
 
 
 @transaction.atomic
