@@ -161,6 +161,10 @@ INTERCHANGE_UPLOAD_DIR = Path(
     env("INTERCHANGE_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "improve-uploads"))
 )
 
+# Uploaded files kept by the product (evidence of delivered savings): never served as static files,
+# only through a page that checks the member may see them. No MEDIA_URL on purpose.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(REPO_DIR / "media")))
+
 # Mail (password reset links). By default it is printed on the console, which is what the demo shows.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -13,7 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from improve.core.audit import Actor
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,9 @@ class ApprovedChange:
 
     The governance room approves changes; a finance room plugs in a handler
     (``Room.change_handlers``) that turns ``cost`` into budget-line movements. Handlers are called
-    inside the approval's transaction: one that raises undoes the approval.
+    inside the approval's transaction: one that raises undoes the approval. ``actor`` is who
+    approved it (for the audit trail of what a handler writes); ``approved_by`` names them and
+    the board as the change's record shows it.
     """
 
     programme_id: int
@@ -80,6 +85,8 @@ class ApprovedChange:
     days: int  # delay in days; negative: sooner
     decided_on: dt.date
     strand_code: str = ""
+    actor: Actor | None = None
+    approved_by: str = ""
 
 
 #: A room's handler of an approved change (see :class:`ApprovedChange`).

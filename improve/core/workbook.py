@@ -164,6 +164,8 @@ class ImportResult:
     programme: Any = None
     events: int = 0
     problems_not_listed: int = 0  # problems found past the first MAX_PROBLEMS_LISTED
+    #: things worth knowing that do not stop the import (e.g. a funding rule an allocation breaks)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -368,12 +370,18 @@ class Checker:
         self.spec_by_name = {spec.name: spec for spec in self.specs}
         self.sheets = sheets
         self.problems: list[Problem] = []
+        #: named like problems, but the import still goes ahead (:meth:`warn`)
+        self.warnings: list[Problem] = []
         self.rows: dict[str, list[Row]] = {}
         self.present: set[str] = set()
         self.broken: set[str] = set()  # sheets whose keys cannot be read
 
     def add(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(sheet, row, column, message))
+
+    def warn(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        """Note something the user should see that does not stop the import (a flagged, allowed breach)."""
+        self.warnings.append(Problem(sheet, row, column, message))
 
     # -- structure and cells --
 

@@ -17,12 +17,14 @@ from improve.finance.models import (
     FinancialYear,
     FundingSource,
     Measure,
+    Rag,
+    SavingsPlan,
     SourceKind,
     SpendType,
     TrajectoryFigure,
     Unit,
 )
-from improve.finance.services import MEASURES, GroupData, LineData, SourceData, TrajectoryData
+from improve.finance.services import MEASURES, GroupData, LineData, SavingsData, SourceData, TrajectoryData
 from improve.modelling import fiscal
 from improve.modelling.money import AmountError, in_unit, parse_amount
 from improve.programmes.models import Owner, Strand
@@ -374,3 +376,117 @@ class TrajectoryFigureForm(forms.Form):
             "text": d["text"],
             "source": d["source"],
         }
+
+
+class SavingsPlanForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=KEY_MAX_LENGTH, validators=[validate_key], help_text=CODE_HINT)
+    name = forms.CharField(label="Name", max_length=300, help_text="For example, Efficient TOM structure")
+    owner = forms.ChoiceField(label="Owner", required=False)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lines = forms.MultipleChoiceField(label="Budget lines", required=False, widget=forms.CheckboxSelectMultiple)
+    strands = forms.MultipleChoiceField(label="Strands", required=False, widget=forms.CheckboxSelectMultiple)
+    rag_override = forms.ChoiceField(
+        label="RAG set by hand",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("", "Work it out from delivered against expected"), *Rag.choices],
+    )
+    rag_reason = forms.CharField(label="Why the RAG is set by hand", required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[Owner],
+        lines: list[BudgetLine],
+        strands: list[Strand],
+        strand_word: str,
+        taken: set[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._owners = {str(o.pk): o for o in owners}
+        self._lines = {str(x.pk): x for x in lines}
+        self._strands = {str(s.pk): s for s in strands}
+        self._taken = taken
+        _choices(self.fields["owner"]).choices = [("", "No owner")] + [(k, o.name) for k, o in self._owners.items()]
+        _choices(self.fields["lines"]).choices = [(k, f"{x.code} {x.name}") for k, x in self._lines.items()]
+        _choices(self.fields["strands"]).choices = [(k, f"{s.code} {s.name}") for k, s in self._strands.items()]
+        self.fields["strands"].label = f"{strand_word}s" if not strand_word.endswith("s") else strand_word
+
+    @staticmethod
+    def initial_for(plan: SavingsPlan) -> dict[str, Any]:
+        return {
+            "code": plan.code,
+            "name": plan.name,
+            "owner": str(plan.owner_id or ""),
+            "description": plan.description,
+            "lines": [str(x.pk) for x in plan.lines.all()],
+            "strands": [str(s.pk) for s in plan.strands.all()],
+            "rag_override": plan.rag_override,
+            "rag_reason": plan.rag_reason,
+            "version": plan.version,
+        }
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"])
+        if code in self._taken:
+            raise forms.ValidationError(f"Code {code} is already used by another savings plan: choose another")
+        return code
+
+    def service_fields(self) -> SavingsData:
+        d = self.cleaned_data
+        return {
+            "code": d["code"],
+            "name": d["name"],
+            "owner": self._owners.get(d["owner"]),
+            "description": d["description"],
+            "rag_override": d["rag_override"],
+            "rag_reason": d["rag_reason"],
+        }
+
+    def chosen_lines(self) -> list[BudgetLine]:
+        return [self._lines[k] for k in self.cleaned_data["lines"]]
+
+    def chosen_strands(self) -> list[Strand]:
+        return [self._strands[k] for k in self.cleaned_data["strands"]]
+
+
+class SavingsYearForm(forms.Form):
+    planned = MoneyField(label="Planned saving", help_text="In £, as a positive amount: for example 1,200,000 or £1.2m")
+    delivered = MoneyField(label="Delivered saving", help_text="In £; leave empty until some is delivered")
+    evidence = forms.CharField(
+        label="Evidence of delivery",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What shows the saving was made: for example, the budget monitoring report and month. "
+        "Attach the document on the plan's page.",
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label="Document",
+        help_text="PDF, Word, Excel, OpenDocument, PNG, JPEG, CSV or text; 10 MB at most",
+    )
+    year = forms.ChoiceField(label="Year it evidences", required=False)
+    description = forms.CharField(label="What it shows", max_length=500)
+
+    def __init__(self, *args: Any, years: list[FinancialYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.years = {y.label: y for y in years}
+        _choices(self.fields["year"]).choices = [("", "Not one year")] + [(k, k) for k in self.years]
+
+
+class ChangePlaceForm(forms.Form):
+    line = forms.ChoiceField(label="Budget line")
+    year = forms.ChoiceField(label="Financial year")
+
+    def __init__(self, *args: Any, lines: list[BudgetLine], years: list[FinancialYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = {x.code: x for x in lines}
+        self.years = {y.label: y for y in years}
+        _choices(self.fields["line"]).choices = [("", "Choose a line")] + [
+            (k, f"{x.code} {x.name}") for k, x in self.lines.items()
+        ]
+        _choices(self.fields["year"]).choices = [("", "Choose a year")] + [(k, k) for k in self.years]

@@ -31,6 +31,7 @@ from django.db import models
 
 from improve.core.models import ArchivableModel, TimeStampedModel, VersionedModel
 from improve.core.validators import KEY_MAX_LENGTH, validate_key
+from improve.finance import rules
 from improve.finance.fields import PenceField
 from improve.modelling import fiscal, trajectory
 from improve.modelling.money import MILLIONS, POUNDS, THOUSANDS, AmountError, Printed, read_printed
@@ -516,3 +517,162 @@ class TrajectoryFigure(TimeStampedModel, VersionedModel):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class ChangeCost(TimeStampedModel):
+    """The cost (or saving) of an approved change request, recorded in the money ``[£]``.
+
+    Governance approves a change; the finance room's change handler
+    (:func:`improve.finance.services.change_cost_record`) records its cost here, on the budget line
+    it falls to (the one current line of the change's strand) in the financial year of the
+    decision. The line's planned figure for that year includes it, as a draw-down's does. A change
+    whose line cannot be told (no strand, or no single line of it) is kept with no line, and the
+    money summary lists it until the finance lead places it.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    reference = models.CharField("change request", max_length=KEY_MAX_LENGTH)
+    title = models.CharField(max_length=300)
+    line = models.ForeignKey(BudgetLine, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
+    year = models.ForeignKey(FinancialYear, null=True, blank=True, on_delete=models.RESTRICT, related_name="+")
+    amount = money_field("amount", null=False, help_text="Extra planned spend; negative: a saving [£]")
+    approved_by = models.CharField("approved by", max_length=300)
+    approved_on = models.DateField("approved on")
+    note = models.CharField(max_length=500, blank=True)
+
+    audit_fields = ("reference", "title", "line", "year", "amount", "approved_by", "approved_on", "note")
+
+    class Meta:
+        ordering = ["approved_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "reference"], name="finance_change_cost_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cost of change {self.reference}"
+
+    @property
+    def placed(self) -> bool:
+        return self.line_id is not None and self.year_id is not None
+
+
+class DemoData(TimeStampedModel):
+    """A mark that one measure of one year's amounts is demo data (made up to show the pages).
+
+    The money pages show a banner wherever such figures appear, so nobody takes them for the
+    council's own.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.ACTUAL)
+    note = models.CharField(max_length=500)
+
+    audit_fields = ("year", "measure", "note")
+
+    class Meta:
+        ordering = ["year__start_year", "measure"]
+        constraints = [models.UniqueConstraint(fields=["year", "measure"], name="finance_demo_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()} of {self.year} are demo data"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class SavingsPlan(ArchivableModel, VersionedModel):
+    """A plan to save money: planned savings per year (:class:`SavingsAmount`), who owns it, what it
+    is linked to, what has been delivered and the evidence (:class:`SavingsEvidence`).
+
+    Its RAG is derived from delivered against expected as at the programme's status date
+    (:func:`improve.modelling.savings.rag`) unless overridden, with a reason.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
+    name = models.CharField(max_length=300)
+    owner = models.ForeignKey("programmes.Owner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    description = models.TextField(blank=True)
+    lines = models.ManyToManyField(BudgetLine, blank=True, related_name="savings_plans", verbose_name="budget lines")
+    strands = models.ManyToManyField("programmes.Strand", blank=True, related_name="+")
+    rag_override = models.CharField("RAG set by hand", max_length=5, choices=Rag.choices, blank=True)
+    rag_reason = models.CharField("why the RAG is set by hand", max_length=500, blank=True)
+
+    audit_fields = ("code", "name", "owner", "description", "lines", "strands", "rag_override", "rag_reason")
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="finance_savings_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.owner_id and self.owner is not None and self.owner.programme_id != self.programme_id:
+            raise ValidationError({"owner": "Choose an owner of this programme"})
+        if problem := rules.rag_override_problem(self.rag_override, self.rag_reason):
+            raise ValidationError({problem[0]: problem[1]})
+
+
+class SavingsAmount(TimeStampedModel):
+    """A savings plan's planned and delivered saving for one year, with the evidence of delivery ``[£]``.
+
+    Savings are written as positive amounts (a saving of £1.2m is 1,200,000.00), however a paper
+    prints them (Appendix B prints them as budget reductions, −£1.2m).
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SavingsPlan, on_delete=models.CASCADE, related_name="amounts")
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    planned = money_field("planned saving")
+    delivered = money_field("delivered saving")
+    evidence = models.TextField("evidence of delivery", blank=True)
+
+    audit_fields = ("plan", "year", "planned", "delivered", "evidence")
+
+    class Meta:
+        ordering = ["year__start_year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="finance_savings_amount_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan}, {self.year}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        for name in ("planned", "delivered"):
+            if message := rules.saving_negative(name, getattr(self, name)):
+                errors[name] = message
+        if message := rules.delivered_without_evidence(self.delivered, self.evidence):
+            errors["evidence"] = message
+        if errors:
+            raise ValidationError(errors)
+
+
+def evidence_path(instance: SavingsEvidence, filename: str) -> str:
+    """Where an evidence file is kept under MEDIA_ROOT: by programme and plan, never by its own name alone."""
+    return f"finance/savings/{instance.programme_id}/{instance.plan_id}/{filename}"
+
+
+class SavingsEvidence(TimeStampedModel):
+    """A document showing a saving was delivered, kept in the file storage and shown only to members."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(SavingsPlan, on_delete=models.CASCADE, related_name="evidence_files")
+    year = models.ForeignKey(FinancialYear, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    name = models.CharField("file name", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(help_text="[bytes]")
+    description = models.CharField(max_length=500)
+
+    audit_fields = ("plan", "year", "name", "size", "description")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

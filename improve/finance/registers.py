@@ -6,11 +6,11 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from improve.core.register import Column, Group, Register
 from improve.finance import selectors
-from improve.finance.models import BudgetLine, FundingSource
+from improve.finance.models import BudgetLine, FundingSource, SavingsPlan
 from improve.finance.permissions import EDIT_FINANCE
 from improve.modelling.money import pounds
 from improve.programmes.models import Programme
@@ -153,4 +153,69 @@ def sources(programme: Programme, access: Access) -> Register:
         add_url=_url("source-create", programme) if access.can(EDIT_FINANCE) else "",
         add_label="Add a funding source",
         **_links(programme, access, "source-archive", "source-edit"),
+    )
+
+
+RAG_TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
+
+
+def rag_tag(rag: str, overridden: bool = False) -> SafeString:
+    """A RAG as a tag (text, not colour alone); "Not due yet" when nothing was expected."""
+    if not rag:
+        return mark_safe('<strong class="govuk-tag govuk-tag--grey">Not due yet</strong>')  # noqa: S308 - fixed text
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>{}',
+        RAG_TAGS[rag],
+        rag.capitalize(),
+        " (set by hand)" if overridden else "",
+    )
+
+
+def savings(programme: Programme, access: Access) -> Register:
+    """Savings plans: planned and delivered in all, expected by the status date, and the RAG."""
+    report = {row.plan.pk: row for row in selectors.savings_report(programme).rows}
+
+    def name(plan: SavingsPlan) -> SafeString:
+        return format_html('<a class="govuk-link" href="{}">{}</a>', _url("saving", programme, plan.code), plan.name)
+
+    def figure(measure: str) -> Any:
+        def cell(plan: SavingsPlan) -> str:
+            row = report.get(plan.pk)
+            return pounds(getattr(row, measure)) if row else ""
+
+        return cell
+
+    def rag(plan: SavingsPlan) -> SafeString | str:
+        row = report.get(plan.pk)
+        return rag_tag(row.rag, bool(plan.rag_override)) if row else ""
+
+    return Register(
+        name="savings",
+        title="Savings plans",
+        noun="savings plan",
+        noun_plural="savings plans",
+        page_title=programme.name,
+        url=_url("savings", programme),
+        rows=lambda archived: (
+            selectors.archived_savings_plans(programme) if archived else selectors.savings_plans_for(programme)
+        ),
+        columns=(
+            Column("Code", lambda p: p.code, nowrap=True),
+            Column("Plan", name),
+            Column("Owner", lambda p: p.owner.name if p.owner else ""),
+            Column("Planned in all", figure("planned_total"), numeric=True, nowrap=True),
+            Column(f"Expected by {programme.as_at:%d/%m/%Y}", figure("expected"), numeric=True, nowrap=True),
+            Column("Delivered", figure("delivered"), numeric=True, nowrap=True),
+            Column("RAG", rag, nowrap=True),
+        ),
+        links=(
+            ("Expected and delivered savings (for audit)", _url("savings-report", programme)),
+            ("Money summary", _url("summary", programme)),
+        ),
+        archivable=True,
+        key=lambda p: p.code,
+        label=lambda p: f"savings plan {p.code}",
+        add_url=_url("saving-create", programme) if access.can(EDIT_FINANCE) else "",
+        add_label="Add a savings plan",
+        **_links(programme, access, "saving-archive", "saving-edit"),
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from improve.core.registry import NavEntry, Room
-from improve.finance import figurecheck, models
+from improve.core.registry import ApprovedChange, NavEntry, Room
+from improve.finance import figurecheck, models, services
 from improve.finance.permissions import RULES
 from improve.finance.sheets import FINANCE_WORKBOOK
 
 
 def _names(*names: str) -> frozenset[str]:
     return frozenset(f"finance:{n}" for n in names)
+
+
+def on_change_approved(change: ApprovedChange) -> None:
+    """Governance approved a change request: record its cost in the money."""
+    services.change_cost_record(change)
 
 
 ROOM = Room(
@@ -47,6 +52,16 @@ ROOM = Room(
                 "trajectory-create",
                 "trajectory-edit",
                 "figure-check",
+                "summary-xlsx",
+                "savings",
+                "saving-create",
+                "savings-report",
+                "saving",
+                "saving-edit",
+                "saving-archive",
+                "saving-year",
+                "evidence-add",
+                "change-place",
             ),
         ),
     ),
@@ -65,6 +80,12 @@ ROOM = Room(
         models.Allocation,
         models.PrintedFigure,
         models.TrajectoryFigure,
+        models.ChangeCost,
+        models.DemoData,
+        models.SavingsPlan,
+        models.SavingsAmount,
+        models.SavingsEvidence,
     ),
+    change_handlers=(on_change_approved,),
     figure_checks=(figurecheck.printed_relations, figurecheck.trajectory_relations),
 )

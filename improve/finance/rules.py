@@ -113,3 +113,28 @@ def drawdown_too_large(line: str, year: str, remaining: Decimal, amount: Decimal
             f"(not {pounds(amount)})"
         )
     return None
+
+
+def saving_negative(measure: str, value: Decimal | None) -> str | None:
+    """A saving is written as a positive amount, however a paper prints it."""
+    if value is not None and value < 0:
+        return (
+            f"A {measure} saving is written as a positive amount (a saving of £1.2m is 1,200,000), "
+            f"not {pounds(value)}: enter 0 or more"
+        )
+    return None
+
+
+def delivered_without_evidence(delivered: Decimal | None, evidence: str) -> str | None:
+    if delivered and not evidence.strip():
+        return "Say what shows the saving was delivered (attach the document too, if you have it)"
+    return None
+
+
+def rag_override_problem(rag: str, reason: str) -> tuple[str, str] | None:
+    """(field, message) when a hand-set RAG lacks its reason, or a reason lacks its RAG."""
+    if rag and not reason.strip():
+        return "rag_reason", "Say why the RAG is set by hand (or leave the RAG to be worked out from delivery)"
+    if reason.strip() and not rag:
+        return "rag_override", "Choose the RAG the reason is for, or clear the reason"
+    return None

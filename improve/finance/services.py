@@ -8,19 +8,31 @@ permission table): ``edit_finance`` for money, ``close_periods`` for closing a p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
+from improve.core import audit
 from improve.core.audit import Actor
-from improve.core.models import ArchivableModel
-from improve.core.services import model_archive, model_create, model_delete, model_restore, model_update
+from improve.core.models import ArchivableModel, AuditEvent
+from improve.core.registry import ApprovedChange
+from improve.core.services import (
+    model_archive,
+    model_create,
+    model_delete,
+    model_restore,
+    model_update,
+    version_claim,
+)
 from improve.finance import rules
 from improve.finance.models import (
     WHOLE_YEAR,
@@ -28,13 +40,18 @@ from improve.finance.models import (
     Allocation,
     BudgetGroup,
     BudgetLine,
+    ChangeCost,
     ContingencyDrawdown,
+    DemoData,
     FinancialYear,
     FundingSource,
     LineAmount,
     Measure,
     Period,
     PrintedFigure,
+    SavingsAmount,
+    SavingsEvidence,
+    SavingsPlan,
     SourceAmount,
     TrajectoryFigure,
 )
@@ -174,7 +191,7 @@ def line_save(
     )[0]
 
 
-Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown
+Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan
 
 
 @transaction.atomic
@@ -541,3 +558,270 @@ def trajectory_figure_save(
 @transaction.atomic
 def trajectory_figure_delete(*, actor: Actor, figure: TrajectoryFigure) -> None:
     model_delete(actor=actor, instance=figure)
+
+
+# --- approved changes ----------------------------------------------------------------------------------
+
+
+def change_line(programme_id: int, strand_code: str) -> BudgetLine | None:
+    """The budget line an approved change's cost falls to: the one current line (not contingency) of its strand."""
+    if not strand_code:
+        return None
+    found = list(BudgetLine.objects.filter(programme_id=programme_id, strand__code=strand_code, contingency=False)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+@transaction.atomic
+def change_cost_record(change: ApprovedChange) -> ChangeCost | None:
+    """Record the cost of an approved change request in the money (the room's change handler).
+
+    A change without cost changes no money. Otherwise the cost goes on the line of the change's
+    strand (:func:`change_line`) in the financial year of the decision, adding to that line's
+    planned figure; if either cannot be told, it is kept unplaced, with a note saying why, for
+    the finance lead to place (:func:`change_cost_place`). Audited as made by the approver.
+    """
+    if not change.cost:
+        return None
+    actor = change.actor if change.actor is not None else Actor(user=None)
+    start = fiscal.start_year_of(change.decided_on)
+    year = FinancialYear.objects.filter(programme_id=change.programme_id, start_year=start).first()
+    line = change_line(change.programme_id, change.strand_code)
+    notes = []
+    if year is None:
+        notes.append(f"the programme has no financial year {fiscal.label(start)}")
+    if line is None:
+        notes.append(
+            f"strand {change.strand_code} has no single budget line"
+            if change.strand_code
+            else "the change names no strand"
+        )
+    return model_create(
+        actor=actor,
+        instance=ChangeCost(programme_id=change.programme_id),
+        fields={"reference", "title", "line", "year", "amount", "approved_by", "approved_on", "note"},
+        data={
+            "reference": change.reference,
+            "title": change.title[:300],
+            "line": line,
+            "year": year,
+            "amount": change.cost,
+            "approved_by": change.approved_by or actor.label,
+            "approved_on": change.decided_on,
+            "note": ("Not placed on a line: " + "; ".join(notes)) if notes else "",
+        },
+    )
+
+
+@transaction.atomic
+def change_cost_place(*, actor: Actor, cost: ChangeCost, line: BudgetLine, year: FinancialYear) -> ChangeCost:
+    """Put an approved change's cost on a budget line and year (the finance lead, when the handler could not)."""
+    _check_year(line.programme, year)
+    if line.programme_id != cost.programme_id:
+        raise ValidationError({"line": "Choose a line of this programme"})
+    return model_update(
+        actor=actor,
+        instance=ChangeCost.objects.get(pk=cost.pk),
+        fields={"line", "year", "note"},
+        data={"line": line, "year": year, "note": ""},
+    )[0]
+
+
+# --- demo data ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def demo_mark(*, actor: Actor, year: FinancialYear, measure: str, note: str) -> DemoData:
+    """Mark one measure of a year's amounts as demo data: the pages then say so wherever it shows."""
+    found = DemoData.objects.filter(year=year, measure=measure).first()
+    if found is not None:
+        return model_update(actor=actor, instance=found, fields={"note"}, data={"note": note.strip()})[0]
+    return model_create(
+        actor=actor,
+        instance=DemoData(programme_id=year.programme_id, year=year),
+        fields={"measure", "note"},
+        data={"measure": measure, "note": note.strip()},
+    )
+
+
+@transaction.atomic
+def demo_unmark(*, actor: Actor, demo: DemoData) -> None:
+    model_delete(actor=actor, instance=demo)
+
+
+# --- savings plans --------------------------------------------------------------------------------------
+
+
+class SavingsData(TypedDict, total=False):
+    code: str
+    name: str
+    owner: Owner | None
+    description: str
+    rag_override: str
+    rag_reason: str
+
+
+SAVINGS_FIELDS = frozenset(SavingsData.__annotations__)
+
+
+def _check_links(programme: Programme, lines: Sequence[BudgetLine], strands: Sequence[Strand]) -> None:
+    if any(x.programme_id != programme.pk for x in lines):
+        raise ValidationError({"lines": "Choose only budget lines of this programme"})
+    if any(x.programme_id != programme.pk for x in strands):
+        raise ValidationError({"strands": "Choose only strands of this programme"})
+
+
+def _links_after(plan: SavingsPlan, event_action: str) -> None:
+    """Show the links in the plan's latest event (one audit event per write, links included)."""
+    event = audit.history_for(plan).filter(action=event_action).first()
+    if event is not None:
+        event.after = audit.snapshot(audit.audit_values(plan))
+        event.save(update_fields=["after"])
+
+
+@transaction.atomic
+def savings_plan_save(
+    *,
+    actor: Actor,
+    programme: Programme,
+    plan: SavingsPlan | None = None,
+    data: SavingsData,
+    lines: Iterable[BudgetLine] | None = None,
+    strands: Iterable[Strand] | None = None,
+    expected_version: int | None = None,
+) -> SavingsPlan:
+    """Add (``plan`` None) or change a savings plan and its links to budget lines and strands.
+
+    ``lines`` / ``strands`` of None leave the links as they are. One audit event per write.
+    """
+    line_list = list(lines) if lines is not None else None
+    strand_list = list(strands) if strands is not None else None
+    _check_links(programme, line_list or [], strand_list or [])
+    if plan is None:
+        saved = model_create(actor=actor, instance=SavingsPlan(programme=programme), fields=SAVINGS_FIELDS, data=data)
+        if line_list or strand_list:
+            saved.lines.set(line_list or [])
+            saved.strands.set(strand_list or [])
+            _links_after(saved, AuditEvent.Action.CREATE)
+        return saved
+    current = SavingsPlan.all_objects.get(pk=plan.pk)
+    before = audit.audit_values(current)
+    saved, changed = model_update(
+        actor=actor, instance=current, fields=SAVINGS_FIELDS, data=data, expected_version=expected_version
+    )
+    if line_list is None and strand_list is None:
+        return saved
+    if line_list is not None:
+        saved.lines.set(line_list)
+    if strand_list is not None:
+        saved.strands.set(strand_list)
+    after = audit.audit_values(saved)
+    if after == before:
+        return saved
+    if changed:
+        _links_after(saved, AuditEvent.Action.UPDATE)
+        return saved
+    version_claim(saved, saved.version if expected_version is None else expected_version)
+    audit.record(actor=actor, obj=saved, action=AuditEvent.Action.UPDATE, before=before, after=after)
+    return saved
+
+
+@transaction.atomic
+def savings_amount_set(
+    *,
+    actor: Actor,
+    plan: SavingsPlan,
+    year: FinancialYear,
+    planned: Decimal | None,
+    delivered: Decimal | None,
+    evidence: str = "",
+) -> SavingsAmount | None:
+    """Set a plan's planned and delivered saving for a year (all empty: remove the year's row)."""
+    _check_year(plan.programme, year)
+    row = SavingsAmount.objects.filter(plan=plan, year=year).first()
+    data = {"planned": planned, "delivered": delivered, "evidence": evidence.strip()}
+    if planned is None and delivered is None and not data["evidence"]:
+        if row is not None:
+            model_delete(actor=actor, instance=row)
+        return None
+    if row is None:
+        return model_create(
+            actor=actor,
+            instance=SavingsAmount(programme_id=plan.programme_id, plan=plan, year=year),
+            fields=set(data),
+            data=data,
+        )
+    return model_update(actor=actor, instance=row, fields=set(data), data=data)[0]
+
+
+#: What an evidence file may be: its extension, the type it is served as, and how its first bytes begin.
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".csv": ("text/csv", ()),
+    ".txt": ("text/plain", ()),
+}
+#: The largest evidence file [bytes]: 10 MB.
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_problem(name: str, size: int, head: bytes) -> str | None:
+    """What is wrong with an evidence file (its name, size and first bytes), or None."""
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    kinds = ", ".join(sorted(k.lstrip(".").upper() for k in EVIDENCE_TYPES if k != ".jpeg"))
+    if extension not in EVIDENCE_TYPES:
+        return f"{name} is not a kind of file kept as evidence: attach one of {kinds}"
+    if size == 0:
+        return f"{name} is empty: attach the document itself"
+    if size > EVIDENCE_MAX_BYTES:
+        return f"{name} is {size / 1024 / 1024:.1f} MB: attach a file of 10 MB or less"
+    _type, starts = EVIDENCE_TYPES[extension]
+    if starts and not any(head.startswith(s) for s in starts):
+        return f"{name} is not a real {extension.lstrip('.').upper()} file: attach the document as saved by its program"
+    if not starts:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:  # not merely a character cut at the end of the sample
+                return f"{name} is not plain text: attach a PDF, Word or Excel file instead"
+    return None
+
+
+@transaction.atomic
+def savings_evidence_add(
+    *, actor: Actor, plan: SavingsPlan, year: FinancialYear | None, upload: UploadedFile[Any], description: str
+) -> SavingsEvidence:
+    """Keep a document that shows a saving was delivered (checked for its type and size first)."""
+    if year is not None:
+        _check_year(plan.programme, year)
+    name = get_valid_filename(upload.name or "evidence")[:200]
+    head = upload.read(2048)
+    upload.seek(0)
+    if problem := evidence_problem(name, upload.size or 0, head):
+        raise ValidationError({"file": problem})
+    if not description.strip():
+        raise ValidationError({"description": "Say what the document shows"})
+    extension = "." + name.rsplit(".", 1)[-1].lower()
+    evidence = SavingsEvidence(
+        programme_id=plan.programme_id,
+        plan=plan,
+        year=year,
+        name=name,
+        content_type=EVIDENCE_TYPES[extension][0],
+        size=upload.size or 0,
+        description=description.strip(),
+    )
+    # Stored under a name of our own (the person's file name is kept to download it by).
+    evidence.file.save(f"{uuid.uuid4().hex}{extension}", upload, save=False)
+    try:
+        return model_create(
+            actor=actor, instance=evidence, fields={"description"}, data={"description": evidence.description}
+        )
+    except Exception:
+        evidence.file.delete(save=False)
+        raise

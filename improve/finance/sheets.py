@@ -29,6 +29,7 @@ from improve.finance.models import (
     Allocation,
     BudgetGroup,
     BudgetLine,
+    DemoData,
     Duration,
     FinancialYear,
     FundingSource,
@@ -36,6 +37,9 @@ from improve.finance.models import (
     Measure,
     Period,
     PrintedFigure,
+    Rag,
+    SavingsAmount,
+    SavingsPlan,
     SourceAmount,
     SourceKind,
     SpendType,
@@ -204,18 +208,80 @@ TRAJECTORY = SheetSpec(
     required_sheet=False,
     removal="removed",
 )
-SHEETS = (YEARS, GROUPS, LINES, AMOUNTS, SOURCES, SOURCE_AMOUNTS, ALLOCATIONS, PRINTED, TRAJECTORY)
+SAVINGS = SheetSpec(
+    "savings_plans",
+    (
+        _key("code", required=True),
+        Column("name", required=True, max_length=300, width=36),
+        Column("owner", max_length=200, width=24),
+        Column("lines", max_length=2000, width=20),
+        Column("strands", max_length=2000, width=12),
+        Column("rag_override", CHOICE, choices=tuple(Rag.values), width=10),
+        Column("rag_reason", max_length=500, width=30),
+        Column("description", max_length=5000, multiline=True, width=40),
+    ),
+    key=("code",),
+    required_sheet=False,
+)
+SAVINGS_AMOUNTS = SheetSpec(
+    "savings_amounts",
+    (
+        _key("plan", required=True),
+        _year_col(),
+        _money_col("planned"),
+        _money_col("delivered"),
+        Column("evidence", max_length=5000, multiline=True, width=40),
+    ),
+    key=("plan", "year"),
+    required_sheet=False,
+    removal="removed",
+)
+DEMO = SheetSpec(
+    "demo_data",
+    (
+        _year_col(),
+        Column("measure", CHOICE, required=True, choices=tuple(Measure.values), width=10),
+        Column("note", required=True, max_length=500, width=60),
+    ),
+    key=("year", "measure"),
+    required_sheet=False,
+    removal="removed",
+)
+SHEETS = (
+    YEARS,
+    GROUPS,
+    LINES,
+    AMOUNTS,
+    SOURCES,
+    SOURCE_AMOUNTS,
+    ALLOCATIONS,
+    PRINTED,
+    TRAJECTORY,
+    SAVINGS,
+    SAVINGS_AMOUNTS,
+    DEMO,
+)
+#: how the savings_plans sheet lists several lines or strands: ``1; 2``
+LIST_SEPARATOR = "; "
 MONEY_COLUMNS = {
     LINES.name: ("original_estimate",),
     AMOUNTS.name: ("planned", "projected", "actual"),
     SOURCE_AMOUNTS.name: ("amount",),
     ALLOCATIONS.name: ("amount",),
+    SAVINGS_AMOUNTS.name: ("planned", "delivered"),
 }
 YES_NO = {
     LINES.name: ("contingency", "carries_savings"),
     SOURCES.name: ("funds_revenue", "funds_capital", "funds_one_off", "funds_permanent", "must_carry_savings"),
 }
 YES_NO_DEFAULT = {"contingency": NO, "carries_savings": NO, "must_carry_savings": NO}
+
+
+def _codes(text: Any) -> list[str]:
+    """The codes listed in a cell: ``1; 2`` (commas also separate)."""
+    if not text:
+        return []
+    return [c.strip() for c in str(text).replace(",", ";").split(";") if c.strip()]
 
 
 def _yn(value: bool) -> str:
@@ -242,6 +308,9 @@ class State:
     allocations: list[Allocation] = field(default_factory=list)
     printed: list[PrintedFigure] = field(default_factory=list)
     trajectory: list[TrajectoryFigure] = field(default_factory=list)
+    savings: dict[str, SavingsPlan] = field(default_factory=dict)
+    savings_amounts: list[SavingsAmount] = field(default_factory=list)
+    demo: list[DemoData] = field(default_factory=list)
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
@@ -284,6 +353,18 @@ def load_state(programme: Any) -> State:
         .select_related("year")
         .order_by("year__start_year", "order")
     )
+    state.savings = {
+        p.code: p
+        for p in SavingsPlan.all_objects.filter(programme=programme)
+        .select_related("owner")
+        .prefetch_related("lines", "strands")
+    }
+    state.savings_amounts = list(
+        SavingsAmount.objects.filter(programme=programme)
+        .select_related("plan", "year")
+        .order_by("plan__code", "year__start_year")
+    )
+    state.demo = list(DemoData.objects.filter(programme=programme).select_related("year"))
     state.closed = {
         (fiscal.label(p["year__start_year"]), p["number"])
         for p in Period.objects.filter(programme=programme, closed_at__isnull=False).values(
@@ -392,6 +473,39 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
         )
         for t in state.trajectory
     ]
+    out[SAVINGS.name] = [
+        (
+            p,
+            {
+                "code": p.code,
+                "name": p.name,
+                "owner": p.owner.name if p.owner else "",
+                "lines": LIST_SEPARATOR.join(sorted(x.code for x in p.lines.all())),
+                "strands": LIST_SEPARATOR.join(sorted(x.code for x in p.strands.all())),
+                "rag_override": p.rag_override,
+                "rag_reason": p.rag_reason,
+                "description": p.description,
+            },
+        )
+        for p in sorted(state.savings.values(), key=lambda p: p.code)
+    ]
+    out[SAVINGS_AMOUNTS.name] = [
+        (
+            a,
+            {
+                "plan": a.plan.code,
+                "year": a.year.label,
+                "planned": _plain(a.planned),
+                "delivered": _plain(a.delivered),
+                "evidence": a.evidence,
+            },
+        )
+        for a in state.savings_amounts
+    ]
+    out[DEMO.name] = [
+        (d, {"year": d.year.label, "measure": d.measure, "note": d.note})
+        for d in sorted(state.demo, key=lambda d: (d.year.start_year, d.measure))
+    ]
     return out
 
 
@@ -412,6 +526,8 @@ LINKS = {
     TRAJECTORY.name: ("year",),
     SOURCE_AMOUNTS.name: ("source", "year"),
     ALLOCATIONS.name: ("line", "source", "year"),
+    SAVINGS_AMOUNTS.name: ("plan", "year"),
+    DEMO.name: ("year",),
 }
 
 
@@ -526,6 +642,12 @@ class FinanceWorkbook:
             name = self._source_name(checker, state, row.get("source"))
             if message := rules.over_source(name, row.get("year"), available.get(key), running[key]):
                 checker.add(ALLOCATIONS.name, row.number, "amount", message)
+                continue
+            self._warn_breaches(checker, state, row)
+
+        self._check_savings(checker, state, by_key, need, in_years, lines, strands, owners)
+        for row in checker.rows.get(DEMO.name, []):
+            in_years(DEMO.name, row)
 
         for row in checker.rows.get(PRINTED.name, []):
             subject = row.get("subject")
@@ -564,6 +686,109 @@ class FinanceWorkbook:
                         f"(row {first.number}): a year prints it once",
                     )
 
+    def _check_savings(
+        self,
+        checker: Checker,
+        state: State,
+        by_key: dict[str, dict[tuple[Any, ...], Row]],
+        need: Any,
+        in_years: Any,
+        lines: set[str],
+        strands: set[str],
+        owners: set[str],
+    ) -> None:
+        plans = (
+            {k[0] for k in by_key.get(SAVINGS.name, {})}
+            if SAVINGS.name in checker.present
+            else {c for c, p in state.savings.items() if not p.archived}
+        )
+        state.final["plan"] = plans
+        for row in checker.rows.get(SAVINGS.name, []):
+            need(SAVINGS.name, row, "owner", row.get("owner"), owners, "person, board or team", "owners")
+            for column, known, what, where in (
+                ("lines", lines, "budget line", "budget_lines"),
+                ("strands", strands, "strand", "strands"),
+            ):
+                for code in _codes(row.get(column)):
+                    need(SAVINGS.name, row, column, code, known, what, where)
+            if problem := rules.rag_override_problem(row.get("rag_override") or "", row.get("rag_reason") or ""):
+                checker.add(SAVINGS.name, row.number, *problem)
+        for row in checker.rows.get(SAVINGS_AMOUNTS.name, []):
+            need(SAVINGS_AMOUNTS.name, row, "plan", row.get("plan"), plans, "savings plan", "savings_plans")
+            in_years(SAVINGS_AMOUNTS.name, row)
+            for measure in ("planned", "delivered"):
+                if row.good(measure) and (message := rules.saving_negative(measure, row.get(measure))):
+                    checker.add(SAVINGS_AMOUNTS.name, row.number, measure, message)
+            delivered = row.get("delivered") if row.good("delivered") else None
+            if message := rules.delivered_without_evidence(delivered, row.get("evidence") or ""):
+                checker.add(SAVINGS_AMOUNTS.name, row.number, "evidence", message)
+
+    def _warn_breaches(self, checker: Checker, state: State, row: Row) -> None:
+        """A funding rule the allocation on ``row`` breaks: a warning (flagged, allowed), as on the pages."""
+        facts = self._spend_facts(checker, state, row.get("line"))
+        source_rules = self._source_rules(checker, state, row.get("source"))
+        if facts is None or source_rules is None:
+            return
+        for message in rules.breaches(source_rules, facts, fiscal.parse(row.get("year"))):
+            checker.warn(ALLOCATIONS.name, row.number, "source", f"{message} (allowed, and flagged on the pages)")
+
+    def _spend_facts(self, checker: Checker, state: State, code: str) -> rules.SpendFacts | None:
+        """The line ``code`` as the workbook leaves it (its row if the sheet is there, else the database)."""
+        if LINES.name in checker.present:
+            for r in checker.rows.get(LINES.name, []):
+                if r.get("code") == code:
+                    if r.bad:
+                        return None
+                    return rules.SpendFacts(
+                        name=str(r.get("name")),
+                        revenue=r.get("spend_type") == SpendType.REVENUE,
+                        one_off=r.get("duration") == Duration.ONE_OFF,
+                        carries_savings=r.get("carries_savings") == YES,
+                    )
+            return None
+        line = state.lines.get(code)
+        if line is None:
+            return None
+        return rules.SpendFacts(
+            name=line.name,
+            revenue=line.spend_type == SpendType.REVENUE,
+            one_off=line.duration == Duration.ONE_OFF,
+            carries_savings=line.carries_savings,
+        )
+
+    def _source_rules(self, checker: Checker, state: State, code: str) -> rules.SourceRules | None:
+        """The source ``code``'s rules as the workbook leaves them."""
+        if SOURCES.name in checker.present:
+            for r in checker.rows.get(SOURCES.name, []):
+                if r.get("code") == code:
+                    if r.bad:
+                        return None
+                    v = r.values
+                    return rules.SourceRules(
+                        name=str(v["name"]),
+                        funds_revenue=v["funds_revenue"] == YES,
+                        funds_capital=v["funds_capital"] == YES,
+                        funds_one_off=v["funds_one_off"] == YES,
+                        funds_permanent=v["funds_permanent"] == YES,
+                        must_carry_savings=v["must_carry_savings"] == YES,
+                        valid_from=v["valid_from"],
+                        valid_until=v["valid_until"],
+                    )
+            return None
+        source = state.sources.get(code)
+        if source is None:
+            return None
+        return rules.SourceRules(
+            name=source.name,
+            funds_revenue=source.funds_revenue,
+            funds_capital=source.funds_capital,
+            funds_one_off=source.funds_one_off,
+            funds_permanent=source.funds_permanent,
+            must_carry_savings=source.must_carry_savings,
+            valid_from=source.valid_from,
+            valid_until=source.valid_until,
+        )
+
     def _canonical(self, checker: Checker) -> None:
         """Money cells as Decimal pounds, empty ones as None; empty yes / no cells as their default."""
         for sheet, columns in MONEY_COLUMNS.items():
@@ -580,11 +805,24 @@ class FinanceWorkbook:
                 for column in columns:
                     if row.values.get(column) == "":
                         row.values[column] = YES_NO_DEFAULT.get(column, YES)
-        for name in (YEARS.name, AMOUNTS.name, SOURCE_AMOUNTS.name, ALLOCATIONS.name, PRINTED.name, TRAJECTORY.name):
+        for name in (
+            YEARS.name,
+            AMOUNTS.name,
+            SOURCE_AMOUNTS.name,
+            ALLOCATIONS.name,
+            PRINTED.name,
+            TRAJECTORY.name,
+            SAVINGS_AMOUNTS.name,
+            DEMO.name,
+        ):
             for row in checker.rows.get(name, []):
                 year = row.values.get("year")
                 if isinstance(year, str) and year and not _is_year_label(year):
                     row.values["year"], row.bad = None, True  # already reported by the column's check
+        for row in checker.rows.get(SAVINGS.name, []):
+            for column in ("lines", "strands"):
+                if isinstance(row.values.get(column), str):
+                    row.values[column] = LIST_SEPARATOR.join(sorted(set(_codes(row.values[column]))))
         for row in checker.rows.get(LINES.name, []):
             if row.values.get("unit") == "":
                 row.values["unit"] = Unit.POUNDS
@@ -704,6 +942,14 @@ class _Writer:
         self.write_amounts()
         self.write_printed()
         self.write_trajectory()
+        self.write_savings()
+        for demo in plan.removed[DEMO.name]:
+            services.demo_unmark(actor=self.actor, demo=demo)
+        for row in [*plan.created[DEMO.name], *(r for _d, r, _c in plan.changed[DEMO.name])]:
+            v = row.values
+            services.demo_mark(actor=self.actor, year=self.years[v["year"]], measure=v["measure"], note=v["note"])
+        for saving in plan.removed[SAVINGS.name]:
+            services.finance_archive(actor=self.actor, instance=saving)
         for line in plan.removed[LINES.name]:
             services.finance_archive(actor=self.actor, instance=line)
         for source in plan.removed[SOURCES.name]:
@@ -806,6 +1052,60 @@ class _Writer:
             services.printed_save(actor=self.actor, programme=self.programme, figure=figure, data=self._printed(row))
         for row in plan.created[PRINTED.name]:
             services.printed_save(actor=self.actor, programme=self.programme, data=self._printed(row))
+
+    def write_savings(self) -> None:
+        plan = self.plan
+        saved: dict[str, SavingsPlan] = {}
+        for row in plan.created[SAVINGS.name]:
+            v = row.values
+            saved[v["code"]] = services.savings_plan_save(
+                actor=self.actor,
+                programme=self.programme,
+                data=self._saving(row),
+                lines=[self.lines[c] for c in _codes(v["lines"])],
+                strands=self._strands(v["strands"]),
+            )
+        for found, row, _changes in plan.changed[SAVINGS.name]:
+            v = row.values
+            self._restore(found)
+            saved[v["code"]] = services.savings_plan_save(
+                actor=self.actor,
+                programme=self.programme,
+                plan=found,
+                data=self._saving(row),
+                lines=[self.lines[c] for c in _codes(v["lines"])],
+                strands=self._strands(v["strands"]),
+            )
+        plans = {**self.state.savings, **saved}
+        for amount in plan.removed[SAVINGS_AMOUNTS.name]:
+            services.savings_amount_set(
+                actor=self.actor, plan=amount.plan, year=amount.year, planned=None, delivered=None, evidence=""
+            )
+        for row in [*plan.created[SAVINGS_AMOUNTS.name], *(r for _a, r, _c in plan.changed[SAVINGS_AMOUNTS.name])]:
+            v = row.values
+            services.savings_amount_set(
+                actor=self.actor,
+                plan=plans[v["plan"]],
+                year=self.years[v["year"]],
+                planned=v["planned"],
+                delivered=v["delivered"],
+                evidence=v["evidence"],
+            )
+
+    def _saving(self, row: Row) -> services.SavingsData:
+        v = row.values
+        return {
+            "code": v["code"],
+            "name": v["name"],
+            "owner": Owner.objects.get(programme=self.programme, name=v["owner"]) if v["owner"] else None,
+            "description": v["description"],
+            "rag_override": v["rag_override"],
+            "rag_reason": v["rag_reason"],
+        }
+
+    def _strands(self, text: str) -> list[Strand]:
+        codes = _codes(text)
+        return list(Strand.objects.filter(programme=self.programme, code__in=codes)) if codes else []
 
     def _printed(self, row: Row) -> services.PrintedData:
         v = row.values

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from improve.finance.selectors import BudgetSummary
+from improve.core.validators import is_url_key
+from improve.finance.selectors import BudgetSummary, budget_summary
+from improve.modelling import fiscal
 from improve.modelling.budget import Totals, YearFigures, total
 from improve.modelling.money import cabinet
+from improve.programmes.models import Programme
+from improve.programmes.selectors import change_count
 
 COLUMNS = (
     "Original full estimate",
@@ -51,7 +56,7 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
     # One address reversed, then each line's code put into it (a thousand reverse() calls cost more).
     marker = "LINE-CODE"
     before, _, after = reverse("finance:line", args=[budget.programme.slug, marker]).partition(marker)
-    originals: dict[str, Decimal] = {"base": Decimal("0.00"), "contingency": Decimal("0.00")}
+    originals: dict[str, list[Decimal | None]] = {"base": [], "contingency": []}
     latest: dict[str, list[Decimal | None]] = {"base": [], "contingency": []}
     for group in budget.groups:
         rows.append(Row(group.group.name, [], kind="group"))
@@ -61,7 +66,7 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
             line = line_row.line
             f = line_row.years.get(year, YearFigures())
             side = "contingency" if line.contingency else "base"
-            originals[side] = total([originals[side], line.original_estimate])
+            originals[side].append(line.original_estimate)
             latest[side].append(line_row.latest_estimate)
             group_original.append(line.original_estimate)
             group_latest.append(line_row.latest_estimate)
@@ -79,7 +84,8 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
                         cabinet(f.actual),
                         cabinet(line_row.latest_estimate),
                     ],
-                    href=before + quote(line.code, safe="") + after,
+                    # A line's code is a URL key (letters, digits, '.', '-', '_'): quoted only if not.
+                    href=before + (line.code if is_url_key(line.code) else quote(line.code, safe="")) + after,
                     notes=notes,
                 )
             )
@@ -98,14 +104,14 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
     rows.append(
         Row(
             "Total before contingency",
-            _totals_cells(figures.base, year, originals["base"], total(latest["base"])),
+            _totals_cells(figures.base, year, total(originals["base"]), total(latest["base"])),
             kind="subtotal",
         )
     )
     rows.append(
         Row(
             "Contingency",
-            _totals_cells(figures.contingency, year, originals["contingency"], total(latest["contingency"])),
+            _totals_cells(figures.contingency, year, total(originals["contingency"]), total(latest["contingency"])),
             kind="subtotal",
         )
     )
@@ -115,7 +121,7 @@ def table(budget: BudgetSummary, year: int) -> list[Row]:
             _totals_cells(
                 figures.programme,
                 year,
-                total(originals.values()),
+                total([*originals["base"], *originals["contingency"]]),
                 total([*latest["base"], *latest["contingency"]]),
             ),
             kind="total",
@@ -157,7 +163,7 @@ def render(rows: list[Row], columns: int) -> SafeString:
     """
     out = []
     for row in rows:
-        label: str = escape(row.label)
+        label: str = escape(row.label)  # the standard library's: Django's escape() costs a lazy wrapper
         if row.kind == "group":
             out.append(
                 f'<tr class="govuk-table__row"><th scope="colgroup" colspan="{columns + 1}" '
@@ -174,3 +180,44 @@ def render(rows: list[Row], columns: int) -> SafeString:
             f'<tr class="govuk-table__row{css}"><th scope="row" class="govuk-table__header">{label}</th>{cells}</tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every name in it is escaped above
+
+
+#: How long a summary is kept at most [s]; any audited write to the programme makes a new key first.
+KEEP_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """What the summary page shows of the budget: the table of one year, and funding by year."""
+
+    years: list[int]
+    current_year: int
+    shown: int
+    body: SafeString
+    funding: list[FundingRow]
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [fiscal.label(y) for y in self.years]
+
+
+def summary_page(programme: Programme, wanted: int | None = None) -> SummaryPage:
+    """The summary of ``wanted`` (a start year; the current year if None or not the programme's).
+
+    Kept in Django's cache under the programme, its as-at date, the year and
+    :func:`~improve.programmes.selectors.change_count` (decision 0014's key): every write to the
+    money is audited, so any change makes a new key and a kept summary is never shown after it.
+    Reading and deriving 60,000 amounts is most of the page's time; the budget changes far less
+    often than it is looked at.
+    """
+    key = f"finance:summary:{programme.pk}:{programme.as_at.isoformat()}:{wanted}:{change_count(programme)}"
+    found = cache.get(key)
+    if isinstance(found, SummaryPage):
+        return found
+    budget = budget_summary(programme)
+    shown = wanted if wanted in budget.years else budget.current_year
+    page = SummaryPage(
+        budget.years, budget.current_year, shown, render(table(budget, shown), len(COLUMNS)), funding(budget)
+    )
+    cache.set(key, page, KEEP_SECONDS)
+    return page

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,18 +21,24 @@ from improve.finance.forms import (
     AdjustmentForm,
     AllocationForm,
     AmountsForm,
+    ChangePlaceForm,
     DrawdownForm,
+    EvidenceForm,
     GroupForm,
     LineForm,
+    SavingsPlanForm,
+    SavingsYearForm,
     SourceAmountsForm,
     SourceForm,
     TrajectoryFigureForm,
     YearForm,
 )
-from improve.finance.models import WHOLE_YEAR, BudgetLine, FinancialYear, FundingSource
+from improve.finance.models import WHOLE_YEAR, BudgetLine, FinancialYear, FundingSource, SavingsPlan
 from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
 from improve.finance.services import AmountEntry
+from improve.finance.workbook_summary import summary_xlsx_bytes
 from improve.modelling import fiscal
+from improve.modelling.money import pounds
 from improve.modelling.trajectory import relations as trajectory_relations
 from improve.programmes import selectors as plan_selectors
 from improve.programmes.models import Programme
@@ -104,27 +110,30 @@ def _form_page(
 def summary(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """The budget in a cabinet report's layout: £000, negatives in brackets, one year at a time."""
     programme = _programme(request)
-    budget = selectors.budget_summary(programme)
-    shown = budget.current_year
-    if wanted := request.GET.get("year"):
+    wanted = None
+    if text := request.GET.get("year"):
         try:
-            year = fiscal.parse(wanted)
+            wanted = fiscal.parse(text)
         except fiscal.FinancialYearError:
-            year = shown
-        shown = year if year in budget.years else shown
+            wanted = None
+    page = summary_table.summary_page(programme, wanted)
+    shown = page.shown
     return render(
         request,
         "finance/summary.html",
         _context(
             request,
-            budget=budget,
-            body=summary_table.render(summary_table.table(budget, shown), len(summary_table.COLUMNS)),
+            budget=page,
+            body=page.body,
             columns=summary_table.COLUMNS,
-            funding=summary_table.funding(budget),
-            current_label=fiscal.label(budget.current_year),
+            funding=page.funding,
+            current_label=fiscal.label(page.current_year),
             shown=shown,
             shown_label=fiscal.label(shown),
-            year_choices=[(fiscal.label(y), fiscal.label(y).replace("/", "-")) for y in budget.years],
+            shown_slug=year_slug_of(shown),
+            demo=[d for d in selectors.demo_marks(programme) if d.year.start_year == shown],
+            change_costs=list(selectors.change_costs_for(programme)),
+            year_choices=[(fiscal.label(y), fiscal.label(y).replace("/", "-")) for y in page.years],
             drawdowns=list(selectors.drawdowns_for(programme)),
         ),
     )
@@ -564,6 +573,142 @@ def trajectory_figure_edit(
     )
 
 
+# --- savings plans ---------------------------------------------------------------------------------------
+
+
+def _plan(request: ProgrammeRequest, code: str) -> SavingsPlan:
+    return get_or_404(selectors.savings_plan_in, _programme(request), code)
+
+
+@programme_view(Perm.VIEW)
+def savings(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    programme = _programme(request)
+    return register_page(request, registers.savings(programme, request.access), _context(request))
+
+
+@programme_view(Perm.VIEW)
+def savings_report(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """Expected against delivered, per plan and year, with totals, shortfall and evidence: for an auditor."""
+    report = selectors.savings_report(_programme(request))
+    return render(request, "finance/savings_report.html", _context(request, report=report))
+
+
+@programme_view(Perm.VIEW)
+def saving_detail(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    plan = _plan(request, code)
+    report = selectors.savings_report(programme, plan=plan)
+    entered = {y.start_year for y in report.rows[0].years}
+    return render(
+        request,
+        "finance/saving.html",
+        _context(
+            request,
+            plan=plan,
+            row=report.rows[0],
+            report=report,
+            other_years=[(y, year_slug(y)) for y in selectors.years_for(programme) if y.start_year not in entered],
+        ),
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def saving_edit(request: ProgrammeRequest, slug: str, code: str | None = None) -> HttpResponse:
+    programme = _programme(request)
+    plan = _plan(request, code) if code else None
+    taken = {p.code for p in selectors.savings_plans_for(programme)} - ({plan.code} if plan else set())
+    form = SavingsPlanForm(
+        request.POST or None,
+        initial=SavingsPlanForm.initial_for(plan) if plan else {},
+        owners=list(plan_selectors.owners_for(programme)),
+        lines=list(selectors.lines_for(programme)),
+        strands=list(plan_selectors.strands_for(programme)),
+        strand_word=programme.strand_word,
+        taken=taken,
+    )
+
+    def save() -> SavingsPlan:
+        return services.savings_plan_save(
+            actor=actor(request),
+            programme=programme,
+            plan=plan,
+            data=form.service_fields(),
+            lines=form.chosen_lines(),
+            strands=form.chosen_strands(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    done = _url("saving", programme, plan.code) if plan else _url("savings", programme)
+    return _form_page(
+        request, form, heading="Change savings plan" if plan else "Add a savings plan", save=save, done_url=done
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def saving_archive(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    return _archive(request, _plan(request, code), what="Savings plan", done_url=_url("savings", _programme(request)))
+
+
+@programme_view(EDIT_FINANCE)
+def saving_year(request: ProgrammeRequest, slug: str, code: str, year: str) -> HttpResponse:
+    """One year of a plan: its planned and delivered saving and the evidence of delivery."""
+    programme = _programme(request)
+    plan = _plan(request, code)
+    fy = _year(request, year)
+    row = next(
+        (y for y in selectors.savings_report(programme, plan=plan).rows[0].years if y.start_year == fy.start_year), None
+    )
+    initial = {"planned": row.planned, "delivered": row.delivered, "evidence": row.evidence} if row else {}
+    form = SavingsYearForm(request.POST or None, initial=initial)
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.savings_amount_set(
+            actor=actor(request),
+            plan=plan,
+            year=fy,
+            planned=d["planned"],
+            delivered=d["delivered"],
+            evidence=d["evidence"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"{plan.name}: savings in {fy.label}",
+        save=save,
+        done_url=_url("saving", programme, plan.code),
+        done_message=lambda saved: f"{plan.name}, {fy.label} saved" if saved else f"{plan.name}, {fy.label} cleared",
+    )
+
+
+@programme_view(EDIT_FINANCE)
+def evidence_add(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(request)
+    plan = _plan(request, code)
+    form = EvidenceForm(request.POST or None, request.FILES or None, years=list(selectors.years_for(programme)))
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.savings_evidence_add(
+            actor=actor(request),
+            plan=plan,
+            year=form.years.get(d["year"]),
+            upload=d["file"],
+            description=d["description"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Attach evidence to {plan.name}",
+        save=save,
+        done_url=_url("saving", programme, plan.code),
+        template="finance/upload_form.html",
+        done_message=lambda saved: f"{saved.name} attached",
+    )
+
+
 @programme_view(Perm.VIEW)
 def figure_check(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """Every figure kept as printed against what its parts make; each disagreement in words."""
@@ -578,3 +723,73 @@ def figure_check(request: ProgrammeRequest, slug: str) -> HttpResponse:
             explanations=[figurecheck.explanation_text(e) for e in outcome.explanations],
         ),
     )
+
+
+@programme_view(Perm.VIEW)
+def evidence_file(request: ProgrammeRequest, slug: str, code: str, evidence: int) -> FileResponse:
+    """An evidence file, to members of the programme only, always as a download (never shown inline)."""
+    found = get_or_404(selectors.evidence_in, _plan(request, code), evidence)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is no longer in the file storage") from exc
+    response = FileResponse(handle, as_attachment=True, filename=found.name, content_type=found.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@programme_view(EDIT_FINANCE)
+def change_place(request: ProgrammeRequest, slug: str, reference: str) -> HttpResponse:
+    """Put an approved change's cost on a line and year (when the change handler could not tell them)."""
+    programme = _programme(request)
+    cost = get_or_404(selectors.change_cost_in, programme, reference)
+    form = ChangePlaceForm(
+        request.POST or None,
+        initial={"line": cost.line.code if cost.line else "", "year": cost.year.label if cost.year else ""},
+        lines=[x for x in selectors.lines_for(programme) if not x.contingency],
+        years=list(selectors.years_for(programme)),
+    )
+
+    def save() -> Any:
+        d = form.cleaned_data
+        return services.change_cost_place(
+            actor=actor(request), cost=cost, line=form.lines[d["line"]], year=form.years[d["year"]]
+        )
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Put the cost of {cost.reference} on a budget line",
+        save=save,
+        done_url=_url("summary", programme),
+        done_message=lambda saved: f"The cost of {saved.reference} is now on {saved.line}, {saved.year}",
+        intro=f"{cost.reference} {cost.title}: approved on {cost.approved_on:%d/%m/%Y} by {cost.approved_by}, "
+        f"{pounds(cost.amount)}. It adds to the line's planned spend in the year you choose.",
+    )
+
+
+# --- the summary as a workbook of live formulas ---------------------------------------------------------
+
+
+@programme_view(Perm.VIEW)
+def summary_xlsx(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The summary as an .xlsx whose subtotals and totals are Excel formulas over the lines."""
+    programme = _programme(request)
+    budget = selectors.budget_summary(programme)
+    shown = budget.current_year
+    if wanted := request.GET.get("year"):
+        try:
+            year = fiscal.parse(wanted)
+        except fiscal.FinancialYearError:
+            year = shown
+        shown = year if year in budget.years else shown
+    response = HttpResponse(
+        summary_xlsx_bytes(budget, shown),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-money-{year_slug_of(shown)}.xlsx"'
+    return response
+
+
+def year_slug_of(start_year: int) -> str:
+    return fiscal.label(start_year).replace("/", "-")

@@ -753,6 +753,8 @@ def change_decide(
                 days=saved.impact_days,
                 decided_on=when,
                 strand_code=saved.strand.code if saved.strand is not None else "",
+                actor=actor,
+                approved_by=f"{actor.label} for {saved.board}",
             )
         )
     return saved

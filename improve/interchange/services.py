@@ -104,6 +104,7 @@ def workbook_import(
         problems_not_listed=max(len(problems) - MAX_PROBLEMS_LISTED, 0),
         dry_run=dry_run,
         programme=ctx.programme,
+        warnings=sort_problems(checker.warnings, specs),
     )
     if problems:
         return result

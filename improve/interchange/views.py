@@ -101,6 +101,10 @@ def export(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+#: warnings shown after a real import (the preview lists every one)
+WARNINGS_SHOWN = 10
+
+
 @programme_view(Perm.IMPORT)
 def import_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
@@ -154,4 +158,6 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if not result.ok:
         return _preview(request, result, filename=filename, data=None)
     messages.success(request, f"{filename} was imported: {result.summary()}.")
+    for warning in result.warnings[:WARNINGS_SHOWN]:
+        messages.warning(request, f"Imported with a warning: {warning}")
     return redirect("programmes:overview", slug=slug)

@@ -6,6 +6,7 @@
   ``£1.095m``) read exactly into :class:`~decimal.Decimal`, and units (£, £000, £m).
 - :mod:`improve.modelling.budget`: the derived budget figures — variation, latest estimate,
   subtotals and totals, funding against requirement — over Decimals, exactly.
+- :mod:`improve.modelling.savings`: savings expected by a date, and the RAG of what was delivered.
 - :mod:`improve.modelling.figures`: how far a printed total may differ from its printed parts
   by rounding alone.
 """

@@ -128,6 +128,9 @@ def round_half_up(pounds: Decimal, step: Decimal = PENNY) -> Decimal:
     return (pounds / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
+_QUANTA = {0: Decimal(1), 1: Decimal("0.1"), 2: Decimal("0.01"), 3: Decimal("0.001")}
+
+
 def cabinet(pounds: Decimal | None, unit: str = THOUSANDS, places: int = 0) -> str:
     """A figure as a cabinet report prints it: in ``unit``, thousands commas, negatives in brackets.
 
@@ -136,9 +139,10 @@ def cabinet(pounds: Decimal | None, unit: str = THOUSANDS, places: int = 0) -> s
     """
     if pounds is None:
         return ""
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
     shown = (pounds / UNITS[unit]).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{abs(shown):,.{places}f}"
+    # Whole units (the summary's thousands of cells) format fastest as an int.
+    text = f"{abs(int(shown)):,}" if places == 0 else f"{abs(shown):,.{places}f}"
     return f"({text})" if shown < 0 else text
 
 

@@ -30,3 +30,11 @@ def in_unit(value: Decimal | None, unit: str) -> str:
         return ""
     shown = m.in_unit(value, unit)
     return f"({abs(shown):,f})" if shown < 0 else f"{shown:,f}"
+
+
+@register.simple_tag
+def rag_tag(rag: str, overridden: bool = False) -> str:
+    """A RAG as a GOV.UK tag with its word (never colour alone)."""
+    from improve.finance.registers import rag_tag as tag
+
+    return tag(rag, overridden)

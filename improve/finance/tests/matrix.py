@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from improve.finance.tests.world import small_budget
+from improve.finance.models import SavingsEvidence
+from improve.finance.tests.world import savings_plan, small_budget, unplaced_change
 
 
 def world(programme: Any) -> None:
@@ -17,6 +18,8 @@ def world(programme: Any) -> None:
         programme=programme,
         data={"year": budget["y1"], "order": 1, "kind": "opening", "label": "18/19 Budget", "text": "£32.9m"},
     )
+    savings_plan(programme)
+    unplaced_change(programme)
 
 
 def sample_value(name: str, key: str, programme: Any) -> Any:
@@ -26,4 +29,8 @@ def sample_value(name: str, key: str, programme: Any) -> Any:
         return "2019-20"
     if key == "number":
         return 1
+    if key == "reference":
+        return "CR-1"
+    if key == "evidence":
+        return SavingsEvidence.objects.filter(programme=programme, plan__code="1").values_list("pk", flat=True).first()
     return None

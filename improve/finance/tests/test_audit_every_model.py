@@ -5,11 +5,21 @@ from decimal import Decimal as D  # noqa: N817 - the amounts read better
 
 from improve.core.audit import history_for
 from improve.core.models import AuditEvent
+from improve.core.registry import ApprovedChange
 from improve.finance import selectors, services
-from improve.finance.models import Adjustment, Allocation, LineAmount, Period, PrintedFigure, SourceAmount
+from improve.finance.models import (
+    Adjustment,
+    Allocation,
+    LineAmount,
+    Period,
+    PrintedFigure,
+    SavingsAmount,
+    SavingsEvidence,
+    SourceAmount,
+)
 from improve.finance.room import ROOM
 from improve.finance.services import AmountEntry
-from improve.finance.tests.world import SYSTEM, small_budget
+from improve.finance.tests.world import SYSTEM, savings_plan, small_budget
 from improve.programmes.models import Owner
 
 
@@ -48,7 +58,21 @@ def test_every_registered_model_has_its_writes_in_the_trail(programme):
         data={"year": b["y1"], "order": 1, "kind": "opening", "label": "18/19 Budget", "text": "£32.9m"},
     )
     services.trajectory_figure_save(actor=SYSTEM, programme=programme, figure=cell, data={"text": "£33.0m"})
+    plan = savings_plan(programme)
+    services.savings_plan_save(actor=SYSTEM, programme=programme, plan=plan, data={"name": "Fewer agency staff"})
+    saving = SavingsAmount.objects.get(plan=plan)
+    services.savings_amount_set(actor=SYSTEM, plan=plan, year=b["y1"], planned=None, delivered=None, evidence="")
+    demo = services.demo_mark(actor=SYSTEM, year=b["y1"], measure="actual", note="Made up")
+    services.demo_mark(actor=SYSTEM, year=b["y1"], measure="actual", note="Made up to show the pages")
+    cost = services.change_cost_record(
+        ApprovedChange(programme.pk, "CR-1", "Extra trainer", D("10"), 0, dt.date(2019, 7, 1), "1", SYSTEM, "CIB")
+    )
     expected = {
+        plan: ["create", "update"],
+        saving: ["create", "delete"],
+        SavingsEvidence.objects.get(): ["create"],
+        demo: ["create", "update"],
+        cost: ["create"],
         b["y2"]: ["create", "archive"],
         Period.objects.get(pk=april.pk): ["update"],  # created with its year, in the year's event
         b["group"]: ["create", "update"],

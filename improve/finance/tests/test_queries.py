@@ -15,6 +15,16 @@ from improve.programmes.models import Role
 
 def grow(programme, budget, lines):
     for n in range(lines):
+        plan = services.savings_plan_save(
+            actor=SYSTEM,
+            programme=programme,
+            data={"code": f"s{budget['group'].pk}-{n}-{lines}", "name": f"Saving {n}"},
+            lines=[budget["line"]],
+            strands=list(programme.strands.all()[:1]),
+        )
+        services.savings_amount_set(
+            actor=SYSTEM, plan=plan, year=budget["y1"], planned=D("10.00"), delivered=D("1.00"), evidence="x"
+        )
         line = services.line_save(
             actor=SYSTEM,
             programme=programme,
@@ -34,7 +44,7 @@ def grow(programme, budget, lines):
         )
 
 
-@pytest.mark.parametrize("page", ["summary", "lines", "sources"])
+@pytest.mark.parametrize("page", ["summary", "lines", "sources", "savings", "savings-report"])
 def test_a_money_page_s_queries_stay_flat(programme, member, page):
     budget = small_budget(programme)
     client = member(Role.FINANCE_LEAD)
@@ -44,6 +54,15 @@ def test_a_money_page_s_queries_stay_flat(programme, member, page):
         assert client.get(address).status_code == 200
     grow_more = 20
     for n in range(grow_more):
+        more = services.savings_plan_save(
+            actor=SYSTEM,
+            programme=programme,
+            data={"code": f"more{n}", "name": f"More {n}"},
+            lines=[budget["contingency"]],
+        )
+        services.savings_amount_set(
+            actor=SYSTEM, plan=more, year=budget["y2"], planned=D("5.00"), delivered=None, evidence=""
+        )
         services.line_save(
             actor=SYSTEM,
             programme=programme,
@@ -73,3 +92,19 @@ def test_the_line_page_reads_only_its_own_amounts(programme, member):
     assert len(large) == len(small)
     amounts = [q["sql"] for q in large.captured_queries if "finance_lineamount" in q["sql"] and "SUM" in q["sql"]]
     assert amounts and all('"line_id" = ' in sql for sql in amounts), amounts
+
+
+def test_a_kept_summary_is_never_shown_after_a_change(programme, member):
+    budget = small_budget(programme)
+    client = member(Role.VIEWER)
+    address = reverse("finance:summary", args=[programme.slug]) + "?year=2019-20"
+    assert "Programme team" in client.get(address).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client.get(address)
+    assert not any("finance_lineamount" in q["sql"] for q in kept.captured_queries)  # the kept figures
+    services.line_save(actor=SYSTEM, programme=programme, line=budget["line"], data={"name": "Renamed team"})
+    services.amounts_set(
+        actor=SYSTEM, line=budget["line"], year=budget["y1"], entries=[AmountEntry(0, planned=D("1000000.00"))]
+    )
+    page = client.get(address).content.decode()
+    assert "Renamed team" in page and "1,143" in page  # £1,000k + £143k contingency, at once

@@ -23,6 +23,9 @@ FINANCE_SHEETS = (
     "allocations",
     "printed_figures",
     "budget_trajectory",
+    "savings_plans",
+    "savings_amounts",
+    "demo_data",
 )
 
 
@@ -130,8 +133,8 @@ def test_a_closed_period_s_actual_cannot_be_changed_by_import(bd):
     )
     found = problems(sheets)
     assert found == [
-        "budget_amounts / row 4 / actual / April 2020 is closed: its actual changes only through a recorded adjustment",
-        "budget_amounts / row 5 / actual / June 2019 is closed: its actual changes only through a recorded adjustment",
+        "budget_amounts / row 6 / actual / April 2020 is closed: its actual changes only through a recorded adjustment",
+        "budget_amounts / row 7 / actual / June 2019 is closed: its actual changes only through a recorded adjustment",
     ]
 
 
@@ -209,3 +212,103 @@ def test_a_trajectory_figure_changed_in_the_workbook_changes_the_check(bd):
         "2021/22 / 12",
     ]
     assert figurecheck.run(bd).agrees
+
+
+def test_an_allocation_that_breaks_a_funding_rule_is_a_warning_naming_its_cell_and_still_imports(bd):
+    sheets = interchange.workbook_export(programme=bd)
+    source = sheets["funding_sources"][0]
+    source["must_carry_savings"], source["valid_until"] = "yes", None
+    sheets["allocations"].append({"line": "contingency", "source": "capital", "year": "2019/20", "amount": "£100k"})
+    expected = [
+        "allocations / row 2 / source / Capital funding released by the PID may fund only spend that carries "
+        "savings, and CSG endorsed programme budget carries none (allowed, and flagged on the pages)",
+        "allocations / row 3 / source / Capital funding released by the PID may fund only spend that carries "
+        "savings, and Contingency carries none (allowed, and flagged on the pages)",
+    ]
+    dry = interchange.workbook_import(actor=ACTOR, sheets=sheets, dry_run=True)
+    assert dry.ok and [str(w) for w in dry.warnings] == expected
+    real = interchange.workbook_import(actor=ACTOR, sheets=sheets)
+    assert real.applied and [str(w) for w in real.warnings] == expected
+    assert Allocation.objects.filter(line__code="contingency", amount=D("100000.00")).exists()
+    # The same breach as the pages flag, from the database alone: the sheets of lines and sources left out.
+    for name in ("budget_lines", "funding_sources"):
+        del sheets[name]
+    assert [str(w) for w in interchange.workbook_import(actor=ACTOR, sheets=sheets, dry_run=True).warnings] == expected
+    flagged = [m for row in selectors.allocations_for(bd) for m in row.breaches]
+    assert sorted(m + " (allowed, and flagged on the pages)" for m in flagged) == sorted(
+        e.split(" / ", 3)[3] for e in expected
+    )
+
+
+def test_an_allocation_within_the_rules_gives_no_warning(bd):
+    result = interchange.workbook_import(actor=ACTOR, sheets=interchange.workbook_export(programme=bd), dry_run=True)
+    assert result.ok and result.warnings == []
+
+
+def test_the_import_command_prints_each_warning_with_its_cell(bd, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sheets = interchange.workbook_export(programme=bd)
+    sheets["funding_sources"][0]["funds_one_off"] = "no"
+    sheets["funding_sources"][0]["funds_permanent"] = "yes"
+    folder = write_workbook(sheets, tmp_path / "csv")
+    err = StringIO()
+    call_command("workbook", "import", str(folder), "--dry-run", stdout=StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "Warning: allocations / row 2 / source / Capital funding released by the PID may not fund one-off spend, "
+        "and CSG endorsed programme budget is one-off (allowed, and flagged on the pages)"
+    ]
+
+
+def test_savings_sheets_name_each_problem_and_import_through_the_services(bd):
+    from improve.finance.models import SavingsAmount, SavingsPlan
+
+    sheets = interchange.workbook_export(programme=bd)
+    sheets["savings_plans"].append(
+        {
+            "code": "agency",
+            "name": "Fewer agency staff",
+            "owner": "Nobody",
+            "lines": "endorsed; ghost",
+            "strands": "1",
+            "rag_override": "green",
+            "rag_reason": "",
+            "description": "",
+        }
+    )
+    sheets["savings_amounts"] += [
+        {"plan": "agency", "year": "2019/20", "planned": "(5)", "delivered": "", "evidence": ""},
+        {"plan": "agency", "year": "2020/21", "planned": "£100k", "delivered": "£20k", "evidence": ""},
+        {"plan": "missing", "year": "2030/31", "planned": "1", "delivered": "", "evidence": ""},
+    ]
+    assert problems(sheets) == [
+        "savings_plans / row 4 / owner / 'Nobody' is not a person, board or team in the owners sheet: "
+        "add it there first",
+        "savings_plans / row 4 / lines / 'ghost' is not a budget line in the budget_lines sheet: add it there first",
+        "savings_plans / row 4 / rag_reason / Say why the RAG is set by hand "
+        "(or leave the RAG to be worked out from delivery)",
+        "savings_amounts / row 5 / planned / A planned saving is written as a positive amount "
+        "(a saving of £1.2m is 1,200,000), not (£5.00): enter 0 or more",
+        "savings_amounts / row 6 / evidence / Say what shows the saving was delivered "
+        "(attach the document too, if you have it)",
+        "savings_amounts / row 7 / plan / 'missing' is not a savings plan in the savings_plans sheet: "
+        "add it there first",
+        "savings_amounts / row 7 / year / 2030/31 is not a year of the programme: "
+        "use one of 2019/20, 2020/21, 2021/22, or add 2030/31 first",
+    ]
+    assert not SavingsPlan.objects.filter(code="agency").exists()
+    plan = sheets["savings_plans"][-1]
+    plan.update(owner="Katherine Heffernan", lines="endorsed", rag_reason="Signed off by CSG")
+    sheets["savings_amounts"] = [
+        *sheets["savings_amounts"][:-3],
+        {"plan": "agency", "year": "2020/21", "planned": "£100k", "delivered": "£20k", "evidence": "Month 3 report"},
+    ]
+    result = interchange.workbook_import(actor=ACTOR, sheets=sheets)
+    assert result.applied and result.sheet("savings_plans").created == ["agency"]
+    saved = SavingsPlan.objects.get(programme=bd, code="agency")
+    assert [x.code for x in saved.lines.all()] == ["endorsed"] and saved.rag_override == "green"
+    assert SavingsAmount.objects.get(plan=saved).delivered == D("20000.00")
+    again = interchange.workbook_import(actor=ACTOR, sheets=interchange.workbook_export(programme=bd), dry_run=True)
+    assert again.ok and not again.has_changes

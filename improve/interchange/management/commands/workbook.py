@@ -23,6 +23,12 @@ def print_problems(command: BaseCommand, result: ImportResult) -> None:
         )
 
 
+def print_warnings(command: BaseCommand, result: ImportResult) -> None:
+    """What the import lets through but the user should know (each with its sheet, row and column)."""
+    for warning in result.warnings:
+        command.stderr.write(f"Warning: {warning}")
+
+
 def print_changes(command: BaseCommand, result: ImportResult) -> None:
     """What the import would create, change (with the fields) and remove, sheet by sheet."""
     if not result.has_changes:
@@ -106,6 +112,7 @@ class Command(BaseCommand):
             print_problems(self, result)
             n = result.problem_count
             raise CommandError(f"{n:,} problem{'s' if n != 1 else ''} in the workbook: nothing was imported")
+        print_warnings(self, result)
         if dry_run:
             print_changes(self, result)
             self.stdout.write(f"Dry run of {result.slug}: {sheet_counts(result)}. Nothing was written.")
