@@ -26,6 +26,12 @@ _TAG_COLOUR = {"red": "red", "amber": "yellow", "green": "green"}
 _ABOVE = format_html(TAG, "red", "Above appetite")
 _REVIEW_OVERDUE = format_html(TAG, "orange", "Review overdue")
 _TARGET_ABOVE = format_html(TAG, "grey", "Target above inherent")
+NOT_SCORED_TAG = format_html(TAG, "grey", scoring.NOT_SCORED)
+
+
+def score_tag(score: int | None) -> SafeString:
+    """A risk's score with its band, or "Not yet scored" for a risk without one."""
+    return NOT_SCORED_TAG if score is None else band_tag(score)
 
 
 @functools.cache
@@ -80,8 +86,8 @@ def risks(
         noun="risk",
         noun_plural="risks",
         page_title=programme.name,
-        intro="Risks sorted by their score now (likelihood × impact after mitigation), highest first. "
-        "A risk whose score is above its category's appetite is flagged.",
+        intro="Risks not yet scored come first, then the rest by their score now (likelihood × impact "
+        "after mitigation), highest first. A risk whose score is above its category's appetite is flagged.",
         links=(
             ("Heat map of the risks", _url("heat-map", programme)),
             ("Issues", _url("issues", programme)),
@@ -94,8 +100,8 @@ def risks(
             Column("Risk", title),
             Column("Category", lambda r: r.get_category_display()),
             Column("Owner", lambda r: r.owner.name if r.owner else ""),
-            Column("Before", lambda r: band_tag(r.inherent), nowrap=True),
-            Column("Now", lambda r: band_tag(r.residual), nowrap=True),
+            Column("Before", lambda r: score_tag(r.inherent), nowrap=True),
+            Column("Now", lambda r: score_tag(r.residual), nowrap=True),
             Column("Appetite", appetite, numeric=True),
             Column(programme.strand_word_plural, _strand_names),
             Column("Review", lambda r: r.review_on.strftime("%d/%m/%Y") if r.review_on else "", nowrap=True),
