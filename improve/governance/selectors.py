@@ -25,7 +25,7 @@ from improve.governance.models import (
     ReportLink,
     feed_digest,
 )
-from improve.programmes.models import ItemKind, Membership, Owner, PlanItem, Programme, Status, Strand
+from improve.programmes.models import ItemKind, Membership, Owner, PlanItem, Programme, Role, Status, Strand
 
 
 def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -259,6 +259,33 @@ def feed_token_for(secret: str) -> FeedToken | None:
 def feed_token_live(user: Any, programme: Programme) -> FeedToken | None:
     """The member's live calendar subscription of the programme, if any."""
     return FeedToken.objects.filter(user=user, programme=programme, revoked_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class LiveFeed:
+    """A member's live calendar address, as the programme manager's list shows it."""
+
+    user_id: int
+    name: str
+    email: str
+    role: str
+    made_at: dt.datetime
+
+
+def feed_tokens_live(programme: Programme) -> list[LiveFeed]:
+    """The members' live calendar addresses of the programme, by name; one query."""
+    roles = Membership.objects.filter(programme=programme, user_id=OuterRef("user_id")).values("role")[:1]
+    rows = (
+        FeedToken.objects.filter(programme=programme, revoked_at__isnull=True)
+        .annotate(role=Subquery(roles))
+        .values_list("user_id", "user__full_name", "user__email", "role", "created_at")
+        .order_by("user__full_name", "user__email")
+    )
+    labels = dict(Role.choices)
+    return [
+        LiveFeed(u, name or email, email, labels.get(role, "Left the programme"), at)
+        for u, name, email, role, at in rows
+    ]
 
 
 def board_in_feed(programme: Programme, code: str) -> Board | None:

@@ -275,9 +275,36 @@ def subscribe(request: ProgrammeRequest, slug: str) -> HttpResponse:
             (b.name, request.build_absolute_uri(reverse("governance:board-feed", args=[secret, b.code])))
             for b in selectors.boards_for(programme)
         ]
-    response = render(request, "governance/subscribe.html", _context(request, live=live, feeds=feeds))
+    response = render(
+        request,
+        "governance/subscribe.html",
+        _context(request, live=live, feeds=feeds, can_revoke_others=request.access.can(GovPerm.REVOKE_FEEDS)),
+    )
     response["Cache-Control"] = "no-store"  # the page may show a secret
     return response
+
+
+@programme_view(GovPerm.REVOKE_FEEDS)
+def feed_addresses(request: ProgrammeRequest, slug: str) -> HttpResponse:
+    """The members' live calendar addresses; a programme manager stops one (a leak, a lost device)."""
+    programme = _programme(request)
+    if request.method == "POST":
+        try:
+            user_id = int(request.POST.get("member", ""))
+        except ValueError:
+            user_id = 0
+        try:
+            services.feed_token_revoke_member(actor=actor(request), programme=programme, user_id=user_id)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "That calendar address no longer works. Calendars subscribed to it stop updating."
+            )
+        return redirect("governance:feed-addresses", slug=slug)
+    return render(
+        request, "governance/feed_addresses.html", _context(request, feeds=selectors.feed_tokens_live(programme))
+    )
 
 
 def _feed_token(token: str) -> Any:
