@@ -142,6 +142,22 @@ def board_rows(meetings: list[Meeting], edit_url: Callable[[int], str] | None) -
     return mark_safe("\n".join(rows))  # noqa: S308 - each row is built with format_html
 
 
+def due_items(deadlines: list[selectors.Deadline]) -> SafeString:
+    """The calendar's reports due in one month, one list item each: due, report, from, to (meeting)."""
+    items = [
+        format_html(
+            "<li>{}: {} from {} to {} ({})</li>",
+            f"{d.due:%a %d/%m/%Y}",
+            d.link.report,
+            d.link.sender_name,
+            d.meeting.board.name,
+            f"{d.meeting.date:%d/%m/%Y}",
+        )
+        for d in deadlines
+    ]
+    return mark_safe("\n".join(items))  # noqa: S308 - each item is built with format_html
+
+
 def deadline_rows(deadlines: list[selectors.Deadline]) -> SafeString:
     """The chain's deadlines: due, report, the meeting it goes into, the sender's meeting that prepares it."""
     rows = []
@@ -181,6 +197,7 @@ def calendar(request: ProgrammeRequest, slug: str) -> HttpResponse:
     board_url = row_url("governance:board", [programme.slug])
     for found in months.values():
         found["rows"] = calendar_rows(found["meetings"], board_url)
+        found["due"] = due_items(found["deadlines"])
     return render(
         request,
         "governance/calendar.html",
@@ -273,7 +290,7 @@ def subscribe(request: ProgrammeRequest, slug: str) -> HttpResponse:
         feeds = [("Every board", request.build_absolute_uri(reverse("governance:feed", args=[secret])))]
         feeds += [
             (b.name, request.build_absolute_uri(reverse("governance:board-feed", args=[secret, b.code])))
-            for b in selectors.boards_for(programme)
+            for b in selectors.board_choices(programme)
         ]
     response = render(
         request,
@@ -528,7 +545,7 @@ def meeting_edit(request: ProgrammeRequest, slug: str, pk: int) -> HttpResponse:
 def decisions(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = _programme(request)
     register = registers.decisions(
-        programme, request.access, user_id=request.user.pk, boards=list(selectors.boards_for(programme))
+        programme, request.access, user_id=request.user.pk, boards=list(selectors.board_choices(programme))
     )
     return register_page(request, register, _context(request))
 
