@@ -23,6 +23,7 @@ class GovPerm(enum.StrEnum):
     MANAGE = "manage_governance"
     RAISE_CHANGE = "raise_change"
     DECIDE = "record_decisions"
+    REVOKE_FEEDS = "revoke_calendar_addresses"
 
 
 #: Roles that decide for any board.
@@ -41,6 +42,11 @@ RULES: tuple[PermissionRule, ...] = (
         EVERY_ROLE - {Role.VIEWER},
         description="record a board's decisions and decide its change requests (its chair; SRO and "
         "programme manager for every board)",
+    ),
+    PermissionRule(
+        GovPerm.REVOKE_FEEDS,
+        frozenset({Role.SRO, Role.PROGRAMME_MANAGER}),
+        description="stop another member's secret calendar address",
     ),
 )
 

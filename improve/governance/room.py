@@ -50,6 +50,7 @@ ROOM = Room(
                 "documents",
                 "document",
                 "subscribe",
+                "feed-addresses",
             ),
         ),
     ),

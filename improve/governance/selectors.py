@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from typing import Any
 from django.db.models import F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from improve.core.models import without_bookkeeping
 from improve.governance import cadence
 from improve.governance.models import (
     Board,
@@ -25,7 +27,7 @@ from improve.governance.models import (
     ReportLink,
     feed_digest,
 )
-from improve.programmes.models import ItemKind, Membership, Owner, PlanItem, Programme, Status, Strand
+from improve.programmes.models import ItemKind, Membership, Owner, PlanItem, Programme, Role, Status, Strand
 
 
 def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -55,6 +57,18 @@ def boards_for(programme: Programme, *, archived: bool = False) -> QuerySet[Boar
     )
 
 
+def board_choices(programme: Programme) -> QuerySet[Board]:
+    """The current boards to choose from (filters, lists of addresses): code and name, in order.
+
+    Not :func:`boards_for`, which also reads chairs, members and counts for the boards register.
+    """
+    return (
+        Board.objects.filter(programme=programme)
+        .only("id", "programme_id", "code", "name", "order")
+        .order_by("order", "code")
+    )
+
+
 def board_in(programme: Programme, code: str) -> Board:
     return Board.all_objects.select_related("chair", "parent").get(programme=programme, code=code)
 
@@ -73,8 +87,14 @@ def meetings_between(
     qs = Meeting.objects.filter(programme=programme, date__gte=start, date__lte=end)
     if board is not None:
         qs = qs.filter(board=board)
-    themes = Prefetch("themes", queryset=Strand.objects.order_by("order", "code"), to_attr="theme_list")
-    return qs.select_related("board").prefetch_related(themes).order_by("date", "board__order", "id")
+    themes = Prefetch(
+        "themes", queryset=Strand.objects.only("id", "code", "name").order_by("order", "code"), to_attr="theme_list"
+    )
+    # Each board read once and shared by its meetings (not a copy of its row with each of hundreds
+    # of meetings), and no bookkeeping timestamps the pages do not show.
+    boards = Prefetch("board", queryset=without_bookkeeping(Board.all_objects.all()))
+    qs = without_bookkeeping(qs)
+    return qs.prefetch_related(boards, themes).order_by("date", "board__order", "id")
 
 
 def meeting_in(programme: Programme, pk: int) -> Meeting:
@@ -108,9 +128,25 @@ def decisions_register(programme: Programme, *, board: Board | None = None) -> Q
     qs = Decision.objects.filter(programme=programme)
     if board is not None:
         qs = qs.filter(meeting__board=board)
-    return qs.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").order_by(
-        "-meeting__date", "-ref"
+    # What the register shows and checks (who may change a decision: the board's chair), not the
+    # whole row of each meeting, board, chair and plan line with their bookkeeping.
+    qs = qs.select_related("meeting", "meeting__board", "meeting__board__chair", "gate").only(
+        "id",
+        "programme_id",
+        "ref",
+        "kind",
+        "outcome",
+        "text",
+        "meeting__id",
+        "meeting__date",
+        "meeting__board__id",
+        "meeting__board__name",
+        "meeting__board__chair__id",
+        "meeting__board__chair__user_id",
+        "gate__id",
+        "gate__uid",
     )
+    return qs.order_by("-meeting__date", "-ref")
 
 
 def changes_register(programme: Programme, *, archived: bool = False) -> QuerySet[ChangeRequest]:
@@ -172,15 +208,23 @@ def deadlines(programme: Programme, start: dt.date, end: dt.date) -> list[Deadli
     links = list(report_links(programme))
     if not links:
         return []
+    # Only the date and board of each meeting are needed, and the few boards are read once (not a
+    # copy of its board's whole row with every meeting): a year of weekly boards is hundreds of rows.
+    boards = {
+        b.pk: b
+        for b in Board.all_objects.filter(programme=programme).only("id", "programme_id", "code", "name", "order")
+    }
     meetings = list(
         Meeting.objects.filter(programme=programme, cancelled=False, date__gte=start - dt.timedelta(days=62))
         .filter(date__lte=end)
-        .select_related("board")
+        .only("id", "board_id", "date")
         .order_by("date")
     )
     by_board: dict[int, list[Meeting]] = defaultdict(list)
     for m in meetings:
+        Meeting.board.field.set_cached_value(m, boards[m.board_id])
         by_board[m.board_id].append(m)
+    dates = {board_id: [m.date for m in held] for board_id, held in by_board.items()}
     holidays = cadence.bank_holidays(start.year - 1, end.year + 1)
     out = []
     for link in links:
@@ -190,8 +234,9 @@ def deadlines(programme: Programme, start: dt.date, end: dt.date) -> list[Deadli
             due = cadence.working_days_before(meeting.date, link.due_working_days, holidays)
             prepared = None
             if link.sender_id is not None:
-                earlier = [m for m in by_board.get(link.sender_id, []) if m.date <= due]
-                prepared = earlier[-1] if earlier else None
+                sent = by_board.get(link.sender_id, [])  # by date
+                at = bisect.bisect_right(dates[link.sender_id], due) if sent else 0
+                prepared = sent[at - 1] if at else None
             out.append(Deadline(link, meeting, due, prepared))
     return sorted(out, key=lambda d: (d.due, d.meeting.board.order, d.link.pk))
 
@@ -259,6 +304,33 @@ def feed_token_for(secret: str) -> FeedToken | None:
 def feed_token_live(user: Any, programme: Programme) -> FeedToken | None:
     """The member's live calendar subscription of the programme, if any."""
     return FeedToken.objects.filter(user=user, programme=programme, revoked_at__isnull=True).first()
+
+
+@dataclass(frozen=True)
+class LiveFeed:
+    """A member's live calendar address, as the programme manager's list shows it."""
+
+    user_id: int
+    name: str
+    email: str
+    role: str
+    made_at: dt.datetime
+
+
+def feed_tokens_live(programme: Programme) -> list[LiveFeed]:
+    """The members' live calendar addresses of the programme, by name; one query."""
+    roles = Membership.objects.filter(programme=programme, user_id=OuterRef("user_id")).values("role")[:1]
+    rows = (
+        FeedToken.objects.filter(programme=programme, revoked_at__isnull=True)
+        .annotate(role=Subquery(roles))
+        .values_list("user_id", "user__full_name", "user__email", "role", "created_at")
+        .order_by("user__full_name", "user__email")
+    )
+    labels = dict(Role.choices)
+    return [
+        LiveFeed(u, name or email, email, labels.get(role, "Left the programme"), at)
+        for u, name, email, role, at in rows
+    ]
 
 
 def board_in_feed(programme: Programme, code: str) -> Board | None:

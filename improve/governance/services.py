@@ -872,6 +872,19 @@ def feed_token_issue(*, actor: Actor, user: Any, programme: Programme) -> str:
 
 
 @transaction.atomic
+def feed_token_revoke_member(*, actor: Actor, programme: Programme, user_id: int) -> bool:
+    """End another member's secret calendar address (a lost laptop, a leak); whether there was one.
+
+    Who may is the permission table's (``GovPerm.REVOKE_FEEDS``); the event names who stopped it.
+    """
+    live = FeedToken.objects.filter(programme=programme, user_id=user_id, revoked_at__isnull=True)
+    token = live.select_related("user").first()
+    if token is None:
+        raise ValidationError({"member": "That member has no calendar address for this programme: nothing to stop"})
+    return feed_token_revoke(actor=actor, user=token.user, programme=programme)
+
+
+@transaction.atomic
 def feed_token_revoke(*, actor: Actor, user: Any, programme: Programme) -> bool:
     """End the member's secret calendar address for the programme; whether there was one."""
     live = FeedToken.objects.select_for_update().filter(user=user, programme=programme, revoked_at__isnull=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path(P + "chain/<int:report_id>/delete/", views.report_delete, name="report-delete"),
     path(P + "calendar.ics", views.programme_ics, name="programme-ics"),
     path(P + "subscribe/", views.subscribe, name="subscribe"),
+    path(P + "subscribe/members/", views.feed_addresses, name="feed-addresses"),
     path("governance/feeds/<str:token>/calendar.ics", views.feed, name="feed"),
     path("governance/feeds/<str:token>/boards/<str:board_code>.ics", views.board_feed, name="board-feed"),
     path(P + "boards/", views.boards, name="boards"),

@@ -130,10 +130,11 @@ class RiskForm(LinksMixin, OwnerChoiceMixin):
     cause = forms.CharField(label="Cause", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     event = forms.CharField(label="Event", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     effect = forms.CharField(label="Effect", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    inherent_likelihood = LevelField(label="Likelihood before mitigation")
-    inherent_impact = LevelField(label="Impact before mitigation")
-    residual_likelihood = LevelField(label="Likelihood now")
-    residual_impact = LevelField(label="Impact now")
+    # Empty, all four: the risk is recorded "not yet scored" (the model checks each pair is whole).
+    inherent_likelihood = LevelField(label="Likelihood before mitigation", required=False)
+    inherent_impact = LevelField(label="Impact before mitigation", required=False)
+    residual_likelihood = LevelField(label="Likelihood now", required=False)
+    residual_impact = LevelField(label="Impact now", required=False)
     target_likelihood = LevelField(label="Target likelihood", required=False)
     target_impact = LevelField(label="Target impact", required=False)
     proximity = _date(label="Proximity", help_text="When it could happen, for example 31/03/2020")
@@ -448,6 +449,7 @@ class RiskFilterForm(forms.Form):
         label="Impact", required=False, coerce=int, empty_value=None, choices=_blank("Any impact", LEVELS)
     )
     above_appetite = forms.BooleanField(label="Above appetite only", required=False)
+    not_scored = forms.BooleanField(label="Not yet scored only", required=False)
     review_overdue = forms.BooleanField(label="Review overdue only", required=False)
 
     def __init__(self, *args: Any, programme: Programme, owners: list[Owner], strands: list[Strand], **kwargs: Any):

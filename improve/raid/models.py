@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -69,10 +69,11 @@ class Risk(ArchivableModel, VersionedModel):
     effect = models.TextField(blank=True)
     category = models.CharField(max_length=16, choices=Category.choices, default=Category.DELIVERY)
     owner = models.ForeignKey(Owner, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks")
-    inherent_likelihood = _level("inherent likelihood")
-    inherent_impact = _level("inherent impact")
-    residual_likelihood = _level("residual likelihood")
-    residual_impact = _level("residual impact")
+    # All four may be empty: a risk named in a paper but not yet scored (see ``is_scored``).
+    inherent_likelihood = _level("inherent likelihood", required=False)
+    inherent_impact = _level("inherent impact", required=False)
+    residual_likelihood = _level("residual likelihood", required=False)
+    residual_impact = _level("residual impact", required=False)
     target_likelihood = _level("target likelihood", required=False)
     target_impact = _level("target impact", required=False)
     proximity = models.DateField("proximity", null=True, blank=True, validators=[validate_plan_date])
@@ -82,9 +83,10 @@ class Risk(ArchivableModel, VersionedModel):
     strands = models.ManyToManyField(Strand, blank=True, related_name="risks")
     plan_items = models.ManyToManyField(PlanItem, blank=True, related_name="risks")
     notes = models.TextField(blank=True)
-    # Worked out on save, so the register sorts and filters on them in the database.
-    inherent_score = models.PositiveSmallIntegerField(default=1, editable=False)
-    residual_score = models.PositiveSmallIntegerField(default=1, editable=False, db_index=True)
+    # Worked out on save, so the register sorts and filters on them in the database; empty (NULL)
+    # while the risk is not yet scored.
+    inherent_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    residual_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False, db_index=True)
 
     audit_fields = (
         "reference",
@@ -107,7 +109,8 @@ class Risk(ArchivableModel, VersionedModel):
     )
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["-residual_score", "reference"]
+        # Not yet scored first (a board wants them scored), then the highest score now.
+        ordering: ClassVar[list[Any]] = [models.F("residual_score").desc(nulls_first=True), "reference"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["programme", "reference"], name="raid_risk_reference_unique")
         ]
@@ -117,9 +120,18 @@ class Risk(ArchivableModel, VersionedModel):
 
     def clean(self) -> None:
         errors: dict[str, str] = reference_taken(self)
-        if (self.target_likelihood is None) != (self.target_impact is None):
-            missing = "target_impact" if self.target_impact is None else "target_likelihood"
-            errors[missing] = "Give both the target likelihood and the target impact, or neither"
+        for basis, words in (("inherent", "before mitigation"), ("residual", "now"), ("target", "target")):
+            likelihood, impact = getattr(self, f"{basis}_likelihood"), getattr(self, f"{basis}_impact")
+            if (likelihood is None) != (impact is None):
+                missing = f"{basis}_impact" if impact is None else f"{basis}_likelihood"
+                if basis == "target":
+                    errors[missing] = "Give both the target likelihood and the target impact, or neither"
+                else:
+                    errors[missing] = (
+                        f"Give both the likelihood and the impact {words}, or neither (a risk not yet scored)"
+                    )
+        if self.residual is None and self.target is not None:
+            errors["target_likelihood"] = "Score the risk now before setting a target: give its likelihood and impact"
         if self.status == RiskStatus.OPEN and self.closed_on:
             errors["closed_on"] = "An open risk has no closed date: clear it, or close the risk"
         if errors:
@@ -127,8 +139,8 @@ class Risk(ArchivableModel, VersionedModel):
 
     def set_scores(self) -> None:
         """Work out the stored scores from the levels (``save`` does; a bulk write calls it itself)."""
-        self.inherent_score = scoring.score(self.inherent_likelihood, self.inherent_impact) or 1
-        self.residual_score = scoring.score(self.residual_likelihood, self.residual_impact) or 1
+        self.inherent_score = scoring.score(self.inherent_likelihood, self.inherent_impact)
+        self.residual_score = scoring.score(self.residual_likelihood, self.residual_impact)
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.set_scores()
@@ -175,6 +187,11 @@ class Risk(ArchivableModel, VersionedModel):
     @property
     def band(self) -> str:
         return scoring.band(self.residual)
+
+    @property
+    def is_scored(self) -> bool:
+        """Whether the risk has a score now; one named in a paper without scores has none yet."""
+        return self.residual_likelihood is not None and self.residual_impact is not None
 
     @property
     def target_above_inherent(self) -> bool:

@@ -19,13 +19,19 @@ from improve.programmes.models import Owner, Programme, Strand
 from improve.programmes.permissions import Access
 from improve.raid import permissions, scoring, selectors
 from improve.raid.forms import IssueFilterForm, LogFilterForm, RiskFilterForm
-from improve.raid.models import Issue, LogEntry, LogSpec, Priority, Risk
+from improve.raid.models import Category, Escalation, Issue, IssueStatus, LogEntry, LogSpec, Priority, Risk, RiskStatus
 
 TAG = '<strong class="govuk-tag govuk-tag--{}">{}</strong>'
 _TAG_COLOUR = {"red": "red", "amber": "yellow", "green": "green"}
 _ABOVE = format_html(TAG, "red", "Above appetite")
 _REVIEW_OVERDUE = format_html(TAG, "orange", "Review overdue")
 _TARGET_ABOVE = format_html(TAG, "grey", "Target above inherent")
+NOT_SCORED_TAG = format_html(TAG, "grey", scoring.NOT_SCORED)
+
+
+def score_tag(score: int | None) -> SafeString:
+    """A risk's score with its band, or "Not yet scored" for a risk without one."""
+    return NOT_SCORED_TAG if score is None else band_tag(score)
 
 
 @functools.cache
@@ -38,6 +44,14 @@ def band_tag(score: int | None) -> SafeString:
         return format_html("{}", "")
     band = scoring.band(score)
     return format_html(TAG, _TAG_COLOUR[band], f"{score} {scoring.BAND_LABELS[band]}")
+
+
+#: Choice labels looked up once: ``get_<field>_display`` rebuilds the field's choices on every call,
+#: which a register of hundreds of cells pays for.
+CATEGORY_LABELS: dict[str, str] = dict(Category.choices)
+RISK_STATUS_LABELS: dict[str, str] = dict(RiskStatus.choices)
+ISSUE_STATUS_LABELS: dict[str, str] = dict(IssueStatus.choices)
+ESCALATION_LABELS: dict[str, str] = dict(Escalation.choices)
 
 
 def _url(name: str, programme: Programme, *args: Any) -> str:
@@ -80,8 +94,8 @@ def risks(
         noun="risk",
         noun_plural="risks",
         page_title=programme.name,
-        intro="Risks sorted by their score now (likelihood × impact after mitigation), highest first. "
-        "A risk whose score is above its category's appetite is flagged.",
+        intro="Risks not yet scored come first, then the rest by their score now (likelihood × impact "
+        "after mitigation), highest first. A risk whose score is above its category's appetite is flagged.",
         links=(
             ("Heat map of the risks", _url("heat-map", programme)),
             ("Issues", _url("issues", programme)),
@@ -92,14 +106,14 @@ def risks(
         columns=(
             Column("Ref", lambda r: r.reference, nowrap=True),
             Column("Risk", title),
-            Column("Category", lambda r: r.get_category_display()),
+            Column("Category", lambda r: CATEGORY_LABELS.get(r.category, r.category)),
             Column("Owner", lambda r: r.owner.name if r.owner else ""),
-            Column("Before", lambda r: band_tag(r.inherent), nowrap=True),
-            Column("Now", lambda r: band_tag(r.residual), nowrap=True),
+            Column("Before", lambda r: score_tag(r.inherent), nowrap=True),
+            Column("Now", lambda r: score_tag(r.residual), nowrap=True),
             Column("Appetite", appetite, numeric=True),
             Column(programme.strand_word_plural, _strand_names),
             Column("Review", lambda r: r.review_on.strftime("%d/%m/%Y") if r.review_on else "", nowrap=True),
-            Column("Status", lambda r: r.get_status_display()),
+            Column("Status", lambda r: RISK_STATUS_LABELS.get(r.status, r.status)),
         ),
         filter_form=lambda data: RiskFilterForm(data, programme=programme, owners=owners, strands=strands),
         filter=filter_risks,
@@ -153,10 +167,10 @@ def issues(programme: Programme, access: Access, *, owners: list[Owner], strands
                 lambda i: PRIORITY_TAG.get(i.priority) or format_html(TAG, "grey", i.priority),
             ),
             Column("Owner", lambda i: i.owner.name if i.owner else ""),
-            Column("Escalated to", lambda i: i.get_escalation_display()),
+            Column("Escalated to", lambda i: ESCALATION_LABELS.get(i.escalation, i.escalation)),
             Column(programme.strand_word_plural, _strand_names),
             Column("Raised", lambda i: i.raised_on.strftime("%d/%m/%Y") if i.raised_on else "", nowrap=True),
-            Column("Status", lambda i: i.get_status_display()),
+            Column("Status", lambda i: ISSUE_STATUS_LABELS.get(i.status, i.status)),
         ),
         filter_form=lambda data: IssueFilterForm(data, programme=programme, owners=owners, strands=strands),
         filter=lambda qs, c: selectors.filter_issues(qs, selectors.IssueFilters(**c)),

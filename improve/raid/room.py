@@ -74,6 +74,7 @@ def overview_panel(programme: Any, as_at: dt.date, access: Any) -> OverviewPanel
             "risks_url": f"{base}?status=open",
             "issues_url": reverse("raid:issues", args=[programme.slug]) + "?status=open",
             "reviews_url": f"{base}?review_overdue=on",
+            "not_scored_url": f"{base}?status=open&not_scored=on",
             "risk_base": risk_base,
         },
         order=20,

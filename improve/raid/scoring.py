@@ -25,6 +25,8 @@ WORDS: dict[str, int] = {
     "high": 4,
     "very high": 5,
 }
+#: How a risk without a score is shown: named in a paper, its likelihood and impact still to be agreed.
+NOT_SCORED = "Not yet scored"
 ACCEPTED = "a whole number from 1 to 5, or L, M or H (L = 2 Low, M = 3 Medium, H = 4 High)"
 
 MIN_SCORE, MAX_SCORE = 1, 25

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from improve.core.models import without_bookkeeping
 from improve.programmes.models import Owner, PlanItem, Programme, Strand
@@ -64,15 +64,20 @@ RISK_LIST_FIELDS = (
 )
 
 
+#: The register's order: risks not yet scored first (a board wants them scored before it can weigh
+#: them), then the highest score now, then by reference.
+RISK_ORDER = (F("residual_score").desc(nulls_first=True), "reference")
+
+
 def risks(programme: Programme, *, archived: bool = False) -> QuerySet[Risk]:
-    """The programme's risks, highest residual score first, with their owner and strands.
+    """The programme's risks, not yet scored first, then highest residual score, with owner and strands.
 
     Only the columns the register uses are read; the appetite of each category comes from
     :func:`appetites` (one small query), not from a subquery on every row.
     """
     manager = Risk.all_objects.filter(archived_at__isnull=False) if archived else Risk.objects.all()
     qs = manager.filter(programme=programme).select_related("owner").only(*RISK_LIST_FIELDS)
-    return _linked(qs).order_by("-residual_score", "reference")
+    return _linked(qs).order_by(*RISK_ORDER)
 
 
 def above_appetite(appetites: Mapping[str, int]) -> Q:
@@ -91,6 +96,7 @@ class RiskFilters:
     owner: str = ""
     strand: str = ""
     above_appetite: bool = False
+    not_scored: bool = False
     review_overdue: bool = False
     basis: str = ""
     likelihood: int | None = None
@@ -114,6 +120,8 @@ def filter_risks(qs: QuerySet[Risk], f: RiskFilters, *, today: dt.date, appetite
     if f.review_overdue:
         qs = qs.filter(status=RiskStatus.OPEN, review_on__lt=today)
     basis = f.basis if f.basis in BASES else "residual"
+    if f.not_scored:
+        qs = qs.filter(**{f"{basis}_score__isnull": True})
     if f.likelihood:
         qs = qs.filter(**{f"{basis}_likelihood": f.likelihood})
     if f.impact:
@@ -257,7 +265,10 @@ class HeatMap:
     basis: str
     #: rows from impact 5 down to 1, each with likelihood 1 to 5
     rows: list[list[HeatCell]] = field(default_factory=list)
+    #: open risks scored on this basis (those on the grid)
     total: int = 0
+    #: open risks not yet scored on this basis: off the grid, named beside it
+    not_scored: list[Risk] = field(default_factory=list)
 
     def by_band(self) -> dict[str, int]:
         out = dict.fromkeys(scoring.BANDS, 0)
@@ -268,20 +279,25 @@ class HeatMap:
 
 
 def heat_map(programme: Programme, *, basis: str = "residual") -> HeatMap:
-    """Open risks counted by likelihood × impact, before (inherent) or after (residual) mitigation; one query."""
+    """Open risks counted by likelihood × impact, before (inherent) or after (residual) mitigation,
+    and those not yet scored on that basis listed apart; two queries."""
     basis = basis if basis in BASES else "residual"
+    open_risks = Risk.objects.filter(programme=programme, status=RiskStatus.OPEN)
     counts = {
         (row[f"{basis}_likelihood"], row[f"{basis}_impact"]): row["n"]
-        for row in Risk.objects.filter(programme=programme, status=RiskStatus.OPEN)
+        for row in open_risks.filter(**{f"{basis}_score__isnull": False})
         .values(f"{basis}_likelihood", f"{basis}_impact")
         .annotate(n=Count("id"))
         .order_by()
     }
+    not_scored = open_risks.filter(**{f"{basis}_score__isnull": True}).only("id", "reference", "title")
     rows = [
         [HeatCell(likelihood, impact, counts.get((likelihood, impact), 0)) for likelihood in scoring.LEVELS]
         for impact in reversed(scoring.LEVELS)
     ]
-    return HeatMap(basis=basis, rows=rows, total=sum(counts.values()))
+    return HeatMap(
+        basis=basis, rows=rows, total=sum(counts.values()), not_scored=list(not_scored.order_by("reference"))
+    )
 
 
 # --- the overview ---------------------------------------------------------------------------------
@@ -295,6 +311,8 @@ class Overdue:
     review_count: int
     open_risks: int
     open_issues: int
+    #: open risks not yet scored (counted in ``open_risks``)
+    not_scored: int = 0
 
 
 def overdue(programme: Programme, *, today: dt.date, listed: int = 5) -> Overdue:
@@ -312,7 +330,9 @@ def overdue(programme: Programme, *, today: dt.date, listed: int = 5) -> Overdue
     )
     late_review = Q(status=RiskStatus.OPEN, review_on__lt=today)
     counts = Risk.objects.filter(programme=programme).aggregate(
-        open=Count("id", filter=Q(status=RiskStatus.OPEN)), late=Count("id", filter=late_review)
+        open=Count("id", filter=Q(status=RiskStatus.OPEN)),
+        late=Count("id", filter=late_review),
+        not_scored=Count("id", filter=Q(status=RiskStatus.OPEN, residual_score__isnull=True)),
     )
     actions = (
         late_actions.select_related("risk", "issue", "owner")
@@ -331,4 +351,5 @@ def overdue(programme: Programme, *, today: dt.date, listed: int = 5) -> Overdue
         review_count=counts["late"],
         open_risks=counts["open"],
         open_issues=Issue.objects.filter(programme=programme, status=IssueStatus.OPEN).count(),
+        not_scored=counts["not_scored"],
     )

@@ -106,6 +106,8 @@ def heat_map(request: ProgrammeRequest, slug: str) -> HttpResponse:
             bands=[(scoring.BAND_LABELS[b], n) for b, n in grid.by_band().items()],
             levels=[(n, scoring.level_display(n)) for n in scoring.LEVELS],
             cells=[c for row in grid.rows for c in row if c.count],
+            not_scored_url=registers.risk_filter_url(programme, {**base, "not_scored": "on"}),
+            risk_base=reverse("raid:risk", args=[programme.slug, "R"])[:-2],
         ),
     )
 
@@ -134,8 +136,8 @@ def risk_detail(request: ProgrammeRequest, slug: str, ref: str) -> HttpResponse:
             can_manage=permissions.can_manage(access, risk),
             appetite=getattr(risk, "appetite", None),
             above=risk.above(getattr(risk, "appetite", None)),
-            inherent=registers.band_tag(risk.inherent),
-            residual=registers.band_tag(risk.residual),
+            inherent=registers.score_tag(risk.inherent),
+            residual=registers.score_tag(risk.residual),
             target=registers.band_tag(risk.target),
             levels={
                 "inherent": (

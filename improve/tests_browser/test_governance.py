@@ -152,3 +152,25 @@ def test_a_board_member_subscribes_to_the_calendar_and_can_stop_it(open_browsing
     web.submit(page.get_by_role("button", name="Stop my calendar address"), "after stopping it")
     expect(page.get_by_role("button", name="Make my calendar address")).to_be_visible()
     assert page.request.get(address).status == 404
+
+
+def test_a_programme_manager_stops_a_board_member_s_calendar_address(open_browsing, scenario):
+    member = open_browsing("board member subscribing")
+    member.sign_in(scenario.board_member)
+    member.visit(scenario.path("governance/subscribe/"))
+    member.submit(member.page.get_by_role("button", name="Make my calendar address"), "the addresses")
+    address = member.page.get_by_role("row", name="Every board").locator("code").inner_text()
+    expect(member.page.get_by_role("link", name="Members' calendar addresses")).to_have_count(0)
+
+    web = open_browsing("programme manager")
+    page = web.page
+    web.sign_in(scenario.other_editor)
+    web.visit(scenario.path("governance/subscribe/"))
+    web.submit(page.get_by_role("link", name="Members' calendar addresses"), "members' addresses")
+    row = page.get_by_role("row", name=scenario.names[scenario.board_member])
+    expect(row).to_contain_text("Board member")
+    web.screenshot("governance-feed-addresses")
+    web.submit(row.get_by_role("button", name="Stop"), "after stopping it")
+    expect(page.get_by_role("alert")).to_contain_text("That calendar address no longer works")
+    expect(page.get_by_text("No member has a live calendar address")).to_be_visible()
+    assert page.request.get(address).status == 404

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.test import Client
 from icalendar import Calendar
 
 from improve.core.audit import SYSTEM
@@ -12,7 +13,8 @@ from improve.governance.sheets import SHEETS
 from improve.interchange import services as interchange
 from improve.interchange.tests.conftest import ACTOR, load
 from improve.interchange.workbook import xlsx_bytes
-from improve.programmes.models import PlanItem
+from improve.programmes.models import PlanItem, Role
+from improve.programmes.tests.factories import MembershipFactory, UserFactory
 
 YEAR = (dt.date(2019, 4, 1), dt.date(2020, 3, 31))
 
@@ -142,3 +144,28 @@ def test_governance_sheet_problems_name_sheet_row_and_column(db):
     assert any("/ parent / The boards make a loop" in p for p in found)
     assert "reports / row 7 / receiver / 'nowhere' is not on the boards sheet" in found
     assert {s.name for s in SHEETS} <= set(sheets)
+
+
+def test_b_and_d_s_2019_20_calendar_page_lists_the_meetings_and_the_reports_due(db):
+    programme = _b_and_d()
+    user = UserFactory(email="board@example.org")
+    MembershipFactory(user=user, programme=programme, role=Role.BOARD_MEMBER)
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/programmes/{programme.slug}/governance/?year=2019").content.decode()
+    assert "48 meetings from 01/04/2019 to 31/03/2020" in page
+    assert "Governance calendar 2019/20" in page and '<h2 class="govuk-heading-m">April 2019</h2>' in page
+    due = selectors.deadlines(programme, *YEAR)
+    assert page.count("<li>") >= len(due) == 12 * 5
+    assert (
+        "<li>Mon 01/04/2019: Project/workstream highlight reports from Workstreams to "
+        "Children&#x27;s Improvement Programme Team Meeting (03/04/2019)</li>"
+    ) in page
+    assert (
+        "<li>Thu 18/04/2019: Final Programme &amp; PMO dashboard + Final Vital signs &amp; outcome dashboard "
+        "including budget monitoring from Children&#x27;s Improvement Board to Corporate Strategy Group (Plus) / "
+        "Corporate Performance Group (18/04/2019)</li>"
+    ) in page
+    # the 31/12/2019 team meeting (the day before New Year's Day's first Thursday), in its month
+    december = page[page.index("December 2019</h2>") : page.index("January 2020</h2>")]
+    assert "Tue 31/12/2019" in december

@@ -88,3 +88,46 @@ def test_a_guessed_address_or_another_programme_s_board_shows_nothing(programme,
     assert Client().get(reverse("governance:feed", args=["x" * 500])).status_code == 404
     # Signed in makes no difference: the secret is the only key.
     assert pmo.get(reverse("governance:feed", args=["x" * 43])).status_code == 404
+
+
+def test_a_programme_manager_stops_another_member_s_address_and_it_answers_404(programme, member):
+    b_and_d_chain(programme)
+    board_member = member(Role.BOARD_MEMBER)
+    address = _addresses(_subscribe(board_member, programme))[0]
+    assert Client().get(address).status_code == 200
+    manager = member(Role.PROGRAMME_MANAGER)
+    page = reverse("governance:feed-addresses", args=[programme.slug])
+    listed = manager.get(page).content.decode()
+    assert "Test board_member" in listed and "Board member" in listed
+    assert (
+        "Members' calendar addresses"
+        in manager.get(reverse("governance:subscribe", args=[programme.slug])).content.decode()
+    )
+    done = manager.post(page, {"member": board_member.user.pk}, follow=True)
+    assert "That calendar address no longer works" in done.content.decode()
+    assert Client().get(address).status_code == 404
+    assert Client().get(address.replace("calendar.ics", "boards/cib.ics")).status_code == 404
+    event = history_for(FeedToken.objects.get(user=board_member.user)).first()
+    assert (event.action, event.actor_id, event.before["revoked_at"]) == ("update", manager.user.pk, None)
+    assert "No member has a live calendar address" in manager.get(page).content.decode()
+    # The member can make a new one; stopping a stopped address says so and writes nothing.
+    events = AuditEvent.objects.count()
+    again = manager.post(page, {"member": board_member.user.pk}, follow=True).content.decode()
+    assert "has no calendar address for this programme" in again and AuditEvent.objects.count() == events
+
+
+def test_only_an_sro_or_programme_manager_stops_another_member_s_address(programme, member):
+    b_and_d_chain(programme)
+    viewer = member(Role.VIEWER)
+    address = _addresses(_subscribe(viewer, programme))[0]
+    page = reverse("governance:feed-addresses", args=[programme.slug])
+    for role in (Role.PMO_OFFICER, Role.BOARD_MEMBER, Role.VIEWER):
+        client = viewer if role == Role.VIEWER else member(role)
+        assert client.post(page, {"member": viewer.user.pk}).status_code == 403
+        assert (
+            "Members' calendar addresses"
+            not in client.get(reverse("governance:subscribe", args=[programme.slug])).content.decode()
+        )
+    assert Client().get(address).status_code == 200
+    assert member(Role.SRO).post(page, {"member": viewer.user.pk}).status_code == 302
+    assert Client().get(address).status_code == 404

@@ -1,8 +1,12 @@
 """The example programmes carry the RAID content their papers print, transcribed as printed."""
 
+from django.test import Client
+
 from improve.interchange import services as interchange
 from improve.interchange.tests.conftest import ACTOR, load
 from improve.interchange.workbook import read_workbook, xlsx_bytes
+from improve.programmes.models import Role
+from improve.programmes.tests.factories import MembershipFactory, UserFactory
 from improve.raid import selectors
 from improve.raid.models import Action, Issue, LogEntry, Risk
 
@@ -42,3 +46,19 @@ def test_the_examples_raid_sheets_round_trip(db, tmp_path):
     folder = interchange.workbook_export_to(programme=programme, target=tmp_path / "book")
     assert not interchange.workbook_import(actor=ACTOR, sheets=read_workbook(folder)).has_changes
     assert xlsx_bytes(interchange.workbook_export(programme=programme)) == xlsx_bytes(first)
+
+
+def test_barking_and_dagenham_s_heat_map_page_shows_its_real_risks(db):
+    programme = load("barking-dagenham-2019").programme
+    user = UserFactory()
+    MembershipFactory(user=user, programme=programme, role=Role.BOARD_MEMBER)
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/programmes/{programme.slug}/raid/heat-map/").content.decode()
+    assert "7 open risks: 0 green, 6 amber, 1 red." in page and "not yet scored" not in page
+    # Demand could rise: H / H, 16 Red, one risk in its cell, linked to the register filtered to it
+    assert "16 Red</strong><br>" in page
+    assert (
+        "likelihood=4&amp;impact=4" in page
+        and '1 risk<span class="govuk-visually-hidden"> at likelihood 4, impact 4' in page
+    )
