@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
-from improve.core.audit import Actor, Via
+from improve.core.audit import Actor, Via, change_count
 from improve.core.audit import record_many as audit_record_many
 from improve.core.registry import registry
 from improve.core.workbook import (
@@ -65,10 +66,32 @@ def workbook_export(*, programme: Any) -> dict[str, list[dict[str, Any]]]:
     return sheets
 
 
+#: How long an exported workbook is kept at most (a newer change makes it unused at once). [s]
+EXPORT_CACHE_SECONDS = 10 * 60
+
+
 def workbook_export_xlsx(*, programme: Any) -> bytes:
+    """The programme workbook as .xlsx bytes.
+
+    The same programme always gives the same bytes, so they are kept in Django's cache under the
+    programme and its :func:`~improve.core.audit.change_count`: any write to the programme, in any
+    room, is audited under it and makes a new key, so a kept workbook is never one that is out of date.
+    """
+    key = f"interchange:xlsx:{programme.pk}:{programme.created_at.timestamp()}:{change_count(programme.pk)}"
+    kept = cache.get(key)
+    if isinstance(kept, bytes):
+        return kept
+    data = _export_xlsx(programme)
+    cache.set(key, data, EXPORT_CACHE_SECONDS)
+    return data
+
+
+@collector_paused()
+def _export_xlsx(programme: Any) -> bytes:
     return xlsx_bytes(workbook_export(programme=programme))
 
 
+@collector_paused()
 def workbook_export_to(*, programme: Any, target: str | os.PathLike[str]) -> Path:
     """Write the workbook to ``target``: an ``.xlsx`` file, or else a folder of CSV files."""
     return write_workbook(workbook_export(programme=programme), target)

@@ -13,8 +13,9 @@ from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Wh
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 
+from improve.core.audit import change_count as audit_change_count
 from improve.core.dates import format_plan_date
-from improve.core.models import AuditEvent, without_bookkeeping
+from improve.core.models import without_bookkeeping
 from improve.core.registry import OverviewPanel, registry
 from improve.core.validators import is_url_key
 from improve.programmes import timeline
@@ -519,13 +520,8 @@ OVERVIEW_CACHE_SECONDS = 10 * 60
 
 
 def change_count(programme: Programme) -> int:
-    """How many writes to the programme its audit trail holds.
-
-    Every write is audited in its own transaction and no event is ever removed, so the count grows
-    with each change as it is committed (a change committed late, after a later one, still adds to
-    it; the largest event id would not move). One count on an index.
-    """
-    return AuditEvent.objects.filter(programme_id=programme.pk).count()
+    """How many writes to the programme its audit trail holds (:func:`improve.core.audit.change_count`)."""
+    return audit_change_count(programme.pk)
 
 
 @dataclass(frozen=True)
