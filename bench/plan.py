@@ -143,7 +143,7 @@ def main() -> int:
 
     export()
     results.append(report("workbook export (.xlsx)", timed(export, 10), TARGETS_MS["export"]))
-    # as the first download after a change finds it: nothing kept (bases before 23/11/2026 keep nothing)
+    # as the first download after a change finds it: nothing kept
     results.append(report("workbook export (just changed)", timed(afresh(export), 10), TARGETS_MS["export"]))
     print("All targets met" if all(results) else "Some targets missed")
     return 0
