@@ -14,6 +14,7 @@ compares equal to what the importer reads back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
@@ -231,6 +232,15 @@ def _choicekey_of(text: str) -> str:
     return "_".join(text.lower().replace("-", " ").split())
 
 
+@functools.cache
+def _choices_by_key(choices: tuple[str, ...]) -> dict[str, str]:
+    """A column's choices by the key a cell is matched on (the first choice of a key wins)."""
+    found: dict[str, str] = {}
+    for choice in choices:
+        found.setdefault(_choicekey_of(choice), choice)
+    return found
+
+
 def _short_number(text: str) -> str:
     """A number as typed, shortened if it is long: ``99999999… (5,000 digits)``."""
     if len(text) <= MAX_DIGITS:
@@ -308,12 +318,16 @@ def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
             return _BAD, "A value is required: enter a date (dd/mm/yyyy)"
         return value, None
     if col.type == INT:
+        lo, hi = col.minimum, col.maximum
+        if (  # the common case, first: a whole number in range, no text to make of it
+            raw.__class__ is int and raw.bit_length() <= 64 and (lo is None or raw >= lo) and (hi is None or raw <= hi)
+        ):
+            return raw, None
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return (_BAD, "A value is required: enter a whole number") if col.required else (None, None)
         number, shown = _whole_number(raw)
         if number is None:
             return _BAD, f"'{shown}' is not a whole number"
-        lo, hi = col.minimum, col.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             return _BAD, _out_of_range(shown, number, lo, hi)
         return number, None
@@ -321,10 +335,11 @@ def _parse_cell(col: Column, raw: Any) -> tuple[Any, str | None]:
     if not text:
         return ("", "A value is required") if col.required else ("", None)
     if col.type == CHOICE:
-        wanted = _choicekey_of(text)
-        for choice in col.choices:
-            if _choicekey_of(choice) == wanted:
-                return choice, None
+        if text in col.choices:  # the common case, first
+            return text, None
+        found = _choices_by_key(col.choices).get(_choicekey_of(text))
+        if found is not None:
+            return found, None
         return _BAD, f"'{text}' is not allowed: use one of {', '.join(col.choices)}"
     if col.max_length and len(text) > col.max_length:
         return _BAD, f"This is too long: at most {col.max_length} characters (it has {len(text)})"
@@ -439,7 +454,8 @@ class Checker:
                     values[col.name] = None if col.type in (INT, DATE, PLANDATE) else ""
                     continue
                 value, problem = _parse_cell(col, source.values.get(col.name))
-                problem = problem or col.check(value)
+                if problem is None and col.validator is not None:
+                    problem = col.check(value)
                 if problem:
                     self.add(spec.name, source.number, col.name, problem)
                     bad = True

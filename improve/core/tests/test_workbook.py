@@ -24,3 +24,21 @@ def test_a_plan_touches_only_the_sheets_it_creates_changes_or_removes_rows_in() 
         diff(plan, THINGS, sheet, existing)
         assert plan.touches([THINGS]) and plan.touches([OTHERS, THINGS])
         assert not plan.touches([OTHERS])
+
+
+def test_cells_are_read_to_their_column_s_type_or_refused_with_a_message() -> None:
+    from improve.core.workbook import CHOICE, INT, _parse_cell
+
+    status = Column("status", CHOICE, choices=("not_started", "in_progress", "complete"))
+    assert _parse_cell(status, "in_progress") == ("in_progress", None)
+    assert _parse_cell(status, " In Progress ") == ("in_progress", None)
+    assert _parse_cell(status, "in-progress") == ("in_progress", None)
+    assert _parse_cell(status, "done")[1] == "'done' is not allowed: use one of not_started, in_progress, complete"
+
+    percent = Column("percent_complete", INT, minimum=0, maximum=100)
+    assert _parse_cell(percent, 40) == (40, None)
+    assert _parse_cell(percent, "40") == (40, None)
+    assert _parse_cell(percent, 101)[1] == "101 is outside 0–100: enter a whole number from 0 to 100"
+    assert _parse_cell(percent, True)[1] == "'TRUE' is not a whole number"
+    huge = _parse_cell(percent, 10**30)[1]
+    assert huge == "A number of more than 20 digits is outside 0–100: enter a whole number from 0 to 100"
