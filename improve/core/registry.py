@@ -54,6 +54,10 @@ class OverviewPanel:
 
     ``template`` is rendered with the page's context plus ``panel`` (this object); ``context``
     holds what the room's selector found. ``order`` places it among the other rooms' panels.
+
+    The overview keeps panels in the cache until the programme's audit trail grows (or the date
+    or the member changes): a panel may show only what the programme's audited rows, the status
+    date and the member's role give, and ``context`` must be picklable.
     """
 
     title: str
