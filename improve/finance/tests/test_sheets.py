@@ -312,3 +312,21 @@ def test_savings_sheets_name_each_problem_and_import_through_the_services(bd):
     assert SavingsAmount.objects.get(plan=saved).delivered == D("20000.00")
     again = interchange.workbook_import(actor=ACTOR, sheets=interchange.workbook_export(programme=bd), dry_run=True)
     assert again.ok and not again.has_changes
+
+
+def test_the_upload_preview_lists_a_rule_breach_as_a_warning(bd, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from improve.accounts.models import User
+    from improve.programmes.models import Membership
+
+    user = User.objects.create_user(email="finance@example.org", password=None, full_name="Finance Lead")
+    Membership.objects.create(user=user, programme=bd, role="programme_manager")
+    client.force_login(user)
+    sheets = interchange.workbook_export(programme=bd)
+    sheets["funding_sources"][0]["must_carry_savings"] = "yes"
+    upload = SimpleUploadedFile("money.xlsx", xlsx_bytes(sheets))
+    page = client.post(reverse("interchange:import", args=[bd.slug]), {"file": upload}).content.decode()
+    assert 'id="warnings"' in page and "Warnings (1): these do not stop the import" in page
+    assert "may fund only spend that carries savings" in page
