@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 
 from improve.core.validators import KEY_MAX_LENGTH, validate_key
 from improve.core.workbook import CHOICE, DATE, INT, Checker, Column, ImportContext, Plan, Row, SheetSpec, diff
-from improve.finance import rules, services
+from improve.finance import rules, selectors, services
 from improve.finance.models import (
     WHOLE_YEAR,
     Allocation,
@@ -747,14 +747,7 @@ class FinanceWorkbook:
                     )
             return None
         line = state.lines.get(code)
-        if line is None:
-            return None
-        return rules.SpendFacts(
-            name=line.name,
-            revenue=line.spend_type == SpendType.REVENUE,
-            one_off=line.duration == Duration.ONE_OFF,
-            carries_savings=line.carries_savings,
-        )
+        return selectors.spend_facts(line) if line is not None else None
 
     def _source_rules(self, checker: Checker, state: State, code: str) -> rules.SourceRules | None:
         """The source ``code``'s rules as the workbook leaves them."""
@@ -776,18 +769,7 @@ class FinanceWorkbook:
                     )
             return None
         source = state.sources.get(code)
-        if source is None:
-            return None
-        return rules.SourceRules(
-            name=source.name,
-            funds_revenue=source.funds_revenue,
-            funds_capital=source.funds_capital,
-            funds_one_off=source.funds_one_off,
-            funds_permanent=source.funds_permanent,
-            must_carry_savings=source.must_carry_savings,
-            valid_from=source.valid_from,
-            valid_until=source.valid_until,
-        )
+        return selectors.source_rules(source) if source is not None else None
 
     def _canonical(self, checker: Checker) -> None:
         """Money cells as Decimal pounds, empty ones as None; empty yes / no cells as their default."""
