@@ -40,6 +40,7 @@ def test_filter_page_archive_and_restore_a_strand(web, scenario):
 
     web.submit(page.get_by_role("link", name="Archive Extra strand 07"), "archive page")
     expect(page.get_by_role("heading", level=1)).to_have_text("Archive Extra strand 07")
+    web.screenshot("archive-confirm")
     page.get_by_label("Why is it being archived? (optional)").fill("Merged into another strand")
     web.submit(page.get_by_role("button", name="Archive"), "archived")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Strand Extra strand 07 archived")
