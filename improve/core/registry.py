@@ -96,6 +96,47 @@ class ApprovedChange:
 #: A room's handler of an approved change (see :class:`ApprovedChange`).
 ChangeHandler = Callable[[ApprovedChange], None]
 
+
+@dataclass(frozen=True)
+class PackContext:
+    """What a board-pack section is asked about.
+
+    ``as_at`` is the pack's status date (the month's last day, or the meeting's date); the pack
+    covers ``period_start``..``as_at``. ``since`` is the status date of the board's last issued
+    pack (or the period's start when there is none): "what changed" reports changes after it.
+    ``board_id`` is the board the pack is for (None for a programme-wide pack). ``role`` is the
+    role of whoever will read it: a section shows child-level or restricted figures only when the
+    role may see them, and suppresses small counts otherwise.
+    """
+
+    programme: Any
+    as_at: dt.date
+    period_start: dt.date
+    since: dt.date
+    board_id: int | None = None
+    role: str = "board_member"
+
+
+@dataclass(frozen=True)
+class PackSection:
+    """A section a room offers to board packs.
+
+    ``build`` returns the room's :class:`improve.core.document.Section` for the context, or None
+    when the room has no data for it (the pack then leaves the section out). ``changes`` returns
+    the room's facts for the pack's "what changed since the last pack" (items slipped, risks
+    moved, spend lines past tolerance) as :class:`improve.core.document.Change` s. ``key`` is
+    stable (a board's chosen sections are stored by key); ``order`` is the default place in a
+    pack whose board has not chosen.
+    """
+
+    key: str
+    title: str
+    build: Callable[[PackContext], Any]
+    changes: Callable[[PackContext], Iterable[Any]] | None = None
+    order: int = 100
+    description: str = ""
+
+
 #: A room's figure check: called with a programme, yields the relations its printed figures must
 #: keep (:class:`improve.modelling.figures.Relation`: a printed total and its parts, a difference,
 #: an equality), each naming its table, row and column. The check walks every room's.
@@ -110,8 +151,8 @@ class Room:
     permissions: tuple[PermissionRule, ...] = ()
     #: the room's part of the programme workbook (an :class:`improve.core.workbook.WorkbookPart`)
     workbook: Any = None
-    #: board-pack sections: callables the reporting room calls with a programme and a date
-    sections: tuple[Callable[..., Any], ...] = ()
+    #: board-pack sections the room offers (see :class:`PackSection`)
+    sections: tuple[PackSection, ...] = ()
     #: models whose every write is audited through the room's services (for the audit test)
     audited_models: tuple[type, ...] = ()
     #: blocks the room adds to the programme overview
@@ -183,6 +224,16 @@ class Registry:
     def figure_checks(self) -> list[FigureCheck]:
         """Every room's figure checks, in the order rooms registered."""
         return [check for room in self.rooms() for check in room.figure_checks]
+
+    def pack_sections(self) -> list[PackSection]:
+        """Every room's board-pack sections, in their default order. Keys are unique."""
+        found: dict[str, PackSection] = {}
+        for room in self.rooms():
+            for section in room.sections:
+                if section.key in found:
+                    raise ValueError(f"Board-pack section '{section.key}' of room {room.label} is offered twice")
+                found[section.key] = section
+        return sorted(found.values(), key=lambda s: (s.order, s.title))
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]
