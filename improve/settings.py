@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "improve.raid",
     "improve.governance",
     "improve.finance",
+    "improve.reporting",
     "improve.interchange",
 ]
 

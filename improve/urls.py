@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("improve.governance.urls")),
     path("", include("improve.raid.urls")),
     path("", include("improve.finance.urls")),
+    path("", include("improve.reporting.urls")),
 ]

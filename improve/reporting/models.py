@@ -1,0 +1,1 @@
+"""The reporting room's models: highlight reports and board packs."""
