@@ -166,6 +166,25 @@ class Change:
     text: str  # e.g. "1.4 'Recruit practice lead' slipped 21 days, to 14/10/2019"
 
 
+@dataclass(frozen=True)
+class Pack:
+    """A whole board pack: what the cover says, and its sections in order.
+
+    Renderers (HTML, PDF, Word, Excel) take a Pack and add the cover and the contents themselves.
+    ``status`` is written on the cover and in every page's footer ("Draft", "Issued 04/11/2019").
+    """
+
+    title: str  # e.g. "Children's Improvement Board: October 2019"
+    programme: str
+    council: str
+    board: str
+    as_at: dt.date
+    period_start: dt.date
+    status: str
+    sections: tuple[Section, ...]
+    language: str = "en-GB"
+
+
 # -- freezing ---------------------------------------------------------------------------------
 
 _BLOCKS: dict[str, type] = {
@@ -294,4 +313,34 @@ def table(
         rows=tuple(tuple(c if isinstance(c, Cell) else Cell(c) for c in row) for row in rows),
         row_header=row_header,
         note=note,
+    )
+
+
+def pack_to_data(pack: Pack) -> dict[str, Any]:
+    """A pack as JSON-safe data (an issued pack keeps this, never asking the rooms again)."""
+    return {
+        "title": pack.title,
+        "programme": pack.programme,
+        "council": pack.council,
+        "board": pack.board,
+        "as_at": pack.as_at.isoformat(),
+        "period_start": pack.period_start.isoformat(),
+        "status": pack.status,
+        "language": pack.language,
+        "sections": [section_to_data(s) for s in pack.sections],
+    }
+
+
+def pack_from_data(data: Mapping[str, Any]) -> Pack:
+    """The pack :func:`pack_to_data` froze, exactly as it was."""
+    return Pack(
+        title=data["title"],
+        programme=data["programme"],
+        council=data["council"],
+        board=data["board"],
+        as_at=dt.date.fromisoformat(data["as_at"]),
+        period_start=dt.date.fromisoformat(data["period_start"]),
+        status=data["status"],
+        language=data.get("language", "en-GB"),
+        sections=tuple(section_from_data(s) for s in data["sections"]),
     )

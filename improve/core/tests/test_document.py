@@ -54,6 +54,20 @@ def test_a_section_survives_freezing_through_json_exactly() -> None:
     assert isinstance(table.rows[2][1].value, dt.date)
 
 
+def test_a_pack_survives_freezing_through_json_exactly() -> None:
+    pack = doc.Pack(
+        title="Children's Improvement Board: October 2019",
+        programme="Children's Improvement Programme",
+        council="London Borough of Barking and Dagenham",
+        board="Children's Improvement Board",
+        as_at=dt.date(2019, 10, 31),
+        period_start=dt.date(2019, 10, 1),
+        status="Draft",
+        sections=(_section(),),
+    )
+    assert doc.pack_from_data(json.loads(json.dumps(doc.pack_to_data(pack)))) == pack
+
+
 def test_the_registry_lists_every_rooms_sections_in_order_and_refuses_a_key_twice() -> None:
     reg = Registry()
     reg.register(Room("a", "A", sections=(PackSection("late", "Late", build=lambda ctx: None, order=50),)))
