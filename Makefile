@@ -23,6 +23,9 @@ PYTEST_ARGS ?= -n 2
 VENV := .venv
 BIN := $(VENV)/bin
 CSS := improve/static/improve/app.css
+# The few files of GOV.UK Frontend and HTMX that pages load, copied out of node_modules so that
+# static files (and WhiteNoise, which indexes them whenever it starts) see a dozen files, not npm's tree.
+VENDOR := improve/static/vendor
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export npm_config_fund := false
@@ -34,10 +37,16 @@ export npm_config_update_notifier := false
 hash = $(shell cat $(1) 2>/dev/null | sha256sum | cut -c1-16)
 PY_STAMP := $(VENV)/.stamp-python-$(call hash,requirements/base.txt requirements/dev.txt pyproject.toml)
 NPM_STAMP := $(VENV)/.stamp-npm-$(call hash,package.json package-lock.json)
+VENDOR_STAMP := $(VENV)/.stamp-vendor-$(call hash,package.json package-lock.json)
 
 # A deleted node_modules means npm ci again, whatever the stamp says.
 ifeq ($(wildcard node_modules/.package-lock.json),)
 .PHONY: $(NPM_STAMP)
+endif
+
+# A deleted copy of the vendor files means copying them again, whatever the stamp says.
+ifeq ($(wildcard $(VENDOR)/htmx.org/dist/htmx.min.js),)
+.PHONY: $(VENDOR_STAMP)
 endif
 
 SCSS := $(shell find assets -type f 2>/dev/null)
@@ -51,7 +60,7 @@ install: install-python install-assets
 
 install-python: $(PY_STAMP)
 
-install-assets: $(CSS)
+install-assets: $(CSS) $(VENDOR_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +78,15 @@ $(NPM_STAMP): | $(BIN)/python
 
 $(CSS): $(NPM_STAMP) $(SCSS) package.json
 	npm run build
+
+$(VENDOR_STAMP): $(NPM_STAMP)
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/govuk-frontend/dist/govuk $(VENDOR)/htmx.org/dist
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend/dist/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets $(VENDOR)/govuk-frontend/dist/govuk/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.org/dist/
+	rm -f $(VENV)/.stamp-vendor-*
+	touch $@
 
 demo: install
 	$(BIN)/improve migrate --noinput
@@ -116,6 +134,6 @@ else
 endif
 
 clean:
-	rm -rf $(VENV) node_modules $(CSS) staticfiles build test-results screenshots \
+	rm -rf $(VENV) node_modules $(CSS) $(VENDOR) staticfiles build test-results screenshots \
 		.pytest_cache .mypy_cache .ruff_cache .coverage *.egg-info db.sqlite3 db.sqlite3-*
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

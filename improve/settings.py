@@ -144,7 +144,7 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", REPO_DIR / "node_modules")]
+STATICFILES_DIRS = [BASE_DIR / "static"]  # vendor/ holds the files `make install-assets` copies from npm
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
