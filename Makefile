@@ -3,6 +3,7 @@
 #   make install    Python venv (.venv) + front-end assets; fast when nothing changed
 #   make demo       install, load the three example programmes, run on 127.0.0.1:PORT
 #   make browsers   Debian's Chromium, for the browser tests
+#   make doclibs    Debian's Pango, HarfBuzz and Cairo, for the PDF and chart renderers
 #   make test       the whole pytest suite on SQLite, then on a throwaway PostgreSQL
 #   make lint       ruff check, ruff format --check, mypy
 #   make bench      the benchmarks: in-process, then the pages over HTTP from gunicorn
@@ -51,7 +52,7 @@ endif
 
 SCSS := $(shell find assets -type f 2>/dev/null)
 
-.PHONY: help install install-python install-assets demo browsers test lint bench clean
+.PHONY: help install install-python install-assets demo browsers doclibs test lint bench clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -88,7 +89,7 @@ $(VENDOR_STAMP): $(NPM_STAMP)
 	rm -f $(VENV)/.stamp-vendor-*
 	touch $@
 
-demo: install
+demo: install doclibs
 	$(BIN)/improve migrate --noinput
 	$(BIN)/improve load-example barking-dagenham-2019 --replace
 	$(BIN)/improve load-example havering-2019 --replace
@@ -106,9 +107,25 @@ browsers:
 			chromium fonts-liberation; \
 	fi
 
+# WeasyPrint (the board pack's PDF) loads Pango and HarfBuzz, and the charts' PNG for Word loads
+# Cairo, through ctypes/cffi: present on most Debian machines, installed here when missing.
+DOCLIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0 libcairo.so.2 libfontconfig.so.1
+doclibs:
+	@missing=; for lib in $(DOCLIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -z "$$missing" ]; then \
+		echo "Document libraries: present"; \
+	else \
+		echo "Document libraries missing:$$missing"; \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 libfontconfig1 \
+			fonts-liberation fonts-dejavu-core; \
+	fi
+
 # Both runs always happen; the target fails if either failed. The PostgreSQL
 # server is stopped by with-postgres.sh whatever pytest's outcome.
-test: install browsers
+test: install browsers doclibs
 	@rc=0; \
 	echo "== pytest on SQLite =="; \
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || rc=1; \
@@ -126,7 +143,7 @@ lint: install-python
 
 BENCH := $(BIN)/python bench/plan.py && $(BIN)/python bench/raid.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/governance.py && $(BIN)/python bench/http_pages.py $(if $(BASE),--base $(BASE))
 
-bench: install
+bench: install doclibs
 ifeq ($(DB),postgres)
 	bash scripts/with-postgres.sh bash -c 'export BENCH_DATABASE_URL="$$DATABASE_URL" && $(BENCH)'
 else
