@@ -24,7 +24,8 @@ from typing import Any, Literal
 Rag = Literal["Red", "Amber", "Green", "Blue", ""]
 
 #: How a cell's value is shown: text as is; money in £ (``unit`` gives £, £000 or £m, negatives
-#: in brackets); a whole or decimal number; a percentage; a UK date; a RAG status.
+#: in brackets); a whole or decimal number; a percentage (the value is in percentage points: 62.5
+#: shows "62.5%"); a UK date; a RAG status.
 CellKind = Literal["text", "money", "number", "percent", "date", "rag"]
 
 CellValue = str | int | Decimal | dt.date | None
@@ -97,6 +98,8 @@ class Chart:
     description: str
     #: the values' unit for the axis and the data table ("£000", "days", "children")
     unit: str = ""
+    #: what the categories are, for the data table's first column ("Month", "Strand")
+    category_label: str = ""
     kind: str = field(default="chart", init=False)
 
 
@@ -242,6 +245,7 @@ def _block_to_data(block: Block) -> dict[str, Any]:
             "series": [{"name": s.name, "values": [_value_to_data(v) for v in s.values]} for s in block.series],
             "description": block.description,
             "unit": block.unit,
+            "category_label": block.category_label,
         }
     data = {f.name: getattr(block, f.name) for f in fields(block)}
     if isinstance(block, BulletList):
@@ -269,6 +273,7 @@ def _block_from_data(data: Mapping[str, Any]) -> Block:
             series=tuple(Series(s["name"], tuple(_value_from_data(v) for v in s["values"])) for s in data["series"]),
             description=data["description"],
             unit=data["unit"],
+            category_label=data.get("category_label", ""),
         )
     cls = _BLOCKS[kind]
     args = {k: v for k, v in data.items() if k != "kind"}

@@ -39,6 +39,7 @@ def _section() -> doc.Section:
                 (doc.Series("Actual", (Decimal("12.3"), None)), doc.Series("Plan", (10, 11))),
                 "Actual spend was 12.3 in April against a plan of 10.",
                 unit="£000",
+                category_label="Month",
             ),
         ),
     )
