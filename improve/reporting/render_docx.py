@@ -58,6 +58,13 @@ RAG_FILL: dict[str, tuple[str, str]] = {
     "Blue": ("1D70B8", "FFFFFF"),
 }
 CHART_WIDTH = Cm(16)
+#: The page's text width (A4 less 2 cm margins) ``[cm]``, the width of a character of table text
+#: (10 pt Arial, generously) ``[cm]``, a cell's left and right padding together ``[cm]``, and the
+#: line length past which a column's text wraps ``[characters]``.
+TEXT_WIDTH_CM = 17.0
+CM_PER_CHAR = 0.21
+CELL_PADDING_CM = 0.4
+WRAP_AT = 45
 NUMERIC_KINDS = ("money", "number", "percent")
 
 
@@ -206,12 +213,11 @@ def _page(document: DocxDocument, pack: doc.Pack) -> None:
         setattr(section, side, Cm(2))
     footer = section.footer.paragraphs[0]
     footer.style = document.styles["Footer"]
+    footer.style.font.size = Pt(9)
     footer.add_run(f"{pack.title} · {pack.status} · Page ")
     _simple_field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _simple_field(footer, "NUMPAGES", "1")
-    for run in footer.runs:
-        run.font.size = Pt(9)
 
 
 def _properties(document: DocxDocument, pack: doc.Pack) -> None:
@@ -308,9 +314,37 @@ def _row_properties(row_element: CT_Row, *, header: bool) -> None:
 def _write_cell(cell_paragraph: DocxParagraph, text: str, *, bold: bool, right: bool) -> None:
     run = cell_paragraph.add_run(text)
     run.bold = bold or None
+    run.font.size = Pt(10)
     cell_paragraph.paragraph_format.space_after = Pt(0)
     if right:
         cell_paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def column_widths(
+    columns: Sequence[doc.Column], texts: Sequence[Sequence[str]], *, available: float = TEXT_WIDTH_CM
+) -> list[float]:
+    """Column widths ``[cm]`` filling ``available``: each wide enough for its longest word (figures
+    never wrap), the rest shared in proportion to how much longer its text runs."""
+    floors, wants = [], []
+    for i, column in enumerate(columns):
+        cells = [row[i] for row in texts]
+        words = [w for t in [column.label, *cells] for w in t.split()]
+        longest_word = max((len(w) for w in words), default=1)
+        longest_cell = max((len(t) for t in cells), default=0)
+        floor = max(longest_word, longest_cell if column.numeric else 0) + 1
+        floors.append(floor)
+        wants.append(max(min(max(longest_cell, len(column.label)), WRAP_AT), floor))
+    padding = CELL_PADDING_CM * len(columns)
+    room = available - padding
+    if sum(floors) * CM_PER_CHAR >= room:  # even the floors do not fit: share the page by floor
+        chars = [room / CM_PER_CHAR * f / sum(floors) for f in floors]
+    elif sum(wants) * CM_PER_CHAR <= room:  # everything fits on one line: widen in proportion
+        chars = [room / CM_PER_CHAR * w / sum(wants) for w in wants]
+    else:
+        spare = room / CM_PER_CHAR - sum(floors)
+        extra = [w - f for w, f in zip(wants, floors, strict=True)]
+        chars = [f + spare * e / sum(extra) for f, e in zip(floors, extra, strict=True)]
+    return [c * CM_PER_CHAR + CELL_PADDING_CM for c in chars]
 
 
 def _table(
@@ -321,23 +355,30 @@ def _table(
     note: str = "",
 ) -> None:
     _caption(document, caption)
+    cells = [[v if isinstance(v, doc.Cell) else doc.Cell(v) for v in values] for values in rows]
+    texts = [[format_cell(c) + (f" ({c.note})" if c.note else "") for c in row] for row in cells]
+    widths = [Cm(w) for w in column_widths(columns, texts)]
     table = document.add_table(rows=1, cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for column_obj, width in zip(table.columns, widths, strict=True):
+        column_obj.width = width
     tblpr = table._tbl.tblPr
     _set(tblpr, "w:tblCaption", val=caption[:255])
     if note:
         _set(tblpr, "w:tblDescription", val=note[:255])
     header = table.rows[0]
     _row_properties(header._tr, header=True)
-    for column, cell in zip(columns, header.cells, strict=True):
+    for column, cell, width in zip(columns, header.cells, widths, strict=True):
+        cell.width = width
         _write_cell(cell.paragraphs[0], column.label, bold=True, right=column.numeric)
         _shade(cell._tc.get_or_add_tcPr(), HEADER_FILL)
-    for values in rows:
+    for values in cells:
         row = table.add_row()
         _row_properties(row._tr, header=False)
-        cells = [v if isinstance(v, doc.Cell) else doc.Cell(v) for v in values]
-        for column, value, cell in zip(columns, cells, row.cells, strict=True):
+        for column, value, cell, width in zip(columns, values, row.cells, widths, strict=True):
+            cell.width = width
             paragraph = cell.paragraphs[0]
             _write_cell(paragraph, format_cell(value), bold=value.total, right=is_numeric(column, value))
             if value.note:
@@ -345,15 +386,15 @@ def _table(
                 note_run.italic = True
                 note_run.font.size = Pt(9)
             tcpr = cell._tc.get_or_add_tcPr()
+            if value.total:  # borders come before shading in a cell's properties
+                borders = OxmlElement("w:tcBorders")
+                _set(borders, "w:top", val="single", sz="12", space="0", color="0B0C0C")
+                tcpr.append(borders)
             if value.kind == "rag" and value.value in RAG_FILL:
                 fill, ink = RAG_FILL[str(value.value)]
                 _shade(tcpr, fill)
                 for run in paragraph.runs:
                     run.font.color.rgb = RGBColor.from_string(ink)
-            if value.total:
-                borders = OxmlElement("w:tcBorders")
-                _set(borders, "w:top", val="single", sz="12", space="0", color="0B0C0C")
-                tcpr.append(borders)
     if note:
         document.add_paragraph(note, style="Table Note")
     else:

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from improve.core import document as doc
-from improve.reporting.render_docx import format_cell, pack_docx
+from improve.reporting.render_docx import column_widths, format_cell, pack_docx
 from improve.reporting.tests.render_samples import ALL_CHARTS, realistic_pack
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -212,3 +212,21 @@ def test_an_empty_pack_still_opens_and_says_so() -> None:
 )
 def test_format_cell(cell: doc.Cell | str, shown: str) -> None:
     assert format_cell(cell) == shown
+
+
+def test_columns_are_sized_to_their_content_within_the_page(word: DocxDocument) -> None:
+    risks = next(t for t in word.tables if t.rows[0].cells[0].text == "Ref" and len(t.rows) > 50)
+    widths = [c.width for c in risks.columns]
+    assert sum(w.cm for w in widths) == pytest.approx(17, abs=0.05)  # type: ignore[union-attr]
+    assert widths[1] == max(widths)  # the long text gets the room
+    # "R001", "Score" and dates never wrap: each column is at least its longest word wide
+    assert widths[0].cm >= len("R001") * 0.2 + 0.4  # type: ignore[union-attr]
+    assert widths[4].cm >= len("31/12/2019") * 0.2 + 0.4  # type: ignore[union-attr]
+
+
+def test_column_widths_share_the_page() -> None:
+    columns = [doc.Column("Line"), doc.Column("Amount", numeric=True)]
+    narrow = column_widths(columns, [["Pay", "1"]])
+    assert sum(narrow) == pytest.approx(17)
+    crowded = column_widths([doc.Column(f"Column {n}") for n in range(30)], [[f"Word{n}" for n in range(30)]])
+    assert sum(crowded) == pytest.approx(17)
