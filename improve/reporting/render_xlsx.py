@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,7 +175,6 @@ def _write_value(sheet: Worksheet, row: int, col: int, cell: doc.Cell, column: d
 def _write_sheet(book: Workbook, spec: _Sheet, formats: _Formats) -> None:
     sheet = book.add_worksheet(spec.name)
     sheet.write_string(0, 0, spec.caption, formats.get(bold=True, font_size=14))
-    sheet.write_string(1, 0, spec.source, formats.get(italic=True, font_color="#505a5f"))
     widths = [max(len(c.label) * 1.1, MIN_WIDTH) for c in spec.columns]
     for col, column in enumerate(spec.columns):
         props: dict[str, object] = {"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"}
@@ -187,15 +187,24 @@ def _write_sheet(book: Workbook, spec: _Sheet, formats: _Formats) -> None:
     last = HEAD_ROW + len(spec.rows)
     if spec.note:
         sheet.write_string(last + 2, 0, spec.note, formats.get(italic=True))
+    widths = [min(width + 2, MAX_WIDTH) for width in widths]
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, min(width + 2, MAX_WIDTH))
+        sheet.set_column(col, col, width)
+    # where it comes from (and a chart's text alternative), wrapped across the table's width
+    muted: dict[str, object] = {"italic": True, "font_color": "#505a5f", "valign": "top"}
+    needed = len(spec.source) * 1.1
+    if len(spec.columns) > 1 and needed > widths[0]:
+        sheet.merge_range(1, 0, 1, len(spec.columns) - 1, spec.source, formats.get(text_wrap=True, **muted))
+        sheet.set_row(1, 15 * math.ceil(needed / sum(widths)))
+    else:
+        sheet.write_string(1, 0, spec.source, formats.get(**muted))
     sheet.freeze_panes(HEAD_ROW + 1, 1 if spec.row_header and len(spec.columns) > 1 else 0)
     if spec.rows:
         sheet.autofilter(HEAD_ROW, 0, last, len(spec.columns) - 1)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.repeat_rows(HEAD_ROW)
-    sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(1, 0)  # as wide as one page, as long as it takes
 
 
 def _contents(book: Workbook, pack: doc.Pack, sheets: Sequence[_Sheet], formats: _Formats) -> None:
@@ -229,9 +238,12 @@ def _contents(book: Workbook, pack: doc.Pack, sheets: Sequence[_Sheet], formats:
         sheet.write_string(r, 2, spec.caption)
     name_width = max((len(s.name) for s in sheets), default=10)
     sheet.set_column(0, 0, max(name_width + 2, 14))
-    sheet.set_column(1, 1, min(max((len(s.section) for s in sheets), default=10) + 2, MAX_WIDTH))
+    values = [len(s.section) for s in sheets] + [len(str(v)) for _, v in facts]
+    sheet.set_column(1, 1, min(max(values) + 2, MAX_WIDTH))
     sheet.set_column(2, 2, min(max((len(s.caption) for s in sheets), default=10) + 2, MAX_WIDTH))
     sheet.freeze_panes(head + 1, 0)
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
     sheet.activate()
 
 
