@@ -174,9 +174,9 @@ def _styles(document: DocxDocument, language: str) -> None:
         rpr.remove(old)
     _set(rpr, "w:lang", val=language, eastAsia=language, bidi="ar-SA")
     settings = document.settings.element
-    for old in settings.findall(qn("w:themeFontLang")):
-        settings.remove(old)
-    _set(settings, "w:themeFontLang", val=language)
+    theme_lang = settings.find(qn("w:themeFontLang"))  # the template has one: change it in place
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
 
     normal = styles["Normal"]
     normal.font.size = Pt(11)

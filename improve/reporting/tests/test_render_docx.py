@@ -180,6 +180,7 @@ def test_a4_portrait_title_language_and_footer(word: DocxDocument, docx_bytes: b
     styles = part(docx_bytes, "word/styles.xml")
     assert '<w:lang w:val="en-GB"' in styles
     assert "en-US" not in styles.split("</w:docDefaults>")[0]
+    assert '<w:themeFontLang w:val="en-GB"' in part(docx_bytes, "word/settings.xml")
     footer = section.footer.paragraphs[0]
     assert "Draft" in footer.text
     instructions = [f.get(qn("w:instr")) for f in footer._p.iter(qn("w:fldSimple"))]
