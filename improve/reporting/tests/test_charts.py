@@ -253,3 +253,15 @@ def test_chart_rows_for_numbers_keep_the_unit_in_the_heading() -> None:
     columns, rows = charts.chart_rows(REFERRALS_CHART)
     assert columns[1].label == "B&D (%)"
     assert rows[0][1] == doc.Cell(22, "number", unit="%")
+
+
+@pytest.mark.parametrize("kind", ["bar", "stacked-bar", "line", "rag-grid"])
+def test_a_chart_with_nothing_to_show_still_draws(kind: str) -> None:
+    for chart in (
+        doc.Chart("Empty", kind, (), (), "No data yet."),  # type: ignore[arg-type]
+        doc.Chart("Blank", kind, ("Apr", "May"), (doc.Series("s", (None, None)),), "Not reported."),  # type: ignore[arg-type]
+    ):
+        root = parse(charts.chart_svg(chart))
+        assert not bars(root)
+        assert charts.chart_rows(chart)[0]
+        assert Image.open(io.BytesIO(charts.chart_png(chart))).format == "PNG"
