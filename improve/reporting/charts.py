@@ -734,7 +734,10 @@ def chart_rows(chart: doc.Chart) -> tuple[tuple[doc.Column, ...], tuple[tuple[do
     def heading(name: str) -> str:
         return f"{name} ({chart.unit})" if chart.unit else name
 
-    columns = (doc.Column("Category"), *(doc.Column(heading(s.name), numeric=True) for s in chart.series))
+    columns = (
+        doc.Column(chart.category_label or "Category"),
+        *(doc.Column(heading(s.name), numeric=True) for s in chart.series),
+    )
     if chart.chart == "stacked-bar":
         columns = (*columns, doc.Column(heading("Total"), numeric=True))
     table_rows: list[tuple[doc.Cell, ...]] = []
