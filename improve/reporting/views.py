@@ -109,8 +109,8 @@ def pack(request: ProgrammeRequest, slug: str, board_code: str, month: str) -> H
     )
 
 
-@require_GET
 @programme_view(PackPerm.READ)
+@require_GET
 def pack_download(request: ProgrammeRequest, slug: str, board_code: str, month: str, fmt: str) -> HttpResponse:
     board, first = _board(request, board_code), _month(month)
     if fmt not in formats.FORMATS:
@@ -134,8 +134,8 @@ def pack_download(request: ProgrammeRequest, slug: str, board_code: str, month: 
     return response
 
 
-@require_POST
 @programme_view(PackPerm.BUILD)
+@require_POST
 def pack_issue(request: ProgrammeRequest, slug: str, board_code: str, month: str) -> HttpResponse:
     board, first = _board(request, board_code), _month(month)
     try:
