@@ -49,8 +49,7 @@ def rag_html(rag: str) -> str:
     return f'<strong class="govuk-tag {RAG_CLASS.get(rag, "govuk-tag--grey")}">{escape(rag)}</strong>'
 
 
-def _cell(table: Table, index: int, cell: Cell, header: bool) -> str:
-    numeric = is_numeric(table, index)
+def _cell(numeric: bool, cell: Cell, header: bool) -> str:
     classes = ["govuk-table__header" if header else "govuk-table__cell"]
     if numeric:
         classes.append("govuk-table__cell--numeric" if not header else "govuk-table__header--numeric")
@@ -64,21 +63,42 @@ def _cell(table: Table, index: int, cell: Cell, header: bool) -> str:
     return f'<{tag}{scope} class="{" ".join(classes)}">{text}</{tag}>'
 
 
-def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") -> str:
+def column_widths(table: Table) -> list[int]:
+    """Each column's share of the width [%], from the longest text it holds (capped, so a long
+    title wraps rather than squeezing the figures). Fixed widths spare the PDF's layout a pass
+    over every cell to find them."""
+    longest = [len(column_label(table, i)) for i in range(len(table.columns))]
+    for row in table.rows:
+        for i, raw in enumerate(row[: len(longest)]):
+            longest[i] = max(longest[i], len(cell_text(raw)) + (2 if as_cell(raw).kind == "rag" else 0))
+    weights = [min(max(n, 4), 40) for n in longest]
+    total = sum(weights) or 1
+    widths = [max(round(100 * w / total), 1) for w in weights]
+    widths[widths.index(max(widths))] += 100 - sum(widths)
+    return widths
+
+
+def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s", fixed: bool = False) -> str:
     out = [
-        '<table class="govuk-table io-pack-table">',
+        f'<table class="govuk-table io-pack-table{" io-fixed" if fixed else ""}">',
         f'<caption class="govuk-table__caption {caption_class}">{escape(table.caption)}</caption>',
+    ]
+    if fixed:
+        out.append("<colgroup>" + "".join(f'<col style="width: {w}%">' for w in column_widths(table)) + "</colgroup>")
+    out += [
         '<thead class="govuk-table__head"><tr class="govuk-table__row">',
     ]
+    numeric_columns = [is_numeric(table, i) for i in range(len(table.columns))]
     for i in range(len(table.columns)):
-        numeric = " govuk-table__header--numeric" if is_numeric(table, i) else ""
+        numeric = " govuk-table__header--numeric" if numeric_columns[i] else ""
         out.append(f'<th scope="col" class="govuk-table__header{numeric}">{escape(column_label(table, i))}</th>')
     out.append('</tr></thead><tbody class="govuk-table__body">')
     for row in table.rows:
         total = any(as_cell(c).total for c in row)
         out.append(f'<tr class="govuk-table__row{" io-total-row" if total else ""}">')
         for i, raw in enumerate(row):
-            out.append(_cell(table, i, as_cell(raw), header=table.row_header and i == 0))
+            numeric_cell = numeric_columns[i] if i < len(numeric_columns) else False
+            out.append(_cell(numeric_cell, as_cell(raw), header=table.row_header and i == 0))
         out.append("</tr>")
     out.append("</tbody></table>")
     if table.note:
@@ -129,7 +149,9 @@ def _places(values: tuple[object, ...]) -> int:
 
 
 def chart_html(chart: Chart, mode: Mode) -> str:
-    data = table_html(chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "")
+    data = table_html(
+        chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "", fixed=mode == "print"
+    )
     svg = chart_svg(chart)
     if mode == "print":
         # an image with its alt text: the PDF's Figure element takes the alt as its text alternative
@@ -160,7 +182,7 @@ def block_html(block: Block, mode: Mode) -> str:
         items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
         return f'<ul class="govuk-list govuk-list--bullet">{items}</ul>'
     if isinstance(block, Table):
-        return table_html(block)
+        return table_html(block, fixed=mode == "print")
     if isinstance(block, Chart):
         return chart_html(block, mode)
     if isinstance(block, Status):
