@@ -74,7 +74,7 @@ def pack_list(request: ProgrammeRequest, slug: str) -> HttpResponse:
             default_month=request.GET.get("month") or f"{_default_month(programme):%Y-%m}",
             chosen_board=request.GET.get("board", ""),
             errors=errors,
-            formats=formats.FORMATS,
+            formats={k: f for k, f in formats.FORMATS.items() if formats.available(k)},
         ),
     )
 
