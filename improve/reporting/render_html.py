@@ -63,28 +63,11 @@ def _cell(numeric: bool, cell: Cell, header: bool) -> str:
     return f'<{tag}{scope} class="{" ".join(classes)}">{text}</{tag}>'
 
 
-def column_widths(table: Table) -> list[int]:
-    """Each column's share of the width [%], from the longest text it holds (capped, so a long
-    title wraps rather than squeezing the figures). Fixed widths spare the PDF's layout a pass
-    over every cell to find them."""
-    longest = [len(column_label(table, i)) for i in range(len(table.columns))]
-    for row in table.rows:
-        for i, raw in enumerate(row[: len(longest)]):
-            longest[i] = max(longest[i], len(cell_text(raw)) + (2 if as_cell(raw).kind == "rag" else 0))
-    weights = [min(max(n, 4), 40) for n in longest]
-    total = sum(weights) or 1
-    widths = [max(round(100 * w / total), 1) for w in weights]
-    widths[widths.index(max(widths))] += 100 - sum(widths)
-    return widths
-
-
-def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s", fixed: bool = False) -> str:
+def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") -> str:
     out = [
-        f'<table class="govuk-table io-pack-table{" io-fixed" if fixed else ""}">',
+        '<table class="govuk-table io-pack-table">',
         f'<caption class="govuk-table__caption {caption_class}">{escape(table.caption)}</caption>',
     ]
-    if fixed:
-        out.append("<colgroup>" + "".join(f'<col style="width: {w}%">' for w in column_widths(table)) + "</colgroup>")
     out += [
         '<thead class="govuk-table__head"><tr class="govuk-table__row">',
     ]
@@ -149,9 +132,7 @@ def _places(values: tuple[object, ...]) -> int:
 
 
 def chart_html(chart: Chart, mode: Mode) -> str:
-    data = table_html(
-        chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "", fixed=mode == "print"
-    )
+    data = table_html(chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "")
     svg = chart_svg(chart)
     if mode == "print":
         # an image with its alt text: the PDF's Figure element takes the alt as its text alternative
@@ -182,7 +163,7 @@ def block_html(block: Block, mode: Mode) -> str:
         items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
         return f'<ul class="govuk-list govuk-list--bullet">{items}</ul>'
     if isinstance(block, Table):
-        return table_html(block, fixed=mode == "print")
+        return table_html(block)
     if isinstance(block, Chart):
         return chart_html(block, mode)
     if isinstance(block, Status):
