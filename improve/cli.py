@@ -13,6 +13,7 @@ ALIASES = {
     "demo-users": "demo_users",
     "programme-admin": "programme_admin",
     "check-figures": "check_figures",
+    "board-pack": "board_pack",
 }
 
 
