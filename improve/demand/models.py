@@ -64,7 +64,7 @@ class Load(TimeStampedModel):
         "children_rejected",
         "rows_rejected",
         "problem_count",
-        ("problems by kind", "problem_kinds"),
+        ("problems by kind", "kinds_summary"),
         ("files", "file_summary"),
     )
 
@@ -80,6 +80,9 @@ class Load(TimeStampedModel):
             return f"{year - 1}/{year % 100:02d}"
 
         return label(self.first_year) if self.first_year == self.last_year else f"{label(self.first_year)} to {label(self.last_year)}"
+
+    def kinds_summary(self) -> str:
+        return "; ".join(f"{kind}: {n}" for kind, n in sorted(self.problem_kinds.items()))
 
     def file_summary(self) -> str:
         return "; ".join(f"{f['name']} ({f['table'] or 'not recognised'}, {f['rows']} rows)" for f in self.files)
