@@ -52,7 +52,9 @@ class Load(TimeStampedModel):
     other_rows = models.JSONField(default=dict, blank=True, help_text="{table: rows} of the tables counted, not kept")
     problem_count = models.PositiveIntegerField(default=0)
     problem_kinds = models.JSONField(default=dict, blank=True, help_text="{kind: count}")
-    problems = models.JSONField(default=list, blank=True, help_text="the first problems: [{file, row, column, kind, message}]")
+    problems = models.JSONField(
+        default=list, blank=True, help_text="the first problems: [{file, row, column, kind, message}]"
+    )
 
     audit_fields = (
         "first_year",
@@ -79,7 +81,11 @@ class Load(TimeStampedModel):
         def label(year: int) -> str:
             return f"{year - 1}/{year % 100:02d}"
 
-        return label(self.first_year) if self.first_year == self.last_year else f"{label(self.first_year)} to {label(self.last_year)}"
+        return (
+            label(self.first_year)
+            if self.first_year == self.last_year
+            else f"{label(self.first_year)} to {label(self.last_year)}"
+        )
 
     def kinds_summary(self) -> str:
         return "; ".join(f"{kind}: {n}" for kind, n in sorted(self.problem_kinds.items()))

@@ -15,7 +15,5 @@ SEE_CHILDREN = "see_children"
 
 RULES: tuple[PermissionRule, ...] = (
     PermissionRule(LOAD_DEMAND, frozenset({Role.ANALYST}), description="load a statutory return (SSDA903)"),
-    PermissionRule(
-        SEE_CHILDREN, frozenset({Role.ANALYST}), description="see child-level rows and problems row by row"
-    ),
+    PermissionRule(SEE_CHILDREN, frozenset({Role.ANALYST}), description="see child-level rows and problems row by row"),
 )

@@ -245,7 +245,11 @@ def read_return(folder: Path, *, pseudonymise: Callable[[str], str], today: dt.d
         table = recognise(columns)
         if table is None:
             check.add(
-                name, 1, "", "file", "The columns match no SSDA903 table: a Header needs CHILD, SEX, DOB, ETHNIC; "
+                name,
+                1,
+                "",
+                "file",
+                "The columns match no SSDA903 table: a Header needs CHILD, SEX, DOB, ETHNIC; "
                 "Episodes need CHILD, DECOM, RNE, LS, …",
             )
             result.files.append(FileRead(name, "", len(rows), year))
@@ -253,11 +257,21 @@ def read_return(folder: Path, *, pseudonymise: Callable[[str], str], today: dt.d
         result.files.append(FileRead(name, table.name, len(rows), year))
         missing = [c for c in table.columns if c in table.required and c not in columns]
         if missing:
-            check.add(name, 1, ", ".join(missing), "column", f"The {table.name} table needs the column(s) {', '.join(missing)}")
+            check.add(
+                name,
+                1,
+                ", ".join(missing),
+                "column",
+                f"The {table.name} table needs the column(s) {', '.join(missing)}",
+            )
             continue
         if (year, table.name) in seen:
             check.add(
-                name, 0, "", "file", f"A second {table.name} table in one folder (the first is {seen[year, table.name]}): "
+                name,
+                0,
+                "",
+                "file",
+                f"A second {table.name} table in one folder (the first is {seen[year, table.name]}): "
                 "put each collection year in its own folder",
             )
             continue
@@ -275,7 +289,9 @@ def read_return(folder: Path, *, pseudonymise: Callable[[str], str], today: dt.d
         _read_episodes(check, name, year or flat_year, columns, rows, pseudonymise)
     for table in (HEADER, EPISODES):
         if not any(f.table == table.name for f in result.files):
-            check.add(".", 0, "", "file", f"No file holds the {table.name} table (columns {', '.join(table.columns[:4])}, …)")
+            check.add(
+                ".", 0, "", "file", f"No file holds the {table.name} table (columns {', '.join(table.columns[:4])}, …)"
+            )
     _check_children(check)
     return result
 
@@ -334,7 +350,19 @@ def _read_episodes(
 ) -> None:
     result = check.result
     result.years.add(year)
-    wanted = ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "URN")
+    wanted = (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "URN",
+    )
     cells = _cells(columns, wanted)
     in_file: dict[tuple[str, dt.date], tuple[int, tuple[str, ...]]] = {}
     for number, row in enumerate(rows, start=2):
@@ -349,26 +377,40 @@ def _read_episodes(
         dec = check.date(name, number, key, "DEC", dec_text, required=False)
         for column, value in (("RNE", rne), ("LS", ls), ("CIN", cin), ("PLACE", place)):
             check.code(name, number, key, column, value)
-        check.code(
-            name, number, key, "PLACE_PROVIDER", provider, required=place not in codes.TEMPORARY_PLACES
-        )
+        check.code(name, number, key, "PLACE_PROVIDER", provider, required=place not in codes.TEMPORARY_PLACES)
         check.code(name, number, key, "REASON_PLACE_CHANGE", reason, required=False)
         if dec_text and not rec:
-            check.add(name, number, "REC", "ending", f"An episode that ended needs a reason: {codes.accepted('REC')}", key)
+            check.add(
+                name, number, "REC", "ending", f"An episode that ended needs a reason: {codes.accepted('REC')}", key
+            )
         elif rec and not dec_text:
-            check.add(name, number, "REC", "ending", "A reason for ending is given but DEC is blank: give both or neither", key)
+            check.add(
+                name,
+                number,
+                "REC",
+                "ending",
+                "A reason for ending is given but DEC is blank: give both or neither",
+                key,
+            )
         elif rec:
             check.code(name, number, key, "REC", rec)
         if decom and dec and dec < decom:
             check.add(
-                name, number, "DEC", "order", f"The episode ends ({dec:%d/%m/%Y}) before it starts ({decom:%d/%m/%Y}): "
-                "an end on or after DECOM is accepted", key,
+                name,
+                number,
+                "DEC",
+                "order",
+                f"The episode ends ({dec:%d/%m/%Y}) before it starts ({decom:%d/%m/%Y}): "
+                "an end on or after DECOM is accepted",
+                key,
             )
         if decom is None:
             continue
         if (key, decom) in in_file:
             first, first_values = in_file[key, decom]
-            same = "the same row as" if first_values == tuple(values) else "a second episode starting on the same day as"
+            same = (
+                "the same row as" if first_values == tuple(values) else "a second episode starting on the same day as"
+            )
             check.add(name, number, "DECOM", "duplicate", f"This is {same} row {first}", key)
             continue
         in_file[key, decom] = (number, tuple(values))
@@ -392,22 +434,33 @@ def _check_children(check: _Checker) -> None:
         if child is None:
             for e in kept:
                 check.add(
-                    e.file, e.row, "CHILD", "unknown_child", "No Header row has this child: add the child to the Header",
+                    e.file,
+                    e.row,
+                    "CHILD",
+                    "unknown_child",
+                    "No Header row has this child: add the child to the Header",
                     key,
                 )
             continue
         for e in kept:
             if child.dob != dt.date.min and e.decom < child.dob:
                 check.add(
-                    e.file, e.row, "DECOM", "birth",
+                    e.file,
+                    e.row,
+                    "DECOM",
+                    "birth",
                     f"The episode starts before the child's date of birth ({child.file} row {child.row}): "
-                    "a start on or after the birth is accepted", key,
+                    "a start on or after the birth is accepted",
+                    key,
                 )
         for before, after in zip(kept, kept[1:], strict=False):
             if before.dec is None or before.dec > after.decom:
                 until = "is still open" if before.dec is None else f"ends on {before.dec:%d/%m/%Y}"
                 check.add(
-                    after.file, after.row, "DECOM", "overlap",
+                    after.file,
+                    after.row,
+                    "DECOM",
+                    "overlap",
                     f"The episode starts on {after.decom:%d/%m/%Y} but the child's episode of {before.file} "
                     f"row {before.row} {until}: an episode starts on or after the previous one's end",
                     key,

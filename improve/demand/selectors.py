@@ -25,7 +25,7 @@ def loads(programme: Programme) -> QuerySet[Load]:
 
 
 def suppress(count: int, *, child_level: bool) -> str:
-    """A count as shown: under :data:`SMALL` (and not zero) it reads "fewer than 5" unless child-level rows may be seen."""
+    """A count as shown: under :data:`SMALL` (not zero) it reads "fewer than 5", unless rows may be seen."""
     if child_level or count == 0 or count >= SMALL:
         return f"{count:,}"
     return f"fewer than {SMALL}"

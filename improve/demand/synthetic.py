@@ -47,16 +47,53 @@ MOVES_PER_YEAR = 0.45  # [placement moves a year of care]
 YEAR_DAYS = 365.25
 
 #: age at entry [years, from, to) and share of starts
-ENTRY_AGES: tuple[tuple[int, int, float], ...] = ((0, 1, 0.19), (1, 5, 0.14), (5, 10, 0.15), (10, 16, 0.36), (16, 18, 0.16))
+ENTRY_AGES: tuple[tuple[int, int, float], ...] = (
+    (0, 1, 0.19),
+    (1, 5, 0.14),
+    (5, 10, 0.15),
+    (10, 16, 0.36),
+    (16, 18, 0.16),
+)
 
 #: placement codes and shares by age band at the placement's start (under 10, 10–15, 16–17)
 PLACEMENTS: tuple[tuple[tuple[str, float], ...], ...] = (
-    (("U1", 0.07), ("U3", 0.14), ("U2", 0.01), ("U4", 0.27), ("U5", 0.02), ("U6", 0.36), ("P1", 0.08),
-     ("K2", 0.02), ("R3", 0.01), ("Z1", 0.02)),
-    (("U1", 0.06), ("U3", 0.09), ("U4", 0.22), ("U6", 0.30), ("P1", 0.07), ("K2", 0.17), ("K1", 0.01),
-     ("S1", 0.02), ("R2", 0.01), ("R5", 0.01), ("Z1", 0.04)),
-    (("U1", 0.03), ("U3", 0.06), ("U4", 0.14), ("U6", 0.22), ("P1", 0.05), ("K2", 0.14), ("H5", 0.25),
-     ("P2", 0.05), ("R5", 0.02), ("Z1", 0.04)),
+    (
+        ("U1", 0.07),
+        ("U3", 0.14),
+        ("U2", 0.01),
+        ("U4", 0.27),
+        ("U5", 0.02),
+        ("U6", 0.36),
+        ("P1", 0.08),
+        ("K2", 0.02),
+        ("R3", 0.01),
+        ("Z1", 0.02),
+    ),
+    (
+        ("U1", 0.06),
+        ("U3", 0.09),
+        ("U4", 0.22),
+        ("U6", 0.30),
+        ("P1", 0.07),
+        ("K2", 0.17),
+        ("K1", 0.01),
+        ("S1", 0.02),
+        ("R2", 0.01),
+        ("R5", 0.01),
+        ("Z1", 0.04),
+    ),
+    (
+        ("U1", 0.03),
+        ("U3", 0.06),
+        ("U4", 0.14),
+        ("U6", 0.22),
+        ("P1", 0.05),
+        ("K2", 0.14),
+        ("H5", 0.25),
+        ("P2", 0.05),
+        ("R5", 0.02),
+        ("Z1", 0.04),
+    ),
 )
 #: providers of each placement code, with shares
 PROVIDERS: dict[str, tuple[tuple[str, float], ...]] = {
@@ -80,7 +117,12 @@ REGISTERED = frozenset({"K1", "K2", "H5", "S1"})
 
 #: legal status at the start of a period, with shares
 FIRST_STATUS: tuple[tuple[str, float], ...] = (
-    ("V2", 0.52), ("C1", 0.30), ("L1", 0.06), ("L2", 0.05), ("J1", 0.03), ("C2", 0.04),
+    ("V2", 0.52),
+    ("C1", 0.30),
+    ("L1", 0.06),
+    ("L2", 0.05),
+    ("J1", 0.03),
+    ("C2", 0.04),
 )
 #: a later change of legal status: from → (to, probability, earliest day, latest day)
 STATUS_CHANGE: dict[str, tuple[str, float, int, int]] = {
@@ -90,25 +132,85 @@ STATUS_CHANGE: dict[str, tuple[str, float, int, int]] = {
     "V2": ("C1", 0.2, 60, 300),
 }
 CIN_SHARES: tuple[tuple[str, float], ...] = (
-    ("N1", 0.65), ("N2", 0.03), ("N3", 0.03), ("N4", 0.07), ("N5", 0.13), ("N6", 0.01), ("N7", 0.002), ("N8", 0.078),
+    ("N1", 0.65),
+    ("N2", 0.03),
+    ("N3", 0.03),
+    ("N4", 0.07),
+    ("N5", 0.13),
+    ("N6", 0.01),
+    ("N7", 0.002),
+    ("N8", 0.078),
 )
 MOVE_REASONS: tuple[tuple[str, float], ...] = (
-    ("CARPL", 0.45), ("CREQB", 0.10), ("CREQO", 0.10), ("CHILD", 0.08), ("LAREQ", 0.08), ("CLOSE", 0.03),
-    ("STAND", 0.03), ("ALLEG", 0.02), ("APPRR", 0.01), ("PLACE", 0.05), ("CUSTOD", 0.01), ("OTHER", 0.04),
+    ("CARPL", 0.45),
+    ("CREQB", 0.10),
+    ("CREQO", 0.10),
+    ("CHILD", 0.08),
+    ("LAREQ", 0.08),
+    ("CLOSE", 0.03),
+    ("STAND", 0.03),
+    ("ALLEG", 0.02),
+    ("APPRR", 0.01),
+    ("PLACE", 0.05),
+    ("CUSTOD", 0.01),
+    ("OTHER", 0.04),
 )
 #: reasons a period ends, by age at the end: under 5, 5–15, 16–17 (not at 18), at 18
 ENDINGS: tuple[tuple[tuple[str, float], ...], ...] = (
-    (("E11", 0.22), ("E12", 0.06), ("E4A", 0.30), ("E4B", 0.04), ("E41", 0.06), ("E45", 0.03), ("E46", 0.03),
-     ("E47", 0.07), ("E48", 0.05), ("E13", 0.04), ("E8", 0.08), ("E3", 0.01), ("E2", 0.01)),
-    (("E4A", 0.40), ("E4B", 0.10), ("E41", 0.05), ("E45", 0.04), ("E47", 0.06), ("E48", 0.03), ("E13", 0.07),
-     ("E8", 0.16), ("E3", 0.03), ("E9", 0.02), ("E14", 0.03), ("E16", 0.01)),
-    (("E4A", 0.25), ("E4B", 0.10), ("E13", 0.10), ("E5", 0.15), ("E6", 0.08), ("E8", 0.18), ("E9", 0.04),
-     ("E14", 0.05), ("E15", 0.03), ("E3", 0.02)),
+    (
+        ("E11", 0.22),
+        ("E12", 0.06),
+        ("E4A", 0.30),
+        ("E4B", 0.04),
+        ("E41", 0.06),
+        ("E45", 0.03),
+        ("E46", 0.03),
+        ("E47", 0.07),
+        ("E48", 0.05),
+        ("E13", 0.04),
+        ("E8", 0.08),
+        ("E3", 0.01),
+        ("E2", 0.01),
+    ),
+    (
+        ("E4A", 0.40),
+        ("E4B", 0.10),
+        ("E41", 0.05),
+        ("E45", 0.04),
+        ("E47", 0.06),
+        ("E48", 0.03),
+        ("E13", 0.07),
+        ("E8", 0.16),
+        ("E3", 0.03),
+        ("E9", 0.02),
+        ("E14", 0.03),
+        ("E16", 0.01),
+    ),
+    (
+        ("E4A", 0.25),
+        ("E4B", 0.10),
+        ("E13", 0.10),
+        ("E5", 0.15),
+        ("E6", 0.08),
+        ("E8", 0.18),
+        ("E9", 0.04),
+        ("E14", 0.05),
+        ("E15", 0.03),
+        ("E3", 0.02),
+    ),
     (("E17", 0.25), ("E5", 0.35), ("E6", 0.15), ("E7", 0.03), ("E8", 0.22)),
 )
 ETHNIC: tuple[tuple[str, float], ...] = (
-    ("WBRI", 0.70), ("WOTH", 0.05), ("MWBC", 0.04), ("MOTH", 0.04), ("BAFR", 0.04), ("BCRB", 0.02),
-    ("AOTH", 0.03), ("APKN", 0.02), ("OOTH", 0.04), ("REFU", 0.02),
+    ("WBRI", 0.70),
+    ("WOTH", 0.05),
+    ("MWBC", 0.04),
+    ("MOTH", 0.04),
+    ("BAFR", 0.04),
+    ("BCRB", 0.02),
+    ("AOTH", 0.03),
+    ("APKN", 0.02),
+    ("OOTH", 0.04),
+    ("REFU", 0.02),
 )
 #: [probability of being unaccompanied asylum-seeking] for starts aged 14 or over
 UASC_SHARE = 0.25
@@ -179,7 +281,7 @@ OPEN = np.iinfo(np.int64).max
 
 
 def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 2024) -> Synthetic:
-    """A council of ``children_0_17`` children [children] for ``years`` collection years ending 31 March ``last_year``."""
+    """A council of ``children_0_17`` [children], ``years`` collection years to 31 March ``last_year``."""
     if children_0_17 < 1 or years < 1:
         raise ValueError("The population and the number of years must be at least 1")
     rng = np.random.default_rng(seed)
@@ -208,7 +310,8 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
     keep = p_end > _day(dt.date(first_year - 1, 4, 1))  # periods that reach the first collection year
     keep &= p_end > p_start
     idx = np.flatnonzero(keep)
-    p_start, p_end, dob, eighteen, short, aged_out = (a[idx] for a in (p_start, p_end, dob, eighteen, short, aged_out))
+    p_start, p_end, dob, eighteen = p_start[idx], p_end[idx], dob[idx], eighteen[idx]
+    short, aged_out = short[idx], aged_out[idx]
     n = idx.size
     sex = rng.choice(np.array([1, 2], dtype=np.int64), size=n, p=[0.56, 0.44])
     age_at_start = p_start - dob
@@ -238,8 +341,8 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
     moves = rng.poisson(MOVES_PER_YEAR * (p_end - p_start) / YEAR_DAYS)
     moves = np.where(short, 0, np.minimum(moves, 12))
     move_period = np.repeat(np.arange(n), moves)
-    move_day = p_start[move_period] + 1 + (rng.random(move_period.size) * (p_end - p_start - 1)[move_period]).astype(
-        np.int64
+    move_day = (
+        p_start[move_period] + 1 + (rng.random(move_period.size) * (p_end - p_start - 1)[move_period]).astype(np.int64)
     )
     # episodes: a period's start, each move and the status change, in order; one day holds one change
     (ls1, at1), (ls2, at2) = changes
@@ -279,9 +382,7 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
     reason = np.where(np.isin(rne, ("T", "P", "B")), _draw(rng, MOVE_REASONS, e), "")
     # endings
     end_age = p_end - dob
-    end_band = np.select(
-        [aged_out, end_age < 5 * YEAR_DAYS, end_age < 16 * YEAR_DAYS], [3, 0, 1], 2
-    )
+    end_band = np.where(aged_out, 3, np.where(end_age < 5 * YEAR_DAYS, 0, np.where(end_age < 16 * YEAR_DAYS, 1, 2)))
     ending = np.empty(n, dtype="<U3")
     for b, shares in enumerate(ENDINGS):
         pick = end_band == b
@@ -366,23 +467,54 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"))
             w.writerows(
-                zip(ids[kids].tolist(), data.sex[kids].tolist(), dob_text.tolist(), data.ethnic[kids].tolist(),
-                    ["UN1"] * kids.size, [""] * kids.size, [""] * kids.size, strict=True)
+                zip(
+                    ids[kids].tolist(),
+                    data.sex[kids].tolist(),
+                    dob_text.tolist(),
+                    data.ethnic[kids].tolist(),
+                    ["UN1"] * kids.size,
+                    [""] * kids.size,
+                    [""] * kids.size,
+                    strict=True,
+                )
             )
         dec = np.where(closed, dates(data.end[rows]), "")
         rec = np.where(closed, data.rec[rows], "")
         with (folder / "episodes.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(
-                ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN")
+                (
+                    "CHILD",
+                    "DECOM",
+                    "RNE",
+                    "LS",
+                    "CIN",
+                    "PLACE",
+                    "PLACE_PROVIDER",
+                    "DEC",
+                    "REC",
+                    "REASON_PLACE_CHANGE",
+                    "HOME_POST",
+                    "PL_POST",
+                    "URN",
+                )
             )
             w.writerows(
                 zip(
-                    ids[data.child[rows]].tolist(), dates(data.start[rows]).tolist(), data.rne[rows].tolist(),
-                    data.ls[rows].tolist(), data.cin[rows].tolist(), data.place[rows].tolist(),
-                    data.provider[rows].tolist(), dec.tolist(), rec.tolist(), data.reason[rows].tolist(),
-                    [""] * rows.size, [""] * rows.size, data.urn[rows].tolist(), strict=True,
+                    ids[data.child[rows]].tolist(),
+                    dates(data.start[rows]).tolist(),
+                    data.rne[rows].tolist(),
+                    data.ls[rows].tolist(),
+                    data.cin[rows].tolist(),
+                    data.place[rows].tolist(),
+                    data.provider[rows].tolist(),
+                    dec.tolist(),
+                    rec.tolist(),
+                    data.reason[rows].tolist(),
+                    [""] * rows.size,
+                    [""] * rows.size,
+                    data.urn[rows].tolist(),
+                    strict=True,
                 )
             )
         uasc = kids[data.uasc[kids]]
@@ -390,7 +522,9 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(("CHILD", "SEX", "DOB", "DUC"))
             duc = [_add_years(dt.date.fromordinal(int(d)), 18).strftime("%d/%m/%Y") for d in data.dob[uasc]]
-            w.writerows(zip(ids[uasc].tolist(), data.sex[uasc].tolist(), dates(data.dob[uasc]).tolist(), duc, strict=True))
+            w.writerows(
+                zip(ids[uasc].tolist(), data.sex[uasc].tolist(), dates(data.dob[uasc]).tolist(), duc, strict=True)
+            )
         rng = np.random.default_rng([year, kids.size])
         missing = rows[(rng.random(rows.size) < MISSING_SHARE / 3) & (data.start[rows] >= first)]
         with (folder / "missing.csv").open("w", newline="", encoding="utf-8") as f:
@@ -398,9 +532,14 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
             w.writerow(("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"))
             mis_start = np.minimum(data.start[missing] + 1, last)
             w.writerows(
-                zip(ids[data.child[missing]].tolist(), dates(data.dob[data.child[missing]]).tolist(),
-                    ["M"] * missing.size, dates(mis_start).tolist(), dates(np.minimum(mis_start + 2, last)).tolist(),
-                    strict=True)
+                zip(
+                    ids[data.child[missing]].tolist(),
+                    dates(data.dob[data.child[missing]]).tolist(),
+                    ["M"] * missing.size,
+                    dates(mis_start).tolist(),
+                    dates(np.minimum(mis_start + 2, last)).tolist(),
+                    strict=True,
+                )
             )
         written[year] = (int(kids.size), int(rows.size))
     return written

@@ -6,79 +6,332 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programmes', '0004_owner_user'),
+        ("programmes", "0004_owner_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Load',
+            name="Load",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('first_year', models.PositiveSmallIntegerField(help_text='first collection year, ending 31 March')),
-                ('last_year', models.PositiveSmallIntegerField(help_text='last collection year, ending 31 March')),
-                ('mode', models.CharField(choices=[('strict', 'Strict (any problem refuses the load)'), ('lenient', 'Lenient (children with a problem are left out)')], max_length=10)),
-                ('source', models.CharField(help_text="the folder's name, or how synthetic data was made", max_length=200)),
-                ('files', models.JSONField(blank=True, default=list, help_text='[{name, table, rows, year}]')),
-                ('children', models.PositiveIntegerField(default=0)),
-                ('episodes', models.PositiveIntegerField(default=0)),
-                ('children_rejected', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('other_rows', models.JSONField(blank=True, default=dict, help_text='{table: rows} of the tables counted, not kept')),
-                ('problem_count', models.PositiveIntegerField(default=0)),
-                ('problem_kinds', models.JSONField(blank=True, default=dict, help_text='{kind: count}')),
-                ('problems', models.JSONField(blank=True, default=list, help_text='the first problems: [{file, row, column, kind, message}]')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("first_year", models.PositiveSmallIntegerField(help_text="first collection year, ending 31 March")),
+                ("last_year", models.PositiveSmallIntegerField(help_text="last collection year, ending 31 March")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("strict", "Strict (any problem refuses the load)"),
+                            ("lenient", "Lenient (children with a problem are left out)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(help_text="the folder's name, or how synthetic data was made", max_length=200),
+                ),
+                ("files", models.JSONField(blank=True, default=list, help_text="[{name, table, rows, year}]")),
+                ("children", models.PositiveIntegerField(default=0)),
+                ("episodes", models.PositiveIntegerField(default=0)),
+                ("children_rejected", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                (
+                    "other_rows",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="{table: rows} of the tables counted, not kept"
+                    ),
+                ),
+                ("problem_count", models.PositiveIntegerField(default=0)),
+                ("problem_kinds", models.JSONField(blank=True, default=dict, help_text="{kind: count}")),
+                (
+                    "problems",
+                    models.JSONField(
+                        blank=True, default=list, help_text="the first problems: [{file, row, column, kind, message}]"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-first_year', '-pk'),
+                "ordering": ("-first_year", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text="HMAC-SHA256 of CHILD with the installation's key", max_length=64)),
-                ('sex', models.PositiveSmallIntegerField(choices=[(1, 'Male'), (2, 'Female')])),
-                ('dob', models.DateField(verbose_name='date of birth')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programmes.programme')),
-                ('load', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='child_rows', to='demand.load')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(help_text="HMAC-SHA256 of CHILD with the installation's key", max_length=64)),
+                ("sex", models.PositiveSmallIntegerField(choices=[(1, "Male"), (2, "Female")])),
+                ("dob", models.DateField(verbose_name="date of birth")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                    ),
+                ),
+                (
+                    "load",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="child_rows", to="demand.load"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decom', models.DateField(verbose_name='start (DECOM)')),
-                ('rne', models.CharField(choices=[('S', 'S: started to be looked after'), ('L', 'L: change of legal status only'), ('P', 'P: change of placement, same carer'), ('T', 'T: change of placement and carer'), ('B', 'B: change of legal status and of placement and carer'), ('U', 'U: change of legal status and of placement, same carer')], max_length=1, verbose_name='reason for new episode (RNE)')),
-                ('ls', models.CharField(choices=[('C1', 'C1: interim care order'), ('C2', 'C2: full care order'), ('D1', 'D1: freeing order'), ('E1', 'E1: placement order'), ('V2', 'V2: single period of accommodation under section 20'), ('V3', 'V3: accommodated under an agreed series of short-term breaks, single placements'), ('V4', 'V4: accommodated under an agreed series of short-term breaks, multiple placements'), ('L1', 'L1: under police protection and in local authority accommodation'), ('L2', 'L2: emergency protection order'), ('L3', 'L3: child assessment order and in local authority accommodation'), ('J1', 'J1: remanded to local authority accommodation or youth detention accommodation'), ('J2', 'J2: placed in local authority accommodation under PACE'), ('J3', 'J3: sentenced to a youth rehabilitation order with a residence or fostering requirement')], max_length=2, verbose_name='legal status (LS)')),
-                ('cin', models.CharField(choices=[('N1', 'N1: abuse or neglect'), ('N2', "N2: child's disability"), ('N3', 'N3: parental illness or disability'), ('N4', 'N4: family in acute stress'), ('N5', 'N5: family dysfunction'), ('N6', 'N6: socially unacceptable behaviour'), ('N7', 'N7: low income'), ('N8', 'N8: absent parenting')], max_length=2, verbose_name='category of need (CIN)')),
-                ('place', models.CharField(choices=[('A3', 'A3: placed for adoption with parental consent with current foster carers'), ('A4', 'A4: placed for adoption with parental consent not with current foster carers'), ('A5', 'A5: placed for adoption with a placement order with current foster carers'), ('A6', 'A6: placed for adoption with a placement order not with current foster carers'), ('H5', "H5: semi-independent living accommodation not subject to children's homes regulations"), ('K1', "K1: secure children's home"), ('K2', "K2: children's home subject to children's homes regulations"), ('P1', 'P1: placed with own parents or other person with parental responsibility'), ('P2', 'P2: independent living, e.g. in a flat, lodgings, bedsit, B&B or with friends'), ('P3', 'P3: residential employment'), ('R1', 'R1: residential care home'), ('R2', 'R2: NHS or health trust or other establishment providing medical or nursing care'), ('R3', 'R3: family centre or mother and baby unit'), ('R5', 'R5: young offender institution or prison'), ('S1', "S1: all residential schools, except where dual-registered as a school and children's home"), ('T0', 'T0: temporary placement: all types of temporary move'), ('T1', 'T1: temporary periods in hospital'), ('T2', 'T2: temporary absences of the child on holiday'), ('T3', 'T3: temporary accommodation whilst normal foster carer is on holiday'), ('T4', 'T4: temporary accommodation of seven days or less'), ('U1', 'U1: foster placement with relative or friend, long-term fostering'), ('U2', 'U2: foster placement with relative or friend who is also an approved adopter (fostering for adoption)'), ('U3', 'U3: foster placement with relative or friend, not long-term or fostering for adoption'), ('U4', 'U4: foster placement with other foster carer, long-term fostering'), ('U5', 'U5: foster placement with other foster carer who is also an approved adopter (fostering for adoption)'), ('U6', 'U6: foster placement with other foster carer, not long-term or fostering for adoption'), ('Z1', 'Z1: other placements')], max_length=2, verbose_name='placement (PLACE)')),
-                ('place_provider', models.CharField(blank=True, choices=[('PR0', 'PR0: parent or other person with parental responsibility'), ('PR1', 'PR1: own provision by the council'), ('PR2', 'PR2: other council provision'), ('PR3', 'PR3: other public provision, e.g. a primary care trust'), ('PR4', 'PR4: private provision'), ('PR5', 'PR5: voluntary, third sector provision')], max_length=3, verbose_name='provider (PLACE_PROVIDER)')),
-                ('dec', models.DateField(blank=True, null=True, verbose_name='end (DEC)')),
-                ('rec', models.CharField(blank=True, choices=[('X1', 'X1: episode ceases and a new one begins the same day (the child stays looked after)'), ('E11', 'E11: adopted: application for an adoption order unopposed'), ('E12', 'E12: adopted: consent dispensed with by the court'), ('E2', 'E2: died'), ('E3', 'E3: care taken over by another local authority in the UK'), ('E41', 'E41: residence order or child arrangements order granted'), ('E45', 'E45: special guardianship order made to former foster carers'), ('E46', 'E46: special guardianship order made to carers other than former foster carers'), ('E47', 'E47: special guardianship order made to former foster carers who are relatives or friends'), ('E48', 'E48: special guardianship order made to carers other than former foster carers, relatives or friends'), ('E4A', 'E4A: returned home to live with parents or others with parental responsibility, part of care planning'), ('E4B', 'E4B: returned home to live with parents or others with parental responsibility, not part of care planning'), ('E13', 'E13: left care to live with parents, relatives or others with no parental responsibility'), ('E5', 'E5: moved into independent living arrangement with formalised support'), ('E6', 'E6: moved into independent living arrangement without formalised support'), ('E7', 'E7: transferred to residential care funded by adult social care'), ('E8', 'E8: period of being looked after ceased for any other reason'), ('E9', 'E9: sentenced to custody'), ('E14', 'E14: accommodation on remand ended'), ('E15', 'E15: age assessment determined child is aged 18 or over'), ('E16', 'E16: child moved abroad'), ('E17', 'E17: aged 18 or over and remained with current carers (staying put)')], max_length=3, verbose_name='reason episode ceased (REC)')),
-                ('reason_place_change', models.CharField(blank=True, choices=[('CARPL', 'CARPL: change to, or implementation of, the care plan'), ('CLOSE', 'CLOSE: resignation or closure of the provision'), ('ALLEG', 'ALLEG: allegation (section 47)'), ('STAND', 'STAND: standards of care concern'), ('APPRR', 'APPRR: approval removed'), ('CREQB', "CREQB: carer requests placement ends: child's behaviour"), ('CREQO', 'CREQO: carer requests placement ends: other reason'), ('CHILD', 'CHILD: child requests placement ends'), ('LAREQ', 'LAREQ: responsible council requests placement ends: other reason'), ('PLACE', 'PLACE: change in the status of the placement only'), ('CUSTOD', 'CUSTOD: child moved into custody'), ('OTHER', 'OTHER: other')], max_length=6, verbose_name='reason for placement change')),
-                ('urn', models.CharField(blank=True, max_length=10, verbose_name='Ofsted URN of the setting')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episode_rows', to='demand.child')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("decom", models.DateField(verbose_name="start (DECOM)")),
+                (
+                    "rne",
+                    models.CharField(
+                        choices=[
+                            ("S", "S: started to be looked after"),
+                            ("L", "L: change of legal status only"),
+                            ("P", "P: change of placement, same carer"),
+                            ("T", "T: change of placement and carer"),
+                            ("B", "B: change of legal status and of placement and carer"),
+                            ("U", "U: change of legal status and of placement, same carer"),
+                        ],
+                        max_length=1,
+                        verbose_name="reason for new episode (RNE)",
+                    ),
+                ),
+                (
+                    "ls",
+                    models.CharField(
+                        choices=[
+                            ("C1", "C1: interim care order"),
+                            ("C2", "C2: full care order"),
+                            ("D1", "D1: freeing order"),
+                            ("E1", "E1: placement order"),
+                            ("V2", "V2: single period of accommodation under section 20"),
+                            ("V3", "V3: accommodated under an agreed series of short-term breaks, single placements"),
+                            ("V4", "V4: accommodated under an agreed series of short-term breaks, multiple placements"),
+                            ("L1", "L1: under police protection and in local authority accommodation"),
+                            ("L2", "L2: emergency protection order"),
+                            ("L3", "L3: child assessment order and in local authority accommodation"),
+                            ("J1", "J1: remanded to local authority accommodation or youth detention accommodation"),
+                            ("J2", "J2: placed in local authority accommodation under PACE"),
+                            (
+                                "J3",
+                                "J3: sentenced to a youth rehabilitation order with a residence or fostering requirement",
+                            ),
+                        ],
+                        max_length=2,
+                        verbose_name="legal status (LS)",
+                    ),
+                ),
+                (
+                    "cin",
+                    models.CharField(
+                        choices=[
+                            ("N1", "N1: abuse or neglect"),
+                            ("N2", "N2: child's disability"),
+                            ("N3", "N3: parental illness or disability"),
+                            ("N4", "N4: family in acute stress"),
+                            ("N5", "N5: family dysfunction"),
+                            ("N6", "N6: socially unacceptable behaviour"),
+                            ("N7", "N7: low income"),
+                            ("N8", "N8: absent parenting"),
+                        ],
+                        max_length=2,
+                        verbose_name="category of need (CIN)",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[
+                            ("A3", "A3: placed for adoption with parental consent with current foster carers"),
+                            ("A4", "A4: placed for adoption with parental consent not with current foster carers"),
+                            ("A5", "A5: placed for adoption with a placement order with current foster carers"),
+                            ("A6", "A6: placed for adoption with a placement order not with current foster carers"),
+                            (
+                                "H5",
+                                "H5: semi-independent living accommodation not subject to children's homes regulations",
+                            ),
+                            ("K1", "K1: secure children's home"),
+                            ("K2", "K2: children's home subject to children's homes regulations"),
+                            ("P1", "P1: placed with own parents or other person with parental responsibility"),
+                            ("P2", "P2: independent living, e.g. in a flat, lodgings, bedsit, B&B or with friends"),
+                            ("P3", "P3: residential employment"),
+                            ("R1", "R1: residential care home"),
+                            ("R2", "R2: NHS or health trust or other establishment providing medical or nursing care"),
+                            ("R3", "R3: family centre or mother and baby unit"),
+                            ("R5", "R5: young offender institution or prison"),
+                            (
+                                "S1",
+                                "S1: all residential schools, except where dual-registered as a school and children's home",
+                            ),
+                            ("T0", "T0: temporary placement: all types of temporary move"),
+                            ("T1", "T1: temporary periods in hospital"),
+                            ("T2", "T2: temporary absences of the child on holiday"),
+                            ("T3", "T3: temporary accommodation whilst normal foster carer is on holiday"),
+                            ("T4", "T4: temporary accommodation of seven days or less"),
+                            ("U1", "U1: foster placement with relative or friend, long-term fostering"),
+                            (
+                                "U2",
+                                "U2: foster placement with relative or friend who is also an approved adopter (fostering for adoption)",
+                            ),
+                            (
+                                "U3",
+                                "U3: foster placement with relative or friend, not long-term or fostering for adoption",
+                            ),
+                            ("U4", "U4: foster placement with other foster carer, long-term fostering"),
+                            (
+                                "U5",
+                                "U5: foster placement with other foster carer who is also an approved adopter (fostering for adoption)",
+                            ),
+                            (
+                                "U6",
+                                "U6: foster placement with other foster carer, not long-term or fostering for adoption",
+                            ),
+                            ("Z1", "Z1: other placements"),
+                        ],
+                        max_length=2,
+                        verbose_name="placement (PLACE)",
+                    ),
+                ),
+                (
+                    "place_provider",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("PR0", "PR0: parent or other person with parental responsibility"),
+                            ("PR1", "PR1: own provision by the council"),
+                            ("PR2", "PR2: other council provision"),
+                            ("PR3", "PR3: other public provision, e.g. a primary care trust"),
+                            ("PR4", "PR4: private provision"),
+                            ("PR5", "PR5: voluntary, third sector provision"),
+                        ],
+                        max_length=3,
+                        verbose_name="provider (PLACE_PROVIDER)",
+                    ),
+                ),
+                ("dec", models.DateField(blank=True, null=True, verbose_name="end (DEC)")),
+                (
+                    "rec",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "X1",
+                                "X1: episode ceases and a new one begins the same day (the child stays looked after)",
+                            ),
+                            ("E11", "E11: adopted: application for an adoption order unopposed"),
+                            ("E12", "E12: adopted: consent dispensed with by the court"),
+                            ("E2", "E2: died"),
+                            ("E3", "E3: care taken over by another local authority in the UK"),
+                            ("E41", "E41: residence order or child arrangements order granted"),
+                            ("E45", "E45: special guardianship order made to former foster carers"),
+                            ("E46", "E46: special guardianship order made to carers other than former foster carers"),
+                            (
+                                "E47",
+                                "E47: special guardianship order made to former foster carers who are relatives or friends",
+                            ),
+                            (
+                                "E48",
+                                "E48: special guardianship order made to carers other than former foster carers, relatives or friends",
+                            ),
+                            (
+                                "E4A",
+                                "E4A: returned home to live with parents or others with parental responsibility, part of care planning",
+                            ),
+                            (
+                                "E4B",
+                                "E4B: returned home to live with parents or others with parental responsibility, not part of care planning",
+                            ),
+                            (
+                                "E13",
+                                "E13: left care to live with parents, relatives or others with no parental responsibility",
+                            ),
+                            ("E5", "E5: moved into independent living arrangement with formalised support"),
+                            ("E6", "E6: moved into independent living arrangement without formalised support"),
+                            ("E7", "E7: transferred to residential care funded by adult social care"),
+                            ("E8", "E8: period of being looked after ceased for any other reason"),
+                            ("E9", "E9: sentenced to custody"),
+                            ("E14", "E14: accommodation on remand ended"),
+                            ("E15", "E15: age assessment determined child is aged 18 or over"),
+                            ("E16", "E16: child moved abroad"),
+                            ("E17", "E17: aged 18 or over and remained with current carers (staying put)"),
+                        ],
+                        max_length=3,
+                        verbose_name="reason episode ceased (REC)",
+                    ),
+                ),
+                (
+                    "reason_place_change",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("CARPL", "CARPL: change to, or implementation of, the care plan"),
+                            ("CLOSE", "CLOSE: resignation or closure of the provision"),
+                            ("ALLEG", "ALLEG: allegation (section 47)"),
+                            ("STAND", "STAND: standards of care concern"),
+                            ("APPRR", "APPRR: approval removed"),
+                            ("CREQB", "CREQB: carer requests placement ends: child's behaviour"),
+                            ("CREQO", "CREQO: carer requests placement ends: other reason"),
+                            ("CHILD", "CHILD: child requests placement ends"),
+                            ("LAREQ", "LAREQ: responsible council requests placement ends: other reason"),
+                            ("PLACE", "PLACE: change in the status of the placement only"),
+                            ("CUSTOD", "CUSTOD: child moved into custody"),
+                            ("OTHER", "OTHER: other"),
+                        ],
+                        max_length=6,
+                        verbose_name="reason for placement change",
+                    ),
+                ),
+                ("urn", models.CharField(blank=True, max_length=10, verbose_name="Ofsted URN of the setting")),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="episode_rows", to="demand.child"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('child', 'decom'), name='demand_episode_start_unique')],
+                "constraints": [models.UniqueConstraint(fields=("child", "decom"), name="demand_episode_start_unique")],
             },
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['programme', 'key'], name='demand_chil_program_c8d6d4_idx'),
+            model_name="child",
+            index=models.Index(fields=["programme", "key"], name="demand_chil_program_c8d6d4_idx"),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.UniqueConstraint(fields=('load', 'key'), name='demand_child_key_unique'),
+            model_name="child",
+            constraint=models.UniqueConstraint(fields=("load", "key"), name="demand_child_key_unique"),
         ),
     ]

@@ -22,7 +22,11 @@ BAD = {
 
 def load(tmp_path, programme, files, *, strict=False, name="return"):
     return services.demand_load(
-        actor=ACTOR, programme=programme, folder=write(tmp_path / name, files), strict=strict, today=dt.date(2026, 11, 28)
+        actor=ACTOR,
+        programme=programme,
+        folder=write(tmp_path / name, files),
+        strict=strict,
+        today=dt.date(2026, 11, 28),
     )
 
 
@@ -35,7 +39,11 @@ def test_a_clean_return_is_loaded_whole(tmp_path, programme):
     key = pseudonymiser(TEST_KEY)
     amy = table.child_key.index(key("A1"))
     assert table.child_dob[amy] == dt.date(2015, 2, 3) and table.child_sex[amy] == 2
-    assert [(s, e, ls, p) for c, s, e, ls, p in zip(table.child, table.start, table.end, table.legal_status, table.placement, strict=True) if c == amy] == [
+    assert [
+        (s, e, ls, p)
+        for c, s, e, ls, p in zip(table.child, table.start, table.end, table.legal_status, table.placement, strict=True)
+        if c == amy
+    ] == [
         (dt.date(2020, 5, 1), dt.date(2020, 9, 1), "V2", "U6"),
         (dt.date(2020, 9, 1), dt.date(2021, 3, 31), "C2", "U4"),
     ]
@@ -44,7 +52,8 @@ def test_a_clean_return_is_loaded_whole(tmp_path, programme):
 def test_strict_refuses_the_whole_load(tmp_path, programme):
     result = load(tmp_path, programme, BAD, strict=True)
     assert result.refused and [str(p) for p in result.problems] == [
-        "episodes.csv / row 5 / PLACE / 'U9' is not a PLACE code; accepted: " + ", ".join(__import__("improve.demand.codes", fromlist=["PLACE"]).PLACE)
+        "episodes.csv / row 5 / PLACE / 'U9' is not a PLACE code; accepted: "
+        + ", ".join(__import__("improve.demand.codes", fromlist=["PLACE"]).PLACE)
     ]
     assert not Load.objects.exists() and not Child.objects.exists() and not Episode.objects.exists()
     assert not AuditEvent.objects.filter(object_type="demand.load").exists()
@@ -65,7 +74,9 @@ def test_a_reload_of_the_same_year_replaces_it_in_one_audited_event_each(tmp_pat
     assert Child.objects.count() == 2 and Episode.objects.count() == 3
     events = AuditEvent.objects.filter(object_type="demand.load").order_by("pk")
     assert [(e.object_id, e.action) for e in events] == [
-        (str(first.pk), "create"), (str(first.pk), "delete"), (str(second.load.pk), "create")
+        (str(first.pk), "create"),
+        (str(first.pk), "delete"),
+        (str(second.load.pk), "create"),
     ]
     assert events[2].after["children"] == 2 and events[2].after["episodes"] == 3
     assert events[2].after["problems by kind"] == "code: 1" and events[2].programme_id == programme.pk
@@ -120,5 +131,8 @@ def test_an_empty_folder_is_refused(tmp_path, programme):
 
 
 def test_an_episode_file_with_only_bad_children_is_refused_even_when_lenient(tmp_path, programme):
-    files = {"header.csv": HEADER + "A1,2,03/02/2015,WBRI,,,\n", "episodes.csv": EPISODES + "A1,xx,S,V2,N1,U6,PR1,,,,,,\n"}
+    files = {
+        "header.csv": HEADER + "A1,2,03/02/2015,WBRI,,,\n",
+        "episodes.csv": EPISODES + "A1,xx,S,V2,N1,U6,PR1,,,,,,\n",
+    }
     assert load(tmp_path, programme, files).refused and not Load.objects.exists()

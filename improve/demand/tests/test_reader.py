@@ -35,12 +35,17 @@ def test_two_children_with_known_dates(tmp_path):
     assert [(e.decom, e.dec, e.urn) for e in ben_episodes] == [(dt.date(2021, 1, 15), None, "SC123456")]
     assert result.other_rows == {"Missing": 1}
     assert {f.name: f.table for f in result.files} == {
-        "episodes.csv": "Episodes", "header.csv": "Header", "missing.csv": "Missing"
+        "episodes.csv": "Episodes",
+        "header.csv": "Header",
+        "missing.csv": "Missing",
     }
 
 
 def test_tables_are_recognised_by_their_columns_not_their_names(tmp_path):
-    files = {"a.csv": TWO_CHILDREN["episodes.csv"], "b.csv": " child , Sex,dob,ethnic,upn,mother,mc_dob\n" + TWO_CHILDREN["header.csv"].split("\n", 1)[1]}
+    files = {
+        "a.csv": TWO_CHILDREN["episodes.csv"],
+        "b.csv": " child , Sex,dob,ethnic,upn,mother,mc_dob\n" + TWO_CHILDREN["header.csv"].split("\n", 1)[1],
+    }
     result = read(tmp_path, files)
     assert result.problems == [] and {f.table for f in result.files} == {"Episodes", "Header"}
 
@@ -61,9 +66,21 @@ def test_tables_are_recognised_by_their_columns_not_their_names(tmp_path):
         ("A1,01/05/2020,S,V2,N1,U6,PR1,01/06/2020,,,,,", "REC", "An episode that ended needs a reason: X1"),
         ("A1,01/05/2020,S,V2,N1,U6,PR1,,E4A,,,,", "REC", "A reason for ending is given but DEC is blank"),
         ("A1,01/05/2020,T,V2,N1,U6,PR1,,,MOVED,,,", "REASON_PLACE_CHANGE", "'MOVED' is not a REASON_PLACE_CHANGE"),
-        ("A1,01/05/2020,S,V2,N1,U6,PR1,01/04/2020,E4A,,,,", "DEC", "The episode ends (01/04/2020) before it starts (01/05/2020): an end on or after DECOM is accepted"),
-        ("A1,01/05/2027,S,V2,N1,U6,PR1,,,,,,", "DECOM", "01/05/2027 is in the future: a date on or before 28/11/2026 is accepted"),
-        ("A1,01/05/2014,S,V2,N1,U6,PR1,,,,,,", "DECOM", "The episode starts before the child's date of birth (header.csv row 2)"),
+        (
+            "A1,01/05/2020,S,V2,N1,U6,PR1,01/04/2020,E4A,,,,",
+            "DEC",
+            "The episode ends (01/04/2020) before it starts (01/05/2020): an end on or after DECOM is accepted",
+        ),
+        (
+            "A1,01/05/2027,S,V2,N1,U6,PR1,,,,,,",
+            "DECOM",
+            "01/05/2027 is in the future: a date on or before 28/11/2026 is accepted",
+        ),
+        (
+            "A1,01/05/2014,S,V2,N1,U6,PR1,,,,,,",
+            "DECOM",
+            "The episode starts before the child's date of birth (header.csv row 2)",
+        ),
         ("Z9,01/05/2020,S,V2,N1,U6,PR1,,,,,,", "CHILD", "No Header row has this child: add the child to the Header"),
     ],
 )
@@ -136,7 +153,7 @@ def test_one_folder_per_year_and_the_later_year_wins(tmp_path):
     }
     result = read(tmp_path, files)
     assert result.problems == [] and result.years == {2020, 2021}
-    (_child, episodes), = result.clean()
+    ((_child, episodes),) = result.clean()
     assert [(e.decom, e.dec) for e in episodes] == [
         (dt.date(2019, 5, 1), dt.date(2020, 9, 1)),
         (dt.date(2020, 9, 1), None),
@@ -145,8 +162,16 @@ def test_one_folder_per_year_and_the_later_year_wins(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "year"),
-    [("2019-20", 2020), ("2019_20", 2020), ("201920", 2020), ("2019-2020", 2020), ("2020", 2020), ("1999-00", 2000),
-     ("2019-21", None), ("returns", None)],
+    [
+        ("2019-20", 2020),
+        ("2019_20", 2020),
+        ("201920", 2020),
+        ("2019-2020", 2020),
+        ("2020", 2020),
+        ("1999-00", 2000),
+        ("2019-21", None),
+        ("returns", None),
+    ],
 )
 def test_collection_years_from_folder_names(name, year):
     assert collection_year(name) == year

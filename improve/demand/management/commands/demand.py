@@ -7,8 +7,8 @@ only by ``synthesise``, so ``load`` starts as fast as any other command.
 
 from __future__ import annotations
 
-import time
 import resource
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,9 @@ class Command(BaseCommand):
         if action == "load":
             self._load(Path(options["folder"]), options["programme"], strict=options["strict"])
         else:
-            self._synthesise(Path(options["out"]), options["children"], options["years"], options["seed"], options["last_year"])
+            self._synthesise(
+                Path(options["out"]), options["children"], options["years"], options["seed"], options["last_year"]
+            )
 
     def _load(self, folder: Path, slug: str, *, strict: bool) -> None:
         from improve.demand import services
@@ -51,13 +53,19 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder")
         started = time.perf_counter()
-        result = services.demand_load(actor=Actor(user=None, via=Via.COMMAND), programme=programme, folder=folder, strict=strict)
+        result = services.demand_load(
+            actor=Actor(user=None, via=Via.COMMAND), programme=programme, folder=folder, strict=strict
+        )
         for problem in result.problems[:SHOWN]:
             self.stderr.write(str(problem))
         if len(result.problems) > SHOWN:
             self.stderr.write(f"… and {len(result.problems) - SHOWN} more problems")
         if result.load is None:
-            why = "strict mode refuses a return with problems" if strict and result.problems else "no child could be loaded"
+            why = (
+                "strict mode refuses a return with problems"
+                if strict and result.problems
+                else "no child could be loaded"
+            )
             raise CommandError(f"Nothing was loaded: {why} ({len(result.problems)} problems)")
         load = result.load
         replaced = f"; replaced {', '.join(result.replaced)}" if result.replaced else ""
