@@ -27,6 +27,12 @@ if not SECRET_KEY:
         raise environ.ImproperlyConfigured("SECRET_KEY must be set in production")
     # Development and tests only: a fixed key is acceptable because PRODUCTION is not set.
     SECRET_KEY = "dev-only-insecure-key-set-SECRET_KEY-in-production"  # noqa: S105
+# The demand room's pseudonyms of children (HMAC-SHA256 of CHILD, improve/demand/pseudonym.py).
+DEMAND_PSEUDONYM_KEY = env("IMPROVE_PSEUDONYM_KEY", default="")
+if not DEMAND_PSEUDONYM_KEY:
+    if env.bool("PRODUCTION", default=False):
+        raise environ.ImproperlyConfigured("IMPROVE_PSEUDONYM_KEY must be set in production")
+    DEMAND_PSEUDONYM_KEY = "dev-only-pseudonym-key-set-IMPROVE_PSEUDONYM_KEY-in-production"
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,6 +51,7 @@ INSTALLED_APPS = [
     "improve.governance",
     "improve.finance",
     "improve.reporting",
+    "improve.demand",
     "improve.interchange",
 ]
 

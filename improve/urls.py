@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("improve.raid.urls")),
     path("", include("improve.finance.urls")),
     path("", include("improve.reporting.urls")),
+    path("", include("improve.demand.urls")),
 ]

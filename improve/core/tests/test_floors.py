@@ -17,6 +17,7 @@ ALLOWED = {
     "finance": {"core", "accounts", "programmes", "modelling"},
     # reporting reads every room (through their selectors); nothing imports reporting
     "reporting": {"core", "accounts", "programmes", "modelling", "raid", "governance", "finance"},
+    "demand": {"core", "accounts", "programmes", "modelling"},
     "interchange": {"core", "accounts", "programmes", "modelling"},
 }
 IMPORT = re.compile(r"^\s*(?:from|import)\s+improve\.(\w+)", re.M)

@@ -1,0 +1,16 @@
+"""What the demand room brings to the shared machinery (see :mod:`improve.core.registry`)."""
+
+from __future__ import annotations
+
+from improve.core.registry import NavEntry, Room
+from improve.demand import models
+from improve.demand.permissions import RULES
+
+ROOM = Room(
+    label="demand",
+    title="Demand",
+    nav=(NavEntry("Demand", "demand:quality", "view", 70, frozenset({"demand:children", "demand:load"})),),
+    permissions=RULES,
+    # Children and episodes are written in bulk with their load: the load's event counts them.
+    audited_models=(models.Load,),
+)

@@ -1,0 +1,120 @@
+"""Reads of the demand room: the loads, the data-quality report, and the episodes as arrays.
+
+:func:`episode_table` is the seam to the projection model (:mod:`improve.modelling`): one row per
+episode, as plain columns a model turns into NumPy arrays without touching Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from improve.demand.models import Child, Episode, Load
+from improve.demand.reader import KINDS
+from improve.programmes.models import Programme
+
+#: Counts below this are not shown to anyone but analysts (as the DfE's published statistics do).
+SMALL = 5
+
+
+def loads(programme: Programme) -> QuerySet[Load]:
+    return Load.objects.filter(programme=programme).select_related("created_by").order_by("-last_year", "-pk")
+
+
+def suppress(count: int, *, child_level: bool) -> str:
+    """A count as shown: under :data:`SMALL` (not zero) it reads "fewer than 5", unless rows may be seen."""
+    if child_level or count == 0 or count >= SMALL:
+        return f"{count:,}"
+    return f"fewer than {SMALL}"
+
+
+@dataclass
+class QualityReport:
+    loads: list[Load]
+    #: (kind label, count) over every load, largest first
+    kinds: list[tuple[str, int]] = field(default_factory=list)
+    children: int = 0
+    episodes: int = 0
+
+
+def quality_report(programme: Programme) -> QualityReport:
+    found = list(loads(programme))
+    kinds: Counter[str] = Counter()
+    for load in found:
+        kinds.update(load.problem_kinds)
+    return QualityReport(
+        loads=found,
+        kinds=[(KINDS.get(kind, kind), n) for kind, n in kinds.most_common()],
+        children=sum(load.children for load in found),
+        episodes=sum(load.episodes for load in found),
+    )
+
+
+def load_of(programme: Programme, pk: int) -> Load | None:
+    return Load.objects.filter(programme=programme, pk=pk).first()
+
+
+def children_page(programme: Programme, *, offset: int, limit: int) -> list[Child]:
+    """Child-level rows (analysts only): children with their episodes, by pseudonym."""
+    return list(
+        Child.objects.filter(programme=programme)
+        .select_related("load")
+        .prefetch_related("episode_rows")
+        .order_by("key", "-load__last_year")[offset : offset + limit]
+    )
+
+
+@dataclass(frozen=True)
+class EpisodeTable:
+    """Every episode of a programme's loaded returns, as columns (the projection model's input).
+
+    Children: ``child_key`` [pseudonym], ``child_sex`` [1 male, 2 female], ``child_dob``.
+    Episodes: ``child`` [index into the children's columns], ``start``, ``end`` (None: open),
+    ``legal_status`` (LS), ``placement`` (PLACE), ``reason_ended`` (REC), in order of child, start.
+    An episode in two loads (an open episode in one year's return and closed in the next's) is
+    taken from the later load.
+    """
+
+    child_key: list[str]
+    child_sex: list[int]
+    child_dob: list[dt.date]
+    child: list[int]
+    start: list[dt.date]
+    end: list[dt.date | None]
+    legal_status: list[str]
+    placement: list[str]
+    reason_ended: list[str]
+
+
+def episode_table(programme: Programme) -> EpisodeTable:
+    children: dict[str, tuple[int, dt.date, int]] = {}  # key -> (sex, dob, last year)
+    for key, sex, dob, year in Child.objects.filter(programme=programme).values_list(
+        "key", "sex", "dob", "load__last_year"
+    ):
+        if key not in children or children[key][2] < year:
+            children[key] = (sex, dob, year)
+    keys = sorted(children)
+    index = {key: i for i, key in enumerate(keys)}
+    latest: dict[tuple[str, dt.date], tuple[int, dt.date | None, str, str, str]] = {}
+    rows = Episode.objects.filter(child__programme=programme).values_list(
+        "child__key", "child__load__last_year", "decom", "dec", "ls", "place", "rec"
+    )
+    for key, year, decom, dec, ls, place, rec in rows.iterator(chunk_size=20000):
+        kept = latest.get((key, decom))
+        if kept is None or kept[0] < year:
+            latest[key, decom] = (year, dec, ls, place, rec)
+    order = sorted(latest, key=lambda k: (index[k[0]], k[1]))
+    return EpisodeTable(
+        child_key=keys,
+        child_sex=[children[k][0] for k in keys],
+        child_dob=[children[k][1] for k in keys],
+        child=[index[k[0]] for k in order],
+        start=[k[1] for k in order],
+        end=[latest[k][1] for k in order],
+        legal_status=[latest[k][2] for k in order],
+        placement=[latest[k][3] for k in order],
+        reason_ended=[latest[k][4] for k in order],
+    )
