@@ -7,8 +7,12 @@ Reporting reads every room through the registry: the board pack walks each room'
 from __future__ import annotations
 
 from improve.core.registry import Room
+from improve.reporting.highlights.permissions import RULES as HIGHLIGHT_RULES  # highlights
+from improve.reporting.models import HighlightReport  # highlights
 
 ROOM = Room(
     label="reporting",
     title="Reports",
+    permissions=(*HIGHLIGHT_RULES,),  # highlights
+    audited_models=(HighlightReport,),  # highlights
 )
