@@ -6,13 +6,29 @@ Reporting reads every room through the registry: the board pack walks each room'
 
 from __future__ import annotations
 
-from improve.core.registry import Room
+from improve.core.registry import NavEntry, Room
 from improve.reporting.highlights.permissions import RULES as HIGHLIGHT_RULES  # highlights
 from improve.reporting.models import HighlightReport  # highlights
+
+# highlights: the pages under the "Reports" tab
+HIGHLIGHT_PAGES = frozenset(
+    f"reporting:{name}"
+    for name in (
+        "dashboard",
+        "highlights",
+        "highlight-create",
+        "highlight",
+        "highlight-edit",
+        "highlight-submit",
+        "highlight-review",
+        "highlight-history",
+    )
+)
 
 ROOM = Room(
     label="reporting",
     title="Reports",
+    nav=(NavEntry("Reports", "reporting:highlights", "view", 60, HIGHLIGHT_PAGES),),  # highlights
     permissions=(*HIGHLIGHT_RULES,),  # highlights
     audited_models=(HighlightReport,),  # highlights
 )

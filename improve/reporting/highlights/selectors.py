@@ -363,3 +363,29 @@ def overall_rags(programme: Programme, first: dt.date, last: dt.date) -> dict[tu
         .exclude(Q(overall_rag="") | Q(state=ReportState.DRAFT))
         .values_list("strand_id", "period", "overall_rag")
     }
+
+
+def shown_facts(facts: dict[str, Any]) -> dict[str, Any]:
+    """A report's facts for a page: ISO dates as dates, sums of money as £ text."""
+    from improve.modelling.money import pounds
+
+    def row(r: dict[str, Any]) -> dict[str, Any]:
+        out = dict(r)
+        for name in ("end", "was"):
+            if name in out:
+                out[name] = dt.date.fromisoformat(out[name]) if out[name] else None
+        return out
+
+    shown: dict[str, Any] = {k: [row(r) for r in v] if isinstance(v, list) else v for k, v in facts.items()}
+    spend = facts.get("spend")
+    if spend:
+        shown["spend"] = {
+            **spend,
+            **{
+                k: pounds(Decimal(spend[k])) if spend.get(k) is not None else "Not entered"
+                for k in ("planned", "projected", "actual", "variation")
+            },
+        }
+    if facts.get("as_at"):
+        shown["as_at"] = dt.date.fromisoformat(facts["as_at"])
+    return shown
