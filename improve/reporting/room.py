@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
 from improve.reporting.highlights.permissions import RULES as HIGHLIGHT_RULES  # highlights
+from improve.reporting.highlights.sections import SECTIONS as HIGHLIGHT_SECTIONS  # highlights
 from improve.reporting.models import HighlightReport  # highlights
 
 # highlights: the pages under the "Reports" tab
@@ -30,5 +31,6 @@ ROOM = Room(
     title="Reports",
     nav=(NavEntry("Reports", "reporting:highlights", "view", 60, HIGHLIGHT_PAGES),),  # highlights
     permissions=(*HIGHLIGHT_RULES,),  # highlights
+    sections=(*HIGHLIGHT_SECTIONS,),  # highlights
     audited_models=(HighlightReport,),  # highlights
 )
