@@ -9,6 +9,7 @@ from __future__ import annotations
 from improve.core.registry import NavEntry, Room
 from improve.reporting.highlights.permissions import RULES as HIGHLIGHT_RULES  # highlights
 from improve.reporting.highlights.sections import SECTIONS as HIGHLIGHT_SECTIONS  # highlights
+from improve.reporting.highlights.sheets import HIGHLIGHTS_WORKBOOK  # highlights
 from improve.reporting.models import HighlightReport  # highlights
 
 # highlights: the pages under the "Reports" tab
@@ -31,6 +32,7 @@ ROOM = Room(
     title="Reports",
     nav=(NavEntry("Reports", "reporting:highlights", "view", 60, HIGHLIGHT_PAGES),),  # highlights
     permissions=(*HIGHLIGHT_RULES,),  # highlights
+    workbook=HIGHLIGHTS_WORKBOOK,  # highlights (the room's only workbook part so far)
     sections=(*HIGHLIGHT_SECTIONS,),  # highlights
     audited_models=(HighlightReport,),  # highlights
 )
