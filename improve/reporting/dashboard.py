@@ -119,7 +119,7 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     as_at = as_at or programme.as_at
     out = Dashboard(programme, as_at)
     watched = PlanItem.objects.filter(_milestones(programme)).exclude(status__in=CLOSED_STATUSES)
-    fields = ("uid", "title", "strand__code", "end_date")
+    fields = ("uid", "title", "strand__name", "end_date")
     horizon = as_at + dt.timedelta(days=HORIZON_DAYS)
     due = watched.filter(end_date__gte=as_at, end_date__lte=horizon)
     out.due = [Milestone(u, t, s, e) for u, t, s, e in due.order_by("end_date", "order").values_list(*fields)[:LISTED]]

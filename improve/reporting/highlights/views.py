@@ -27,7 +27,7 @@ from improve.reporting import dashboard as dashboards
 from improve.reporting.highlights import selectors, services
 from improve.reporting.highlights.forms import ReportForm, ReviewForm, StartForm
 from improve.reporting.highlights.permissions import EDIT_HIGHLIGHTS, REVIEW_HIGHLIGHTS
-from improve.reporting.models import HighlightReport, month_label
+from improve.reporting.models import HighlightReport, month_end, month_label, period_key
 
 HISTORY_PAGE = 200
 
@@ -243,7 +243,9 @@ def _money_text(found: dashboards.Money | None) -> dict[str, str]:
 def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """The programme & PMO dashboard as at the programme's status date."""
     programme = request.access.programme
-    found = dashboards.dashboard(programme)
+    asked = selectors.parse_period(request.GET.get("month", ""))
+    as_at = month_end(asked) if asked is not None and 2000 <= asked.year <= 2100 else None
+    found = dashboards.dashboard(programme, as_at=as_at)
     return render(
         request,
         "reporting/dashboard/page.html",
@@ -253,5 +255,7 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
             horizon=dashboards.HORIZON_DAYS,
             month=month_label(found.as_at.replace(day=1)),
             money=_money_text(found.money),
+            previous_month=period_key(selectors.previous_month(found.as_at.replace(day=1))),
+            next_month=period_key(selectors.next_month(found.as_at.replace(day=1))),
         ),
     )

@@ -76,6 +76,9 @@ def test_the_dashboard_shows_milestones_rags_risks_issues_changes_and_money(prog
         "No benefits recorded",
     ):
         assert text in page
+    page = pmo.get(reverse("reporting:dashboard", args=[programme.slug]) + "?month=2019-10").content.decode()
+    assert "As at 31/10/2019" in page
+    assert pmo.get(reverse("reporting:dashboard", args=[programme.slug]) + "?month=nonsense").status_code == 200
 
 
 def test_the_rag_grid_chart_and_its_table_say_the_same(programme):
