@@ -12,7 +12,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from improve.core.document import (
     RAG_ORDER,
@@ -134,14 +145,11 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     if baseline is not None:
         out.baseline = f"{baseline.name} ({baseline.taken_on:%d/%m/%Y})"
         was = BaselineItem.objects.filter(baseline=baseline, uid=OuterRef("uid")).values("end_date")[:1]
-        slipped = (
-            watched.annotate(was=Subquery(was))
-            .filter(was__isnull=False, end_date__gt=F("was"))
-            .values_list(*fields, "was")
-        )
-        found = [Milestone(u, t, s, e, w) for u, t, s, e, w in slipped]
-        found.sort(key=lambda m: (-(m.days or 0), m.uid))
-        out.slipped, out.slipped_count = found[:LISTED], len(found)
+        slipped = watched.annotate(was=Subquery(was)).filter(was__isnull=False, end_date__gt=F("was"))
+        late = ExpressionWrapper(F("end_date") - F("was"), output_field=DurationField())
+        top = slipped.annotate(late=late).order_by("-late", "uid").values_list(*fields, "was")[:LISTED]
+        out.slipped = [Milestone(u, t, s, e, w) for u, t, s, e, w in top]
+        out.slipped_count = slipped.count()
     # RAG by strand over the last months, from the reports' overall RAG
     last = highlights.first_of_month(as_at)
     if month_end(last) > as_at:  # a month not yet over has no reports to show

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from improve.core.audit import history_for
 from improve.core.forms import merge_after_conflict
@@ -30,6 +32,9 @@ from improve.reporting.highlights.permissions import EDIT_HIGHLIGHTS, REVIEW_HIG
 from improve.reporting.models import HighlightReport, month_end, month_label, period_key
 
 HISTORY_PAGE = 200
+OVERDUE_LISTED = 40
+#: a RAG as the grid writes it: its word and its tag's colour
+RAG_TAGS = {"red": ("Red", "red"), "amber": ("Amber", "orange"), "green": ("Green", "green")}
 
 
 def _context(request: ProgrammeRequest, **extra: Any) -> dict[str, Any]:
@@ -60,6 +65,30 @@ def _year(request: ProgrammeRequest) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def _grid_cell(base: str, r: HighlightReport | None) -> str:
+    if r is None:
+        return '<td class="govuk-table__cell"><span class="govuk-body-s">None</span></td>'
+    tag = RAG_TAGS.get(r.overall_rag)
+    rag = (
+        f'<strong class="govuk-tag govuk-tag--{tag[1]}">{tag[0]}</strong>'
+        if tag
+        else '<span class="govuk-body-s">No RAG yet</span>'
+    )
+    return (
+        f'<td class="govuk-table__cell"><a class="govuk-link" href="{escape(base + r.strand.code)}/{r.period_text}/">'
+        f'{escape(r.get_state_display())}<span class="govuk-visually-hidden">: {escape(r.strand.name)}, {r.month}'
+        f"</span></a><br>{rag}</td>"
+    )
+
+
+def _grid_row(base: str, row: selectors.GridRow) -> str:
+    cells = "".join(_grid_cell(base, r) for r in row.cells)
+    return (
+        f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{row.period:%B %Y}</th>'
+        f"{cells}</tr>\n"
+    )
+
+
 @programme_view(Perm.VIEW)
 def highlights(request: ProgrammeRequest, slug: str) -> HttpResponse:
     """Reports by month × strand for a financial year, what is overdue and what awaits review."""
@@ -71,12 +100,20 @@ def highlights(request: ProgrammeRequest, slug: str) -> HttpResponse:
     if request.access.can(EDIT_HIGHLIGHTS):
         editable = [s for s in found.strands if request.access.can(EDIT_HIGHLIGHTS, strand_id=s.pk)]
         start = StartForm(strands=editable, strand_word=programme.strand_word)
+    # the grid's rows written here, not by the template: a year of forty strands is 480 cells
+    base = reverse("reporting:highlight", args=[slug, "S", "M"])[: -len("S/M/")]
+    rows = mark_safe("".join(_grid_row(base, row) for row in found.rows))  # noqa: S308 - escaped in _grid_row
     return render(
         request,
         "reporting/highlights/list.html",
         _context(
             request,
             grid=found,
+            overdue=sorted(found.overdue, key=lambda o: (-o.period.toordinal(), o.strand.order, o.strand.code))[
+                :OVERDUE_LISTED
+            ],
+            overdue_more=max(len(found.overdue) - OVERDUE_LISTED, 0),
+            rows=rows,
             year=year,
             year_label=f"{year}/{(year + 1) % 100:02d}",
             previous_year=year - 1,
@@ -255,6 +292,7 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
             horizon=dashboards.HORIZON_DAYS,
             month=month_label(found.as_at.replace(day=1)),
             money=_money_text(found.money),
+            rag_rows=[(f"{s.code} {s.name}", [RAG_TAGS.get(r) for r in row]) for s, row in found.rags],
             previous_month=period_key(selectors.previous_month(found.as_at.replace(day=1))),
             next_month=period_key(selectors.next_month(found.as_at.replace(day=1))),
         ),
