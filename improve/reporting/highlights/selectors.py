@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from improve.core.models import AuditEvent
 from improve.finance import selectors as finance
 from improve.governance import cadence
 from improve.governance import selectors as governance
@@ -26,7 +27,7 @@ from improve.programmes.models import (
     Strand,
 )
 from improve.raid import selectors as raid
-from improve.raid.models import Escalation, IssueStatus, RiskStatus
+from improve.raid.models import Escalation, Issue, IssueStatus, RiskStatus
 from improve.reporting.models import AWAITING_REVIEW, HighlightReport, ReportState, month_end, period_key
 
 #: Working days after a month's end a report is due when no board in the reporting chain takes
@@ -196,8 +197,8 @@ def prefill(programme: Programme, strand: Strand, period: dt.date) -> tuple[dict
     escalated = [
         {"reference": i.reference, "title": i.title, "escalation": i.get_escalation_display()}
         for i in raid.issues(programme)
-        .filter(strands=strand, status=IssueStatus.OPEN, raised_on__gte=period, raised_on__lte=end)
-        .filter(escalation__in=[Escalation.BOARD, Escalation.CORPORATE])
+        .filter(strands=strand, status=IssueStatus.OPEN, escalation__in=[Escalation.BOARD, Escalation.CORPORATE])
+        .filter(Q(raised_on__gte=period, raised_on__lte=end) | Q(pk__in=escalated_in(programme, period, end)))
         .distinct()
     ]
     facts: dict[str, Any] = {
@@ -214,6 +215,25 @@ def prefill(programme: Programme, strand: Strand, period: dt.date) -> tuple[dict
     }
     snapshot = {i.uid: _iso(i.end_date) for i in items if i.end_date}
     return facts, snapshot
+
+
+def escalated_in(programme: Programme, first: dt.date, last: dt.date) -> list[int]:
+    """The issues whose escalation was raised to a board or higher between ``first`` and ``last``,
+    as the audit trail records each change (by the level's label, as the history shows it)."""
+    high = {str(Escalation.BOARD.label), str(Escalation.CORPORATE.label)}
+    changes = AuditEvent.objects.filter(
+        programme_id=programme.pk,
+        object_type=Issue._meta.label_lower,
+        action=AuditEvent.Action.UPDATE,
+        at__date__gte=first,
+        at__date__lte=last,
+    ).values_list("object_id", "before", "after")
+    return [
+        int(pk)
+        for pk, before, after in changes
+        if (after or {}).get("escalation") in high
+        and (before or {}).get("escalation") != (after or {}).get("escalation")
+    ]
 
 
 def strand_spend(programme: Programme, strand: Strand, as_at: dt.date) -> dict[str, Any] | None:

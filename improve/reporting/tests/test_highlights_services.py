@@ -258,3 +258,23 @@ def test_overdue_lists_reports_not_submitted_by_their_due_date(programme):
     # before October's due date only September's are overdue
     found = selectors.grid(programme, dt.date(2019, 9, 1), OCTOBER, as_at=dt.date(2019, 11, 7))
     assert {o.key for o in found.overdue} == {"2019-09"}
+
+
+def test_an_issue_escalated_to_a_board_in_the_month_counts_as_newly_escalated(programme):
+    from improve.raid import services as raid
+
+    strand = programme.strands.get(code="1")
+    issue = raid.issue_create(
+        actor=SYSTEM,
+        programme=programme,
+        data={"reference": "I7", "title": "Caseloads", "escalation": "programme", "raised_on": dt.date(2019, 6, 3)},
+        strands=[strand],
+    )
+    raid.issue_update(actor=SYSTEM, issue=issue, data={"escalation": "board"}, expected_version=issue.version)
+    # the escalation was recorded on 15/10/2019
+    AuditEvent.objects.filter(object_type="raid.issue", action="update").update(
+        at=dt.datetime(2019, 10, 15, 12, tzinfo=dt.UTC)
+    )
+    report = _start(programme)
+    assert report.facts["escalated"] == [{"reference": "I7", "title": "Caseloads", "escalation": "Board"}]
+    assert _start(programme, period=dt.date(2019, 11, 1)).facts["escalated"] == []
