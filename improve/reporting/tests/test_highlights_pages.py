@@ -1,6 +1,7 @@
 """The highlight-report pages: a lead writes and submits, the PMO returns or accepts, refusals are shown."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.db import connection
@@ -124,3 +125,16 @@ def test_the_list_and_the_dashboard_make_as_many_queries_however_many_reports(pr
     with CaptureQueriesContext(connection) as big:
         assert pmo.get(url).status_code == 200
     assert len(big) == len(small), [q["sql"] for q in big.captured_queries]
+
+
+def test_an_edit_that_lost_the_race_keeps_both_changes_and_says_so(programme, lead, pmo):
+    lead.post(reverse("reporting:highlight-create", args=[programme.slug]), {"strand": "1", "month": "2019-10"})
+    page = lead.get(_url("highlight-edit", programme)).content.decode()
+    loaded = html.unescape(page.split('name="loaded" value="')[1].split('"')[0])
+    version = HighlightReport.objects.get().version
+    pmo.post(_url("highlight-edit", programme), {**FORM, "version": version, "escalations": "Agency costs"})
+    stale = {**FORM, "version": version, "loaded": loaded, "escalations": "", "next_period": "Union consultation"}
+    page = lead.post(_url("highlight-edit", programme), stale).content.decode()
+    assert "Someone else changed this report while you were editing it" in page
+    assert "Agency costs" in page  # their change is kept in the form
+    assert HighlightReport.objects.get().escalations == "Agency costs"
