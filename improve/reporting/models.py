@@ -67,7 +67,7 @@ class HighlightReport(TimeStampedModel, VersionedModel):
     """
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="highlight_reports")
-    strand = models.ForeignKey("programmes.Strand", on_delete=models.PROTECT, related_name="highlight_reports")
+    strand = models.ForeignKey("programmes.Strand", on_delete=models.RESTRICT, related_name="highlight_reports")
     period = models.DateField(help_text="The month reported on (its first day).")
     state = models.CharField(max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
     overall_rag = models.CharField("overall RAG", max_length=5, choices=ReportRag.choices, blank=True)
