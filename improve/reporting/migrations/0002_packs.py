@@ -6,9 +6,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
+        ("reporting", "0001_highlights"),
         ("governance", "0003_feed_token"),
         ("programmes", "0004_owner_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,0 +1,1 @@
+"""Highlight reports: each strand's monthly report, pre-filled from live data, reviewed by the PMO."""

@@ -1,0 +1,139 @@
+"""The programme & PMO dashboard, and the board-pack sections of the dashboard and highlight reports."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from improve.core.audit import SYSTEM
+from improve.core.document import Chart, Note, Pack, Status, Table, pack_from_data, pack_to_data
+from improve.core.registry import PackContext, registry
+from improve.governance import services as governance
+from improve.programmes.models import Baseline, BaselineItem, PlanItem
+from improve.raid.models import Issue, Risk
+from improve.reporting import dashboard as dashboards
+from improve.reporting.highlights import services
+
+SEPTEMBER, OCTOBER = dt.date(2019, 9, 1), dt.date(2019, 10, 1)
+
+
+def _report(programme, code, period, rag, *, accept=True):
+    report = services.highlight_create(
+        actor=SYSTEM, programme=programme, strand=programme.strands.get(code=code), period=period
+    )
+    report, _ = services.highlight_update(
+        actor=SYSTEM,
+        report=report,
+        expected_version=report.version,
+        overall_rag=rag,
+        schedule_rag=rag,
+        cost_rag="green",
+        risk_rag="green",
+        achievements="- Design pack signed off\n- Panel recruited",
+        next_period="",
+        decisions_needed="",
+        escalations="",
+        notes="",
+    )
+    if accept:
+        report = services.highlight_submit(actor=SYSTEM, report=report, expected_version=report.version)
+        report = services.highlight_accept(actor=SYSTEM, report=report, expected_version=report.version)
+    return report
+
+
+def _world(programme):
+    items = {i.uid: i for i in PlanItem.objects.filter(programme=programme)}
+    baseline = Baseline.objects.create(programme=programme, name="Agreed", taken_on=dt.date(2019, 6, 1))
+    BaselineItem.objects.create(baseline=baseline, uid="1", end_date=dt.date(2019, 4, 1))
+    PlanItem.objects.filter(pk=items["17"].pk).update(end_date=dt.date(2019, 11, 20))
+    Risk.objects.create(
+        programme=programme, reference="R1", title="Recruitment", residual_likelihood=4, residual_impact=5
+    )
+    Issue.objects.create(programme=programme, reference="I1", title="Agency staff", priority="high")
+    governance.change_raise(actor=SYSTEM, programme=programme, title="Later go-live", impact_days=30)
+    _report(programme, "1", SEPTEMBER, "green")
+    _report(programme, "1", OCTOBER, "amber")
+    _report(programme, "2", OCTOBER, "green", accept=False)
+
+
+def test_the_dashboard_shows_milestones_rags_risks_issues_changes_and_money(programme, pmo):
+    _world(programme)
+    d = dashboards.dashboard(programme, as_at=dt.date(2019, 10, 31))
+    assert [m.uid for m in d.due] == ["17"]  # due 20/11/2019, within 30 days
+    assert [(m.uid, m.days) for m in d.slipped] == [("1", 17)]  # 18/04/2019 against 01/04/2019
+    assert d.month_labels == ["May 2019", "Jun 2019", "Jul 2019", "Aug 2019", "Sep 2019", "Oct 2019"]
+    rags = {s.code: row for s, row in d.rags}
+    assert rags["1"][-2:] == ["green", "amber"]
+    assert rags["2"][-1] == ""  # a draft's RAG is not agreed: not shown
+    assert [r.reference for r in d.risks] == ["R1"] and [i.reference for i in d.issues] == ["I1"]
+    assert [c.title for c in d.changes] == ["Later go-live"]
+    assert d.money is None
+    page = pmo.get(reverse("reporting:dashboard", args=[programme.slug])).content.decode()
+    for text in (
+        "Programme &amp; PMO dashboard",
+        "Recruitment",
+        "Agency staff",
+        "Later go-live",
+        "No benefits recorded",
+    ):
+        assert text in page
+    page = pmo.get(reverse("reporting:dashboard", args=[programme.slug]) + "?month=2019-10").content.decode()
+    assert "As at 31/10/2019" in page
+    assert pmo.get(reverse("reporting:dashboard", args=[programme.slug]) + "?month=nonsense").status_code == 200
+
+
+def test_the_rag_grid_chart_and_its_table_say_the_same(programme):
+    _world(programme)
+    d = dashboards.dashboard(programme, as_at=dt.date(2019, 10, 31))
+    chart, table = dashboards.rag_chart(d), dashboards.rag_table(d)
+    assert chart.chart == "rag-grid" and chart.categories[-1] == "Oct 2019"
+    assert chart.series[0].values[-2:] == (3, 2)  # RAG_ORDER: Green, Amber
+    assert [c.value for c in table.rows[0]][-2:] == ["Green", "Amber"]
+    assert "In Oct 2019: red none; amber 1 Practice Improvement." in chart.description
+
+
+def _ctx(programme, since=SEPTEMBER + dt.timedelta(days=29)):
+    return PackContext(programme=programme, as_at=dt.date(2019, 10, 31), period_start=OCTOBER, since=since)
+
+
+def test_the_highlight_section_shows_accepted_reports_and_marks_the_others(programme):
+    _world(programme)
+    section = next(s for s in registry.pack_sections() if s.key == "highlight-reports").build(_ctx(programme))
+    statuses = [(b.label, b.rag) for b in section.blocks if isinstance(b, Status)]
+    assert statuses[:4] == [("Overall", "Amber"), ("Schedule", "Amber"), ("Cost", "Green"), ("Risk", "Green")]
+    notes = [b.text for b in section.blocks if isinstance(b, Note)]
+    assert notes == ["Not yet accepted: this is the latest version of the report, draft."]
+    # the section freezes exactly, as an issued pack keeps it
+    pack = Pack("t", "p", "c", "b", dt.date(2019, 10, 31), OCTOBER, "Draft", (section,))
+    assert pack_from_data(pack_to_data(pack)) == pack
+
+
+def test_no_section_for_a_month_without_reports(programme):
+    ctx = PackContext(
+        programme=programme, as_at=dt.date(2019, 4, 30), period_start=dt.date(2019, 4, 1), since=dt.date(2019, 4, 1)
+    )
+    assert next(s for s in registry.pack_sections() if s.key == "highlight-reports").build(ctx) is None
+
+
+def test_the_dashboard_section_carries_the_chart_and_tables(programme):
+    _world(programme)
+    section = next(s for s in registry.pack_sections() if s.key == "dashboard").build(_ctx(programme))
+    assert any(isinstance(b, Chart) and b.chart == "rag-grid" for b in section.blocks)
+    captions = [b.caption for b in section.blocks if isinstance(b, Table)]
+    assert "Slipped against the baseline" in captions and "Change requests awaiting a decision" in captions
+
+
+def test_what_changed_names_rag_moves_returned_and_overdue_reports(programme):
+    _world(programme)
+    draft = programme.highlight_reports.get(strand__code="2")
+    draft = services.highlight_submit(actor=SYSTEM, report=draft, expected_version=draft.version)
+    services.highlight_return(actor=SYSTEM, report=draft, expected_version=draft.version, reason="Add the costs")
+    section = next(s for s in registry.pack_sections() if s.key == "highlight-reports")
+    ctx = PackContext(
+        programme=programme, as_at=dt.date(2019, 11, 30), period_start=OCTOBER, since=dt.date(2019, 9, 30)
+    )
+    texts = [c.text for c in section.changes(ctx)]
+    assert texts == [
+        "2 Service Design: the October 2019 report was returned (Add the costs)",
+        "2 Service Design: the October 2019 report is overdue (due 07/11/2019; returned)",
+        "1 Practice Improvement: overall RAG Green in September 2019, Amber in October 2019",
+    ]
