@@ -264,7 +264,7 @@ def build(ctx: PackContext) -> Section | None:
         else "slippage not measured: no baseline",
         f"{len(due)} due this period ({period}), {len(completed)} of them complete",
         f"{len(upcoming)} due next period ({uk(next_start)} to {uk(next_end)})",
-        f"{len(gates)} gates awaiting a decision",
+        f"{len(gates)} gate{'' if len(gates) == 1 else 's'} awaiting a decision",
     ]
     blocks.append(BulletList(tuple(facts)))
     chart = _status_chart(plan, _strands(plan))

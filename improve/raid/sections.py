@@ -36,6 +36,10 @@ def uk(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _band_word(score: int | None) -> str:
     band = scoring.band(score)
     return scoring.BAND_LABELS.get(band, "")
@@ -78,6 +82,8 @@ class RaidAsAt:
     rescores: list[selectors.Rescore]
     risks_by_hand: dict[int, dt.datetime]
     issues_by_hand: dict[int, dt.datetime]
+    #: the highest acceptable score of each category that has one
+    appetites: dict[str, int]
 
     def top(self) -> list[RiskAt]:
         """Risks above appetite first, then by score (not yet scored last), then by reference."""
@@ -148,7 +154,9 @@ def raid_as_at(programme: Programme, *, as_at: dt.date, since: dt.date) -> RaidA
             trend = ""  # brought in after the last pack's date: its earlier scores are not recorded
         risks.append(RiskAt(risk, levels, trend, appetites.get(risk.category)))
     issues = [i for i in all_issues if _issue_open_at(i, as_at, issues_by_hand)]
-    return RaidAsAt(as_at, since, risks, issues, all_risks, all_issues, rescores, risks_by_hand, issues_by_hand)
+    return RaidAsAt(
+        as_at, since, risks, issues, all_risks, all_issues, rescores, risks_by_hand, issues_by_hand, appetites
+    )
 
 
 def _heat_map_table(log: RaidAsAt) -> Block:
@@ -187,16 +195,18 @@ def build(ctx: PackContext) -> Section | None:
             )
         return None
     above = [r for r in log.risks if r.above]
+    appetites = bool(log.appetites)
     priorities = Counter(i.priority for i in log.issues)
     blocks: list[Block] = [
         BulletList(
             (
-                f"{len(log.risks)} open risks, {len(above)} above the programme's appetite",
-                f"{len(log.issues)} open issues: "
+                f"{_count(len(log.risks), 'open risk')}, "
+                + (f"{len(above)} above the programme's appetite" if appetites else "no risk appetite set"),
+                f"{_count(len(log.issues), 'open issue')}: "
                 + ", ".join(f"{priorities[p]} {_PRIORITIES[p].lower()}" for p in Priority.values if priorities[p])
                 if log.issues
                 else "no open issues",
-                f"{len(actions)} actions overdue",
+                f"{_count(len(actions), 'action')} overdue",
             )
         )
     ]

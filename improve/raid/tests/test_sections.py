@@ -143,3 +143,14 @@ def test_the_section_s_queries_do_not_grow_with_the_log(bd):
         sections.build(ctx)
         sections.changes(ctx)
     assert len(large) == len(small) <= 13  # seven to build, six for the changes
+
+
+def test_risks_above_appetite_come_first(bd):
+    services.appetite_set(actor=ACTOR, programme=bd, category="financial", max_score=9)
+    section = sections.build(PackContext(bd, **OCTOBER))
+    assert section is not None
+    top = tables(section)["Open risks, above appetite first"]
+    # R6 (financial, 12) is above the appetite of 9: it comes before R3's 16.
+    assert column(top, "Ref")[:2] == ["R6", "R3"]
+    assert column(top, "Appetite")[:2] == ["Above (at most 9)", ""]
+    assert "6 open risks, 1 above the programme's appetite" in section.blocks[0].items
