@@ -163,3 +163,14 @@ def test_the_sections_queries_do_not_grow_with_the_change_requests(bd):
     with CaptureQueriesContext(connection) as large:
         run()
     assert len(large) == len(small) <= 16
+
+
+def test_a_programme_wide_pack_lists_every_board_s_change_requests(bd):
+    section = sections.build_changes(ctx(bd, None, as_at=dt.date(2019, 10, 16)))
+    assert section is not None
+    assert "for all boards" in section.summary
+    awaiting = tables(section)["Change requests awaiting a decision, 16/10/2019"]
+    assert column(awaiting, "Ref") == ["CR-001"]
+    assert column(awaiting, "Why this board")[0].startswith(
+        "Corporate Strategy Group (Plus) / Corporate Performance Group: Above Children's Improvement Board's tolerances"
+    )
