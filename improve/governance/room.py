@@ -5,6 +5,7 @@ from __future__ import annotations
 from improve.core.registry import NavEntry, Room
 from improve.governance import models
 from improve.governance.permissions import RULES
+from improve.governance.sections import SECTIONS
 from improve.governance.sheets import GOVERNANCE_WORKBOOK
 
 
@@ -56,6 +57,7 @@ ROOM = Room(
     ),
     permissions=RULES,
     workbook=GOVERNANCE_WORKBOOK,
+    sections=SECTIONS,
     audited_models=(
         models.Board,
         models.BoardMember,

@@ -336,3 +336,43 @@ def feed_tokens_live(programme: Programme) -> list[LiveFeed]:
 def board_in_feed(programme: Programme, code: str) -> Board | None:
     """The programme's live board with this code (for a calendar feed), or None."""
     return Board.objects.filter(programme=programme, code=code).first()
+
+
+# --- the board pack -------------------------------------------------------------------------------
+
+
+def pack_board(programme: Programme, board_id: int | None) -> Board | None:
+    """The programme's board a pack is for (current or archived), with its parent; None for none."""
+    if board_id is None:
+        return None
+    return Board.all_objects.filter(programme=programme, pk=board_id).select_related("parent").first()
+
+
+def pack_change_requests(programme: Programme, *, raised_by: dt.date) -> list[ChangeRequest]:
+    """The programme's current change requests raised on or before ``raised_by``, with their board and
+    strand, oldest first; one query."""
+    qs = ChangeRequest.objects.filter(programme=programme, raised_on__lte=raised_by).select_related("board", "strand")
+    return list(qs.order_by("raised_on", "ref"))
+
+
+def pack_decisions(programme: Programme, start: dt.date, end: dt.date) -> list[Decision]:
+    """Decisions taken at meetings from ``start`` to ``end``, by date then reference, with their
+    meeting's board and gate; one query."""
+    qs = Decision.objects.filter(programme=programme, meeting__date__gte=start, meeting__date__lte=end)
+    qs = qs.select_related("meeting", "meeting__board", "gate").only(
+        "id",
+        "programme_id",
+        "ref",
+        "kind",
+        "outcome",
+        "text",
+        "meeting__id",
+        "meeting__date",
+        "meeting__board__id",
+        "meeting__board__name",
+        "meeting__board__order",
+        "gate__id",
+        "gate__uid",
+        "gate__title",
+    )
+    return list(qs.order_by("meeting__date", "meeting__board__order", "ref"))

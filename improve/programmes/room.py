@@ -5,6 +5,7 @@ from __future__ import annotations
 from improve.core.registry import NavEntry, Room
 from improve.programmes import models
 from improve.programmes.permissions import RULES, Perm
+from improve.programmes.sections import SECTION as PLAN_SECTION
 from improve.programmes.sheets import PLAN_WORKBOOK
 
 
@@ -62,6 +63,7 @@ ROOM = Room(
     ),
     permissions=RULES,
     workbook=PLAN_WORKBOOK,
+    sections=(PLAN_SECTION,),
     audited_models=(
         models.Programme,
         models.Owner,

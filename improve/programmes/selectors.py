@@ -23,6 +23,7 @@ from improve.programmes.graph import dependency_slack
 from improve.programmes.models import (
     CLOSED_STATUSES,
     Baseline,
+    BaselineItem,
     Dependency,
     DependencyType,
     ItemKind,
@@ -631,3 +632,107 @@ def filter_definitions(qs: QuerySet[Any], criteria: dict[str, Any], *, search: t
     if criteria.get("kind"):
         qs = qs.filter(kind=criteria["kind"])
     return qs
+
+
+# --- the board pack's plan section: the plan as it stood at a date ---------------------------------
+
+#: A line's dates: (start, start TBD, end, end TBD).
+PlanDates = tuple[dt.date | None, bool, dt.date | None, bool]
+
+
+@dataclass(frozen=True)
+class BaselineTaken:
+    """A baseline's name and the day it was taken (what the board pack chooses between)."""
+
+    pk: int
+    name: str
+    taken_on: dt.date
+
+
+def baselines_taken(programme: Programme) -> list[BaselineTaken]:
+    """The programme's current baselines, earliest taken first; one query."""
+    rows = Baseline.objects.filter(programme=programme).order_by("taken_on", "id")
+    return [BaselineTaken(pk, name, taken) for pk, name, taken in rows.values_list("id", "name", "taken_on")]
+
+
+def baseline_dates(baseline_id: int) -> dict[str, PlanDates]:
+    """The dates a baseline froze, by line uid; one query."""
+    rows = BaselineItem.objects.filter(baseline_id=baseline_id).values_list(
+        "uid", "start_date", "start_tbd", "end_date", "end_tbd"
+    )
+    return {uid: (start, start_tbd, end, end_tbd) for uid, start, start_tbd, end, end_tbd in rows}
+
+
+@dataclass(frozen=True)
+class PackLine:
+    """What the board pack reads of a current plan line (plain values, no model instance)."""
+
+    uid: str
+    title: str
+    kind: str
+    gate_type: str
+    strand_id: int
+    strand_name: str
+    owner: str
+    status: str
+    rag: str
+    dates: PlanDates
+    created_on: dt.date
+
+
+def pack_lines(programme: Programme) -> list[PackLine]:
+    """Every current line of the plan in the plan's order, with its strand's and owner's names; one query."""
+    fields = (
+        "uid",
+        "title",
+        "kind",
+        "gate_type",
+        "strand_id",
+        "strand__name",
+        "owner__name",
+        "owner_tbd",
+        "status",
+        "rag",
+        "start_date",
+        "start_tbd",
+        "end_date",
+        "end_tbd",
+        "created_at",
+    )
+    rows = (
+        PlanItem.objects.filter(programme=programme)
+        .order_by("strand__order", "strand__code", "order", "id")
+        .values_list(*fields)
+    )
+    return [
+        PackLine(
+            uid=uid,
+            title=title,
+            kind=kind,
+            gate_type=gate_type,
+            strand_id=strand_id,
+            strand_name=strand_name,
+            owner="TBD" if owner_tbd else (owner or ""),
+            status=status,
+            rag=rag,
+            dates=(start, start_tbd, end, end_tbd),
+            created_on=timezone.localtime(created).date(),
+        )
+        for (
+            uid,
+            title,
+            kind,
+            gate_type,
+            strand_id,
+            strand_name,
+            owner,
+            owner_tbd,
+            status,
+            rag,
+            start,
+            start_tbd,
+            end,
+            end_tbd,
+            created,
+        ) in rows
+    ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from improve.core.registry import NavEntry, OverviewPanel, Room
 from improve.raid import models, selectors
 from improve.raid.permissions import RULES
+from improve.raid.sections import SECTION as RAID_SECTION
 from improve.raid.sheets import RAID_WORKBOOK
 
 _PAGES = [
@@ -87,6 +88,7 @@ ROOM = Room(
     nav=(NavEntry("RAID", "raid:risks", "view", 35, frozenset(f"raid:{name}" for name in _PAGES)),),
     permissions=RULES,
     workbook=RAID_WORKBOOK,
+    sections=(RAID_SECTION,),
     audited_models=(models.Risk, models.RiskAppetite, models.Issue, models.Action, models.LogEntry),
     overview=(overview_panel,),
 )

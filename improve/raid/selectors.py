@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from improve.core.models import without_bookkeeping
+from improve.core.audit import Via
+from improve.core.models import AuditEvent, without_bookkeeping
 from improve.programmes.models import Owner, PlanItem, Programme, Strand
 from improve.raid import scoring
 from improve.raid.models import (
     CLOSED_ACTIONS,
     Action,
+    ActionStatus,
     Issue,
     IssueStatus,
     LogEntry,
@@ -353,3 +357,118 @@ def overdue(programme: Programme, *, today: dt.date, listed: int = 5) -> Overdue
         open_issues=Issue.objects.filter(programme=programme, status=IssueStatus.OPEN).count(),
         not_scored=counts["not_scored"],
     )
+
+
+# --- the board pack: the log as it stood at a date ------------------------------------------------
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` in the programme's time zone (audit times are compared with it)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def pack_risks(programme: Programme) -> list[Risk]:
+    """Every current risk of the programme with its owner's name, by reference; one query."""
+    fields = (
+        "id",
+        "programme_id",
+        "reference",
+        "title",
+        "category",
+        "residual_likelihood",
+        "residual_impact",
+        "residual_score",
+        "status",
+        "closed_on",
+        "created_at",
+        "owner__name",
+    )
+    return list(Risk.objects.filter(programme=programme).select_related("owner").only(*fields).order_by("reference"))
+
+
+def pack_issues(programme: Programme) -> list[Issue]:
+    """Every current issue of the programme with its owner's name and its risk's reference; one query."""
+    fields = (
+        "id",
+        "programme_id",
+        "reference",
+        "title",
+        "priority",
+        "escalation",
+        "status",
+        "raised_on",
+        "resolved_on",
+        "created_at",
+        "owner__name",
+        "from_risk__reference",
+    )
+    qs = Issue.objects.filter(programme=programme).select_related("owner", "from_risk").only(*fields)
+    return list(qs.order_by("reference"))
+
+
+def pack_actions_due_before(programme: Programme, day: dt.date) -> list[Action]:
+    """Current actions due before ``day`` that were not done before it (or are still open), with their
+    owner and risk or issue; cancelled ones are left out. One query."""
+    qs = (
+        Action.objects.filter(programme=programme, due_on__lt=day)
+        .exclude(status=ActionStatus.CANCELLED)
+        .exclude(status=ActionStatus.DONE, done_on__lte=day)
+        .filter(risk__archived_at__isnull=True, issue__archived_at__isnull=True)
+        .select_related("owner", "risk", "issue")
+        .only(
+            "id",
+            "reference",
+            "title",
+            "due_on",
+            "status",
+            "done_on",
+            "owner__name",
+            "risk__reference",
+            "issue__reference",
+        )
+    )
+    return list(qs.order_by("due_on", "reference"))
+
+
+def entered_by_hand(programme: Programme, model: type[Risk] | type[Issue]) -> dict[int, dt.datetime]:
+    """When each of the programme's risks (or issues) was entered other than by a workbook import.
+
+    A risk has no raised date of its own: one entered in the product was raised when it was
+    entered; one brought in by a workbook carries no date, and counts as raised before any pack.
+    One query on the audit trail.
+    """
+    rows = AuditEvent.objects.filter(
+        programme_id=programme.pk, object_type=model._meta.label_lower, action=AuditEvent.Action.CREATE
+    ).exclude(via=Via.WORKBOOK)
+    return {int(pk): at for pk, at in rows.values_list("object_id", "at")}
+
+
+@dataclass(frozen=True)
+class Rescore:
+    """A change of a risk's score now (residual), from the audit trail."""
+
+    risk_id: int
+    at: dt.datetime
+    before: tuple[int, int] | None  # (likelihood, impact); None: not scored
+    after: tuple[int, int] | None
+
+
+_LEVELS = re.compile(r"likelihood (\d)\D.*impact (\d)")
+
+
+def _levels(display: object) -> tuple[int, int] | None:
+    found = _LEVELS.search(display) if isinstance(display, str) else None
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def risk_rescores(programme: Programme) -> list[Rescore]:
+    """Every change of the programme's risks' scores now, oldest first; one query on the audit trail."""
+    rows = AuditEvent.objects.filter(
+        programme_id=programme.pk, object_type=Risk._meta.label_lower, action=AuditEvent.Action.UPDATE
+    ).order_by("at", "id")
+    out = []
+    for pk, at, before, after in rows.values_list("object_id", "at", "before", "after"):
+        was, now = (before or {}).get("residual"), (after or {}).get("residual")
+        if was != now and "residual" in (after or {}):
+            out.append(Rescore(int(pk), at, _levels(was), _levels(now)))
+    return out

@@ -202,21 +202,21 @@ def test_a_simple_log_the_appetite_and_the_overview_panel(web, scenario):
     assert _refs(page, "assumptions") == ["A-new"]
     web.screenshot("raid-assumptions")
 
-    # the appetite: the workforce risks above 9 are flagged and filtered
+    # the appetite: the demand risks above 9 are flagged and filtered (the workforce risk R4 became an issue)
     web.visit(scenario.path("raid/risks/"))
     web.submit(page.get_by_role("link", name="Risk appetite per category"), "appetite form")
-    page.get_by_label("Workforce").fill("30")
+    page.get_by_label("Demand").fill("30")
     web.submit(page.get_by_role("button", name="Save"), "appetite refused")
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Workforce: enter a score from 1 to 25")
-    page.get_by_label("Workforce").fill("9")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Demand: enter a score from 1 to 25")
+    page.get_by_label("Demand").fill("9")
     web.submit(page.get_by_role("button", name="Save"), "appetite saved")
     expect(page.get_by_role("heading", level=1)).to_have_text("Risks")
     above = [
         r.reference
-        for r in Risk.objects.filter(programme=programme, category="workforce", status=RiskStatus.OPEN)
+        for r in Risk.objects.filter(programme=programme, category="demand", status=RiskStatus.OPEN)
         if r.residual > 9
     ]
-    assert above, "the example has a workforce risk above 9"
+    assert above, "the example has a demand risk above 9"
     web.htmx(lambda: page.get_by_label("Above appetite only").check(), "above appetite only")
     assert sorted(_refs(page, "risks")) == sorted(above)
     expect(page.locator("#risks-results")).to_contain_text("Above appetite")

@@ -66,7 +66,7 @@ def test_the_rest_of_the_programme(web, scenario):
     page.get_by_label("Baseline name").fill("Agreed at the Children's Improvement Board")
     web.submit(page.get_by_role("button", name="Take baseline"), "baseline taken")
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreed at the Children's Improvement Board")
-    assert Baseline.objects.filter(programme__slug=scenario.slug).count() == 2  # the example's and ours
+    assert Baseline.objects.filter(programme__slug=scenario.slug).count() == 12  # the example's 11 and ours
     web.submit(page.get_by_role("navigation", name="Menu").get_by_role("link", name="History"), "history")
     expect(page.locator("main")).to_contain_text("Priya Shah")
     web.visit(scenario.path("plan/25/history/"))

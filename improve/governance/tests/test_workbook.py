@@ -104,8 +104,10 @@ def test_moves_cancellations_added_meetings_themes_and_changes_survive_a_fresh_i
     }
     assert rows[("cib", dt.date(2019, 8, 7))]["cancelled"] == "yes"
     assert rows[("cib", dt.date(2019, 8, 28))]["from_cadence"] == "no"
-    assert [c["ref"] for c in first["change_requests"]] == ["CR-001", "CR-002"]
-    assert first["change_requests"][0]["impact_cost"] == "-1200.50"
+    # The example's demo CR-001 and CR-002 come first; these two follow them.
+    changes = {c["ref"]: c for c in first["change_requests"]}
+    assert sorted(changes) == ["CR-001", "CR-002", "CR-003", "CR-004"]
+    assert changes["CR-003"]["impact_cost"] == "-1200.50" and changes["CR-004"]["impact_scope"] == "Add care leavers"
     assert len(first["change_items"]) == 2
 
     wipe()  # nothing of it is left: the workbook brings it all back
@@ -250,7 +252,7 @@ def test_a_governance_sheet_left_out_would_remove_its_rows_so_it_is_a_problem(db
     assert problems(sheets) == [
         "meetings / row – / – / The workbook has no 'meetings' sheet, so all 48 rows of it would be removed: "
         "add the sheet (with just its header row to remove them all)",
-        "decisions / row – / – / The workbook has no 'decisions' sheet, so all 4 rows of it would be removed: "
+        "decisions / row – / – / The workbook has no 'decisions' sheet, so all 7 rows of it would be removed: "
         "add the sheet (with just its header row to remove them all)",
     ]
     sheets["meetings"], sheets["decisions"] = [], []

@@ -49,8 +49,8 @@ EXPECTED = {  # from docs/examples.md
         "Owner": 33,
         "PlanItem": 74,
         "Dependency": 12,
-        "Baseline": 1,
-        "BaselineItem": 52,
+        "Baseline": 11,  # PID v3.0 and the demo month ends 30/06/2019 to 31/03/2020
+        "BaselineItem": 572,
     },
     "havering-2019": {
         "Strand": 7,
@@ -442,9 +442,13 @@ def test_removed_owner_and_renamed_baseline():
     sheets["owners"].append({"name": "Jane Doe", "kind": "person", "title": ""})
     assert run(sheets).sheet("owners").created == ["Jane Doe"]
     sheets["owners"].pop()
-    sheets["baselines"][0]["name"] = "PID v3"
-    for row in sheets["baseline_items"]:
-        row["baseline"] = "PID v3"
+    # The example's other baselines are the demo month ends; the renamed one is new, so it comes last.
+    pid = next(row for row in sheets["baselines"] if row["name"] == "PID v3.0")
+    sheets["baselines"] = [row for row in sheets["baselines"] if row is not pid] + [{**pid, "name": "PID v3"}]
+    items = sheets["baseline_items"]
+    sheets["baseline_items"] = [r for r in items if r["baseline"] != "PID v3.0"] + [
+        {**r, "baseline": "PID v3"} for r in items if r["baseline"] == "PID v3.0"
+    ]
     result = run(sheets)
     assert result.sheet("owners").removed == ["Jane Doe"]
     assert result.sheet("baselines").created == ["PID v3"] and result.sheet("baselines").removed == ["PID v3.0"]

@@ -14,7 +14,7 @@ from improve.raid.models import Action, Issue, LogEntry, Risk
 def test_barking_and_dagenham_s_raid_log_is_transcribed(db):
     programme = load("barking-dagenham-2019").programme
     assert Risk.objects.filter(programme=programme).count() == 7
-    assert Issue.objects.filter(programme=programme).count() == 4
+    assert Issue.objects.filter(programme=programme).count() == 5  # the PID's 4 and the demo's escalated R4
     counts = {
         kind: LogEntry.objects.filter(programme=programme, kind=kind).count()
         for kind in LogEntry.objects.values_list("kind", flat=True)
@@ -35,7 +35,8 @@ def test_barking_and_dagenham_s_raid_log_is_transcribed(db):
     caseloads = Issue.objects.get(programme=programme, title="Caseloads are too high")
     assert caseloads.owner.name == "April Bald"
     grid = selectors.heat_map(programme)
-    assert grid.total == 7 and grid.by_band() == {"green": 0, "amber": 6, "red": 1}
+    # R4 (12, amber) became issue I5 in the demo data: 6 risks are still open.
+    assert grid.total == 6 and grid.by_band() == {"green": 0, "amber": 5, "red": 1}
 
 
 def test_the_examples_raid_sheets_round_trip(db, tmp_path):
@@ -55,7 +56,7 @@ def test_barking_and_dagenham_s_heat_map_page_shows_its_real_risks(db):
     client = Client()
     client.force_login(user)
     page = client.get(f"/programmes/{programme.slug}/raid/heat-map/").content.decode()
-    assert "7 open risks: 0 green, 6 amber, 1 red." in page and "not yet scored" not in page
+    assert "6 open risks: 0 green, 5 amber, 1 red." in page and "not yet scored" not in page
     # Demand could rise: H / H, 16 Red, one risk in its cell, linked to the register filtered to it
     assert "16 Red</strong><br>" in page
     assert (
