@@ -254,20 +254,24 @@ class Adjustment(TimeStampedModel):
     period = models.PositiveSmallIntegerField(default=WHOLE_YEAR, validators=[MaxValueValidator(12)])
     amount = money_field("amount", null=False, help_text="Added to the actual; negative to take away [£]")
     reason = models.CharField(max_length=500)
+    number = models.PositiveIntegerField(
+        editable=False, help_text="Numbered 1, 2, … in the programme in the order recorded (the workbook's key)"
+    )
 
-    audit_fields = ("line", "year", "period", "amount", "reason")
+    audit_fields = ("number", "line", "year", "period", "amount", "reason")
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="finance_adjustment_number_unique")]
 
     def __str__(self) -> str:
-        return f"Adjustment to {self.line}"
+        return f"Adjustment {self.number} to {self.line}"
 
     def clean(self) -> None:
-        if self.amount == 0:
-            raise ValidationError({"amount": "An adjustment of £0.00 changes nothing: enter the change to the actual"})
-        if not self.reason.strip():
-            raise ValidationError({"reason": "Say why the actual of a closed period changes"})
+        if message := rules.adjustment_zero(self.amount):
+            raise ValidationError({"amount": message})
+        if message := rules.adjustment_reason_missing(self.reason):
+            raise ValidationError({"reason": message})
 
 
 class ContingencyDrawdown(ArchivableModel):
@@ -281,11 +285,15 @@ class ContingencyDrawdown(ArchivableModel):
     reason = models.CharField(max_length=500)
     approver = models.ForeignKey("programmes.Owner", on_delete=models.RESTRICT, related_name="+")
     approved_on = models.DateField("approved on")
+    number = models.PositiveIntegerField(
+        editable=False, help_text="Numbered 1, 2, … in the programme in the order recorded (the workbook's key)"
+    )
 
-    audit_fields = ("from_line", "to_line", "year", "amount", "reason", "approver", "approved_on")
+    audit_fields = ("number", "from_line", "to_line", "year", "amount", "reason", "approver", "approved_on")
 
     class Meta:
-        ordering = ["approved_on", "pk"]
+        ordering = ["approved_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="finance_drawdown_number_unique")]
 
     def __str__(self) -> str:
         return f"Draw-down to {self.to_line}"
