@@ -60,16 +60,26 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
     def figure(p: selectors.PrintedRow) -> Figure:
         if p.pk not in figures:
             when = fiscal.label(p.year) if p.year is not None else "all years"
-            column = f"Available, {when}" if p.subject == S.FUNDING else f"{_MEASURES[p.measure]}, {when}"
+            column = f"Available, {when}" if p.subject in FUNDING else f"{_MEASURES[p.measure]}, {when}"
             table = f"{PRINTED_TABLE} ({p.source})" if p.source else PRINTED_TABLE
-            row = {S.LINE: p.line_name, S.GROUP: p.group_name, S.FUNDING: "Available funding", **NAMES}[p.subject]
+            row = {
+                S.LINE: p.line_name,
+                S.GROUP: p.group_name,
+                S.FUNDING: "Available funding",
+                S.SOURCE: p.funding_source_name,
+                **NAMES,
+            }[p.subject]
             figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read_printed(p.text))
         return figures[p.pk]
 
     by_line: dict[int, dict[tuple[int | None, str], selectors.PrintedRow]] = defaultdict(dict)
+    by_source: dict[int, dict[int | None, selectors.PrintedRow]] = defaultdict(dict)
     for p in printed:
         if p.subject == S.LINE and p.line_id is not None:
             by_line[p.line_id].setdefault((p.year, p.measure), p)
+        if p.subject == S.SOURCE and p.funding_source_id is not None:
+            by_source[p.funding_source_id].setdefault(p.year, p)
+    sources: dict[int, dict[int, Decimal]] | None = None
     for p in printed:
         year = p.year
         if p.subject == S.LINE:
@@ -77,10 +87,26 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
             computed = _line_value(row, p.measure, year) if row else Decimal("0.00")
             yield Relation(figure(p), exact=computed, explain=f"the amounts of line {p.line_name}")
             continue
-        if p.subject == S.FUNDING:
-            available = budget.figures.available
-            computed = available.get(year, Decimal("0.00")) if year is not None else budget.figures.available_total
-            yield Relation(figure(p), exact=computed, explain="the funding sources' amounts")
+        if p.subject in FUNDING:
+            if sources is None:
+                sources = selectors.source_amounts(programme)
+            if p.subject == S.SOURCE:
+                amounts = sources.get(p.funding_source_id or 0, {})
+                computed = amounts.get(year, Decimal("0.00")) if year is not None else total(amounts.values())
+                yield Relation(figure(p), exact=computed, explain=f"the amounts of source {p.funding_source_name}")
+                continue
+            # available funding: a source with its own printed amount for the year counts as printed
+            parts: list[Term] = []
+            exact_parts: list[Decimal] = []
+            for source_id, amounts in sources.items():
+                own = by_source.get(source_id, {}).get(year)
+                if own is not None:
+                    parts.append(Term(figure(own)))
+                else:
+                    exact_parts.append(
+                        amounts.get(year, Decimal("0.00")) if year is not None else total(amounts.values())
+                    )
+            yield Relation(figure(p), tuple(parts), exact=total(exact_parts), explain="the funding sources' amounts")
             continue
         if p.subject == S.GROUP:
             chosen = [r for g, r in rows if g.pk == p.group_id]
@@ -101,6 +127,7 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
         yield Relation(figure(p), tuple(terms), exact=total(exact), explain=EXPLAIN[p.subject])
 
 
+FUNDING = (S.FUNDING, S.SOURCE)
 #: What a total's row is called, and what it is recomputed from.
 NAMES: dict[str, str] = {
     S.PROGRAMME: "Programme total",

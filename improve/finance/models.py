@@ -420,18 +420,20 @@ class PrintedFigure(TimeStampedModel):
         GROUP = "group", "A group"
         LINE = "line", "A line"
         FUNDING = "funding", "Available funding"
+        SOURCE = "source", "A funding source"
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     subject = models.CharField(max_length=12, choices=Subject.choices)
     group = models.ForeignKey(BudgetGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     line = models.ForeignKey(BudgetLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    funding_source = models.ForeignKey(FundingSource, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year = models.ForeignKey(FinancialYear, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.PLANNED)
     text = models.CharField("as printed", max_length=40)
     source = models.CharField("where it is printed", max_length=300, blank=True)
 
-    audit_fields = ("code", "subject", "group", "line", "year", "measure", "text", "source")
+    audit_fields = ("code", "subject", "group", "line", "funding_source", "year", "measure", "text", "source")
 
     class Meta:
         ordering = ["code"]
@@ -449,6 +451,8 @@ class PrintedFigure(TimeStampedModel):
             raise ValidationError({"group": "Name the group this is the total of"})
         if self.subject == self.Subject.LINE and not self.line_id:
             raise ValidationError({"line": "Name the line this is the figure of"})
+        if self.subject == self.Subject.SOURCE and not self.funding_source_id:
+            raise ValidationError({"funding_source": "Name the funding source this is the amount of"})
 
 
 class TrajectoryFigure(TimeStampedModel, VersionedModel):

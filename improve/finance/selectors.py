@@ -135,6 +135,8 @@ class PrintedRow:
     measure: str
     text: str
     source: str
+    funding_source_id: int | None = None
+    funding_source_name: str = ""
 
 
 def printed_rows(programme: Programme) -> list[PrintedRow]:
@@ -154,11 +156,15 @@ def printed_rows(programme: Programme) -> list[PrintedRow]:
             "measure",
             "text",
             "source",
+            "funding_source_id",
+            "funding_source__name",
         )
     )
     return [
-        PrintedRow(pk, subject, group_id, group_name or "", line_id, line_name or "", year, measure, text, source)
-        for pk, subject, group_id, group_name, line_id, line_name, year, measure, text, source in rows
+        PrintedRow(
+            pk, subject, group_id, group_name or "", line_id, line_name or "", year, measure, text, source, fs, fs_name
+        )
+        for pk, subject, group_id, group_name, line_id, line_name, year, measure, text, source, fs, fs_name in rows
     ]
 
 
@@ -455,6 +461,16 @@ def allocations_for(programme: Programme, *, line: BudgetLine | None = None) -> 
         AllocationRow(a, rules.breaches(source_rules(a.source), spend_facts(a.line), a.year.start_year))
         for a in qs.order_by("year__start_year", "source__code", "line__code")
     ]
+
+
+def source_amounts(programme: Programme) -> dict[int, dict[int, Decimal]]:
+    """Each current source's amount per year (by the year it starts in), of the current years ``[£]``."""
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for source_id, start, amount in SourceAmount.objects.filter(
+        programme=programme, source__archived_at__isnull=True, year__archived_at__isnull=True
+    ).values_list("source_id", "year__start_year", "amount"):
+        out[source_id][start] = cast(Decimal, amount)
+    return out
 
 
 @dataclass

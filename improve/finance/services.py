@@ -535,6 +535,7 @@ class PrintedData(TypedDict, total=False):
     subject: str
     group: BudgetGroup | None
     line: BudgetLine | None
+    funding_source: FundingSource | None
     year: FinancialYear | None
     measure: str
     text: str

@@ -195,6 +195,7 @@ PRINTED = SheetSpec(
         Column("subject", CHOICE, required=True, choices=tuple(PrintedFigure.Subject.values), width=12),
         _key("group"),
         _key("line"),
+        _key("funding_source"),
         _year_col(required=False),
         Column("measure", CHOICE, required=True, choices=tuple(Measure.values), width=10),
         Column("text", required=True, max_length=40, validator=_printed, width=14),
@@ -410,7 +411,9 @@ def load_state(programme: Any) -> State:
         .order_by("line__code", "source__code", "year__start_year")
     )
     state.printed = list(
-        PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year").order_by("code")
+        PrintedFigure.objects.filter(programme=programme)
+        .select_related("group", "line", "funding_source", "year")
+        .order_by("code")
     )
     state.trajectory = list(
         TrajectoryFigure.objects.filter(programme=programme)
@@ -529,6 +532,7 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
                 "subject": p.subject,
                 "group": p.group.code if p.group else "",
                 "line": p.line.code if p.line else "",
+                "funding_source": p.funding_source.code if p.funding_source else "",
                 "year": p.year.label if p.year else "",
                 "measure": p.measure,
                 "text": p.text,
@@ -802,6 +806,19 @@ class FinanceWorkbook:
                 checker.add(PRINTED.name, row.number, "line", "Name the budget line this figure is of")
             need(PRINTED.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
             need(PRINTED.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            if subject == PrintedFigure.Subject.SOURCE and not row.good("funding_source"):
+                checker.add(
+                    PRINTED.name, row.number, "funding_source", "Name the funding source this figure is the amount of"
+                )
+            need(
+                PRINTED.name,
+                row,
+                "funding_source",
+                row.get("funding_source"),
+                sources,
+                "funding source",
+                "funding_sources",
+            )
             in_years(PRINTED.name, row)
 
         once: dict[tuple[str, str], Row] = {}
@@ -1536,6 +1553,7 @@ class _Writer:
             "subject": v["subject"],
             "group": self.groups[v["group"]] if v["group"] else None,
             "line": self.lines[v["line"]] if v["line"] else None,
+            "funding_source": self.sources[v["funding_source"]] if v["funding_source"] else None,
             "year": self.years[v["year"]] if v["year"] else None,
             "measure": v["measure"],
             "text": v["text"],
