@@ -455,7 +455,7 @@ class PrintedFigure(TimeStampedModel):
             raise ValidationError({"funding_source": "Name the funding source this is the amount of"})
 
 
-class TrajectoryFigure(TimeStampedModel, VersionedModel):
+class TrajectoryFigure(ArchivableModel, VersionedModel):
     """One printed cell of the service budget trajectory (B&D's Appendix B shape), kept as printed.
 
     ``kind`` says where it stands: the opening budget, a budget movement (signed), the resulting
@@ -490,7 +490,13 @@ class TrajectoryFigure(TimeStampedModel, VersionedModel):
 
     class Meta:
         ordering = ["year__start_year", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["year", "order"], name="finance_trajectory_order_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "order"],
+                condition=models.Q(archived_at__isnull=True),
+                name="finance_trajectory_order_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.text}".strip()

@@ -51,6 +51,7 @@ ROOM = Room(
                 "trajectory",
                 "trajectory-create",
                 "trajectory-edit",
+                "trajectory-archive",
                 "figure-check",
                 "summary-xlsx",
                 "savings",

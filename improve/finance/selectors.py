@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import connections
-from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from improve.core.models import without_bookkeeping
@@ -171,6 +171,17 @@ def printed_rows(programme: Programme) -> list[PrintedRow]:
 def trajectory_for(programme: Programme) -> QuerySet[TrajectoryFigure]:
     """The service budget trajectory's printed cells, year by year in printed order (current years only)."""
     return TrajectoryFigure.objects.filter(programme=programme, year__archived_at__isnull=True).select_related("year")
+
+
+def trajectory_figure_or_archived(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:
+    """The current row at ``order`` of ``year``, or else the one last archived there (to restore it)."""
+    found = TrajectoryFigure.all_objects.filter(programme=programme, year=year, order=order).order_by(
+        F("archived_at").desc(nulls_first=True), "-pk"
+    )
+    figure = found.select_related("year").first()
+    if figure is None:
+        raise TrajectoryFigure.DoesNotExist(f"No trajectory row {order} in {year}")
+    return figure
 
 
 def trajectory_figure_at(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:

@@ -191,7 +191,9 @@ def line_save(
     )[0]
 
 
-Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan
+Archivable = (
+    BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan | TrajectoryFigure
+)
 
 
 @transaction.atomic
@@ -204,7 +206,10 @@ def finance_archive(*, actor: Actor, instance: Archivable, reason: str = "") -> 
 
 @transaction.atomic
 def finance_restore(*, actor: Actor, instance: Archivable) -> ArchivableModel:
-    """Restore an archived row; a draw-down only if its contingency line still has the money left."""
+    """Restore an archived row; a draw-down only if its contingency line still has the money left, a
+    trajectory figure only if no current row took its place (its order, or a kind a year prints once)."""
+    if isinstance(instance, TrajectoryFigure):
+        instance.clean()
     if isinstance(instance, ContingencyDrawdown):
         locked = BudgetLine.all_objects.select_for_update().get(pk=instance.from_line_id)
         left = contingency_left(locked, instance.year)
