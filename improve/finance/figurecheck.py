@@ -27,7 +27,7 @@ from improve.finance.selectors import BudgetSummary, LineRow
 from improve.modelling import fiscal, trajectory
 from improve.modelling.budget import YearFigures, total
 from improve.modelling.figures import Explanation, Figure, Outcome, Relation, Term, check_relations, like
-from improve.modelling.money import read_printed
+from improve.modelling.money import Printed, read_printed
 from improve.programmes.models import Programme
 
 PRINTED_TABLE = "Printed totals"
@@ -52,14 +52,26 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
     printed = selectors.printed_rows(programme)
     if not printed:
         return
-    budget = budget or selectors.budget_summary(programme)
-    rows = [(group.group, row) for group in budget.groups for row in group.lines]
-    line_rows = {row.line.pk: row for _g, row in rows}
+    # The lines' figures by year are all a printed figure is checked against (no derived figures).
+    all_rows = (
+        [row for group in budget.groups for row in group.lines]
+        if budget is not None
+        else selectors.line_figures(programme)
+    )
+    line_rows = {row.line.pk: row for row in all_rows}
+    by_group: dict[int, list[LineRow]] = defaultdict(list)
+    for row in all_rows:
+        by_group[row.line.group_id].append(row)
+    base_rows = [r for r in all_rows if not r.line.contingency]
+    contingency_rows = [r for r in all_rows if r.line.contingency]
     figures: dict[int, Figure] = {}
+    read: dict[str, Printed] = {}  # a text read once (a thousand lines may print "£60k")
 
     def figure(p: selectors.PrintedRow) -> Figure:
         if p.pk not in figures:
             when = fiscal.label(p.year) if p.year is not None else "all years"
+            if p.text not in read:
+                read[p.text] = read_printed(p.text)
             column = f"Available, {when}" if p.subject in FUNDING else f"{_MEASURES[p.measure]}, {when}"
             table = f"{PRINTED_TABLE} ({p.source})" if p.source else PRINTED_TABLE
             row = {
@@ -69,7 +81,7 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
                 S.SOURCE: p.funding_source_name,
                 **NAMES,
             }[p.subject]
-            figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read_printed(p.text))
+            figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read[p.text])
         return figures[p.pk]
 
     by_line: dict[int, dict[tuple[int | None, str], selectors.PrintedRow]] = defaultdict(dict)
@@ -83,8 +95,8 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
     for p in printed:
         year = p.year
         if p.subject == S.LINE:
-            row = line_rows.get(p.line_id) if p.line_id is not None else None
-            computed = _line_value(row, p.measure, year) if row else Decimal("0.00")
+            held = line_rows.get(p.line_id) if p.line_id is not None else None
+            computed = _line_value(held, p.measure, year) if held else Decimal("0.00")
             yield Relation(figure(p), exact=computed, explain=f"the amounts of line {p.line_name}")
             continue
         if p.subject in FUNDING:
@@ -109,17 +121,18 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
             yield Relation(figure(p), tuple(parts), exact=total(exact_parts), explain="the funding sources' amounts")
             continue
         if p.subject == S.GROUP:
-            chosen = [r for g, r in rows if g.pk == p.group_id]
+            chosen = by_group.get(p.group_id or 0, [])
         elif p.subject == S.BASE:
-            chosen = [r for _g, r in rows if not r.line.contingency]
+            chosen = base_rows
         elif p.subject == S.CONTINGENCY:
-            chosen = [r for _g, r in rows if r.line.contingency]
+            chosen = contingency_rows
         else:
-            chosen = [r for _g, r in rows]
+            chosen = all_rows
         terms: list[Term] = []
         exact: list[Decimal] = []
+        wanted = (year, p.measure)
         for row in chosen:
-            own = by_line.get(row.line.pk, {}).get((year, p.measure))
+            own = by_line[row.line.pk].get(wanted) if row.line.pk in by_line else None
             if own is not None:
                 terms.append(Term(figure(own)))
             else:

@@ -292,13 +292,19 @@ class LineInfo:
 
     @property
     def one_off(self) -> bool:
-        return self.duration == Duration.ONE_OFF
+        return self.duration == _ONE_OFF
 
     def get_spend_type_display(self) -> str:
-        return str(SpendType(self.spend_type).label)
+        return _SPEND_TYPES[self.spend_type]
 
     def get_duration_display(self) -> str:
-        return str(Duration(self.duration).label)
+        return _DURATIONS[self.duration]
+
+
+# Read once: an enum member or label looked up per line costs more than the rest of a line's row.
+_ONE_OFF = Duration.ONE_OFF.value
+_SPEND_TYPES = {str(c.value): str(c.label) for c in SpendType}
+_DURATIONS = {str(c.value): str(c.label) for c in Duration}
 
 
 @dataclass(frozen=True)
@@ -334,24 +340,35 @@ class BudgetSummary:
         return [fiscal.label(y) for y in self.years]
 
 
-def budget_summary(programme: Programme) -> BudgetSummary:
-    """Every line with its figures per year, and every derived figure, in a fixed number of queries."""
-    years = list(years_for(programme).values_list("start_year", flat=True))
-    now = current_year(programme, years)
-    sums = _year_sums(programme)
+def _lines_and_sums(programme: Programme) -> tuple[list[LineInfo], dict[int, dict[int, YearFigures]]]:
+    """The current lines in the summary's order, and each line's figures by year (two queries and a few)."""
     by_line: dict[int, dict[int, YearFigures]] = defaultdict(dict)
-    for (line_id, year), found in sums.items():
+    for (line_id, year), found in _year_sums(programme).items():
         by_line[line_id][year] = found
-    groups_by_pk = {
-        pk: GroupInfo(pk, code, name)
-        for pk, code, name in BudgetGroup.objects.filter(programme=programme).values_list("pk", "code", "name")
-    }
     lines = [
         LineInfo(*cast(tuple[int, str, str, int, str, str, bool, Decimal | None], values))
         for values in BudgetLine.objects.filter(programme=programme, group__archived_at__isnull=True)
         .order_by("group__order", "group__code", "order", "code")
         .values_list("pk", "code", "name", "group_id", "spend_type", "duration", "contingency", "original_estimate")
     ]
+    return lines, by_line
+
+
+def line_figures(programme: Programme) -> list[LineRow]:
+    """Each current line with its figures by year, without the derived figures (for the figure check)."""
+    lines, by_line = _lines_and_sums(programme)
+    return [LineRow(line, by_line.get(line.pk, {}), None) for line in lines]
+
+
+def budget_summary(programme: Programme) -> BudgetSummary:
+    """Every line with its figures per year, and every derived figure, in a fixed number of queries."""
+    years = list(years_for(programme).values_list("start_year", flat=True))
+    now = current_year(programme, years)
+    lines, by_line = _lines_and_sums(programme)
+    groups_by_pk = {
+        pk: GroupInfo(pk, code, name)
+        for pk, code, name in BudgetGroup.objects.filter(programme=programme).values_list("pk", "code", "name")
+    }
     available = {
         r["year__start_year"]: r["s"]
         for r in SourceAmount.objects.filter(
