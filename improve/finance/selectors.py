@@ -194,6 +194,22 @@ def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:
     )
 
 
+def drawdowns_between(programme: Programme, after: dt.date, until: dt.date) -> QuerySet[ContingencyDrawdown]:
+    """Current draw-downs approved after ``after`` and by ``until``."""
+    return ContingencyDrawdown.objects.filter(
+        programme=programme, approved_on__gt=after, approved_on__lte=until
+    ).select_related("from_line", "to_line", "approver", "year")
+
+
+def adjustments_between(programme: Programme, after: dt.date, until: dt.date) -> QuerySet[Adjustment]:
+    """Adjustments recorded after the day ``after`` and by the end of ``until``."""
+    return (
+        Adjustment.objects.filter(programme=programme, created_at__date__gt=after, created_at__date__lte=until)
+        .select_related("line", "year")
+        .order_by("number")
+    )
+
+
 def current_year(programme: Programme, years: list[int]) -> int:
     """The financial year of the programme's "as at" date, kept within its years."""
     here = fiscal.start_year_of(programme.as_at)
@@ -491,6 +507,37 @@ def allocations_for(programme: Programme, *, line: BudgetLine | None = None) -> 
     ]
 
 
+@dataclass(frozen=True)
+class MonthFigures:
+    """One line's amounts entered for one month ``[£]`` (``None``: not entered); adjustments in the actual."""
+
+    planned: Decimal | None = None
+    projected: Decimal | None = None
+    actual: Decimal | None = None
+
+
+def month_amounts(programme: Programme, start_year: int) -> dict[int, dict[int, MonthFigures]]:
+    """Each line's monthly amounts of one year, by line id and period (1 April … 12 March), in two queries."""
+    out: dict[int, dict[int, MonthFigures]] = defaultdict(dict)
+    for line_id, period, planned, projected, actual in LineAmount.objects.filter(
+        programme=programme, year__start_year=start_year, year__archived_at__isnull=True, period__gt=WHOLE_YEAR
+    ).values_list("line_id", "period", "planned", "projected", "actual"):
+        out[line_id][period] = MonthFigures(
+            cast(Decimal | None, planned), cast(Decimal | None, projected), cast(Decimal | None, actual)
+        )
+    for line_id, period, amount in (
+        Adjustment.objects.filter(programme=programme, year__start_year=start_year, period__gt=WHOLE_YEAR)
+        .values_list("line_id", "period")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        found = out[line_id].get(period, MonthFigures())
+        out[line_id][period] = MonthFigures(
+            found.planned, found.projected, (found.actual or Decimal("0.00")) + cast(Decimal, amount)
+        )
+    return out
+
+
 def source_amounts(programme: Programme) -> dict[int, dict[int, Decimal]]:
     """Each current source's amount per year (by the year it starts in), of the current years ``[£]``."""
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
@@ -662,9 +709,12 @@ class SavingsReport:
         }
 
 
-def savings_report(programme: Programme, *, plan: SavingsPlan | None = None) -> SavingsReport:
-    """Expected against delivered for every current plan (or one), in a fixed number of queries."""
-    as_at = programme.as_at
+def savings_report(
+    programme: Programme, *, plan: SavingsPlan | None = None, as_at: dt.date | None = None
+) -> SavingsReport:
+    """Expected against delivered for every current plan (or one), as at the programme's status date
+    (or ``as_at``), in a fixed number of queries."""
+    as_at = as_at or programme.as_at
     plans = [plan] if plan is not None else list(savings_plans_for(programme))
     ids = [p.pk for p in plans]
     amounts: dict[int, dict[int, SavingsAmount]] = defaultdict(dict)
