@@ -27,7 +27,7 @@ from improve.finance.selectors import BudgetSummary, LineRow
 from improve.modelling import fiscal, trajectory
 from improve.modelling.budget import YearFigures, total
 from improve.modelling.figures import Explanation, Figure, Outcome, Relation, Term, check_relations, like
-from improve.modelling.money import read_printed
+from improve.modelling.money import Printed, read_printed
 from improve.programmes.models import Programme
 
 PRINTED_TABLE = "Printed totals"
@@ -52,48 +52,87 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
     printed = selectors.printed_rows(programme)
     if not printed:
         return
-    budget = budget or selectors.budget_summary(programme)
-    rows = [(group.group, row) for group in budget.groups for row in group.lines]
-    line_rows = {row.line.pk: row for _g, row in rows}
+    # The lines' figures by year are all a printed figure is checked against (no derived figures).
+    all_rows = (
+        [row for group in budget.groups for row in group.lines]
+        if budget is not None
+        else selectors.line_figures(programme)
+    )
+    line_rows = {row.line.pk: row for row in all_rows}
+    by_group: dict[int, list[LineRow]] = defaultdict(list)
+    for row in all_rows:
+        by_group[row.line.group_id].append(row)
+    base_rows = [r for r in all_rows if not r.line.contingency]
+    contingency_rows = [r for r in all_rows if r.line.contingency]
     figures: dict[int, Figure] = {}
+    read: dict[str, Printed] = {}  # a text read once (a thousand lines may print "£60k")
 
     def figure(p: selectors.PrintedRow) -> Figure:
         if p.pk not in figures:
             when = fiscal.label(p.year) if p.year is not None else "all years"
-            column = f"Available, {when}" if p.subject == S.FUNDING else f"{_MEASURES[p.measure]}, {when}"
+            if p.text not in read:
+                read[p.text] = read_printed(p.text)
+            column = f"Available, {when}" if p.subject in FUNDING else f"{_MEASURES[p.measure]}, {when}"
             table = f"{PRINTED_TABLE} ({p.source})" if p.source else PRINTED_TABLE
-            row = {S.LINE: p.line_name, S.GROUP: p.group_name, S.FUNDING: "Available funding", **NAMES}[p.subject]
-            figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read_printed(p.text))
+            row = {
+                S.LINE: p.line_name,
+                S.GROUP: p.group_name,
+                S.FUNDING: "Available funding",
+                S.SOURCE: p.funding_source_name,
+                **NAMES,
+            }[p.subject]
+            figures[p.pk] = Figure(f"printed:{p.pk}", table, row, column, p.text, read[p.text])
         return figures[p.pk]
 
     by_line: dict[int, dict[tuple[int | None, str], selectors.PrintedRow]] = defaultdict(dict)
+    by_source: dict[int, dict[int | None, selectors.PrintedRow]] = defaultdict(dict)
     for p in printed:
         if p.subject == S.LINE and p.line_id is not None:
             by_line[p.line_id].setdefault((p.year, p.measure), p)
+        if p.subject == S.SOURCE and p.funding_source_id is not None:
+            by_source[p.funding_source_id].setdefault(p.year, p)
+    sources: dict[int, dict[int, Decimal]] | None = None
     for p in printed:
         year = p.year
         if p.subject == S.LINE:
-            row = line_rows.get(p.line_id) if p.line_id is not None else None
-            computed = _line_value(row, p.measure, year) if row else Decimal("0.00")
+            held = line_rows.get(p.line_id) if p.line_id is not None else None
+            computed = _line_value(held, p.measure, year) if held else Decimal("0.00")
             yield Relation(figure(p), exact=computed, explain=f"the amounts of line {p.line_name}")
             continue
-        if p.subject == S.FUNDING:
-            available = budget.figures.available
-            computed = available.get(year, Decimal("0.00")) if year is not None else budget.figures.available_total
-            yield Relation(figure(p), exact=computed, explain="the funding sources' amounts")
+        if p.subject in FUNDING:
+            if sources is None:
+                sources = selectors.source_amounts(programme)
+            if p.subject == S.SOURCE:
+                amounts = sources.get(p.funding_source_id or 0, {})
+                computed = amounts.get(year, Decimal("0.00")) if year is not None else total(amounts.values())
+                yield Relation(figure(p), exact=computed, explain=f"the amounts of source {p.funding_source_name}")
+                continue
+            # available funding: a source with its own printed amount for the year counts as printed
+            parts: list[Term] = []
+            exact_parts: list[Decimal] = []
+            for source_id, amounts in sources.items():
+                own = by_source.get(source_id, {}).get(year)
+                if own is not None:
+                    parts.append(Term(figure(own)))
+                else:
+                    exact_parts.append(
+                        amounts.get(year, Decimal("0.00")) if year is not None else total(amounts.values())
+                    )
+            yield Relation(figure(p), tuple(parts), exact=total(exact_parts), explain="the funding sources' amounts")
             continue
         if p.subject == S.GROUP:
-            chosen = [r for g, r in rows if g.pk == p.group_id]
+            chosen = by_group.get(p.group_id or 0, [])
         elif p.subject == S.BASE:
-            chosen = [r for _g, r in rows if not r.line.contingency]
+            chosen = base_rows
         elif p.subject == S.CONTINGENCY:
-            chosen = [r for _g, r in rows if r.line.contingency]
+            chosen = contingency_rows
         else:
-            chosen = [r for _g, r in rows]
+            chosen = all_rows
         terms: list[Term] = []
         exact: list[Decimal] = []
+        wanted = (year, p.measure)
         for row in chosen:
-            own = by_line.get(row.line.pk, {}).get((year, p.measure))
+            own = by_line[row.line.pk].get(wanted) if row.line.pk in by_line else None
             if own is not None:
                 terms.append(Term(figure(own)))
             else:
@@ -101,6 +140,7 @@ def printed_relations(programme: Programme, budget: BudgetSummary | None = None)
         yield Relation(figure(p), tuple(terms), exact=total(exact), explain=EXPLAIN[p.subject])
 
 
+FUNDING = (S.FUNDING, S.SOURCE)
 #: What a total's row is called, and what it is recomputed from.
 NAMES: dict[str, str] = {
     S.PROGRAMME: "Programme total",

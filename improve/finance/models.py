@@ -254,20 +254,24 @@ class Adjustment(TimeStampedModel):
     period = models.PositiveSmallIntegerField(default=WHOLE_YEAR, validators=[MaxValueValidator(12)])
     amount = money_field("amount", null=False, help_text="Added to the actual; negative to take away [£]")
     reason = models.CharField(max_length=500)
+    number = models.PositiveIntegerField(
+        editable=False, help_text="Numbered 1, 2, … in the programme in the order recorded (the workbook's key)"
+    )
 
-    audit_fields = ("line", "year", "period", "amount", "reason")
+    audit_fields = ("number", "line", "year", "period", "amount", "reason")
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="finance_adjustment_number_unique")]
 
     def __str__(self) -> str:
-        return f"Adjustment to {self.line}"
+        return f"Adjustment {self.number} to {self.line}"
 
     def clean(self) -> None:
-        if self.amount == 0:
-            raise ValidationError({"amount": "An adjustment of £0.00 changes nothing: enter the change to the actual"})
-        if not self.reason.strip():
-            raise ValidationError({"reason": "Say why the actual of a closed period changes"})
+        if message := rules.adjustment_zero(self.amount):
+            raise ValidationError({"amount": message})
+        if message := rules.adjustment_reason_missing(self.reason):
+            raise ValidationError({"reason": message})
 
 
 class ContingencyDrawdown(ArchivableModel):
@@ -281,11 +285,15 @@ class ContingencyDrawdown(ArchivableModel):
     reason = models.CharField(max_length=500)
     approver = models.ForeignKey("programmes.Owner", on_delete=models.RESTRICT, related_name="+")
     approved_on = models.DateField("approved on")
+    number = models.PositiveIntegerField(
+        editable=False, help_text="Numbered 1, 2, … in the programme in the order recorded (the workbook's key)"
+    )
 
-    audit_fields = ("from_line", "to_line", "year", "amount", "reason", "approver", "approved_on")
+    audit_fields = ("number", "from_line", "to_line", "year", "amount", "reason", "approver", "approved_on")
 
     class Meta:
-        ordering = ["approved_on", "pk"]
+        ordering = ["approved_on", "number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="finance_drawdown_number_unique")]
 
     def __str__(self) -> str:
         return f"Draw-down to {self.to_line}"
@@ -412,18 +420,20 @@ class PrintedFigure(TimeStampedModel):
         GROUP = "group", "A group"
         LINE = "line", "A line"
         FUNDING = "funding", "Available funding"
+        SOURCE = "source", "A funding source"
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=KEY_MAX_LENGTH, validators=[validate_key])
     subject = models.CharField(max_length=12, choices=Subject.choices)
     group = models.ForeignKey(BudgetGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     line = models.ForeignKey(BudgetLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    funding_source = models.ForeignKey(FundingSource, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     year = models.ForeignKey(FinancialYear, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.PLANNED)
     text = models.CharField("as printed", max_length=40)
     source = models.CharField("where it is printed", max_length=300, blank=True)
 
-    audit_fields = ("code", "subject", "group", "line", "year", "measure", "text", "source")
+    audit_fields = ("code", "subject", "group", "line", "funding_source", "year", "measure", "text", "source")
 
     class Meta:
         ordering = ["code"]
@@ -441,9 +451,11 @@ class PrintedFigure(TimeStampedModel):
             raise ValidationError({"group": "Name the group this is the total of"})
         if self.subject == self.Subject.LINE and not self.line_id:
             raise ValidationError({"line": "Name the line this is the figure of"})
+        if self.subject == self.Subject.SOURCE and not self.funding_source_id:
+            raise ValidationError({"funding_source": "Name the funding source this is the amount of"})
 
 
-class TrajectoryFigure(TimeStampedModel, VersionedModel):
+class TrajectoryFigure(ArchivableModel, VersionedModel):
     """One printed cell of the service budget trajectory (B&D's Appendix B shape), kept as printed.
 
     ``kind`` says where it stands: the opening budget, a budget movement (signed), the resulting
@@ -478,7 +490,13 @@ class TrajectoryFigure(TimeStampedModel, VersionedModel):
 
     class Meta:
         ordering = ["year__start_year", "order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["year", "order"], name="finance_trajectory_order_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "order"],
+                condition=models.Q(archived_at__isnull=True),
+                name="finance_trajectory_order_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} {self.text}".strip()

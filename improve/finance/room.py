@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improve.core.registry import ApprovedChange, NavEntry, Room
-from improve.finance import figurecheck, models, services
+from improve.finance import figurecheck, models, sections, services
 from improve.finance.permissions import RULES
 from improve.finance.sheets import FINANCE_WORKBOOK
 
@@ -51,6 +51,7 @@ ROOM = Room(
                 "trajectory",
                 "trajectory-create",
                 "trajectory-edit",
+                "trajectory-archive",
                 "figure-check",
                 "summary-xlsx",
                 "savings",
@@ -88,4 +89,5 @@ ROOM = Room(
     ),
     change_handlers=(on_change_approved,),
     figure_checks=(figurecheck.printed_relations, figurecheck.trajectory_relations),
+    sections=sections.SECTIONS,
 )

@@ -115,6 +115,35 @@ def drawdown_too_large(line: str, year: str, remaining: Decimal, amount: Decimal
     return None
 
 
+def adjustment_zero(amount: Decimal | None) -> str | None:
+    if amount is not None and amount == 0:
+        return "An adjustment of £0.00 changes nothing: enter the change to the actual"
+    return None
+
+
+def adjustment_reason_missing(reason: str) -> str | None:
+    return None if reason.strip() else "Say why the actual of a closed period changes"
+
+
+def drawdown_reason_missing(reason: str) -> str | None:
+    return None if reason.strip() else "Say why the contingency is drawn down"
+
+
+def drawdown_not_contingency(line: str) -> str:
+    return f"{line} is not a contingency line: draw down from a contingency line"
+
+
+DRAWDOWN_SAME_LINE = "Choose another line to receive the money"
+
+
+def record_changed(what: str, number: int) -> str:
+    """An adjustment or draw-down is a record: it is never edited, only added (or a draw-down withdrawn)."""
+    return (
+        f"{what} {number} is already recorded with other values: a record is not changed; "
+        f"put it back as it was and add a new {what.lower()} with a new number"
+    )
+
+
 def saving_negative(measure: str, value: Decimal | None) -> str | None:
     """A saving is written as a positive amount, however a paper prints it."""
     if value is not None and value < 0:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import connections
-from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from improve.core.models import without_bookkeeping
@@ -135,6 +135,8 @@ class PrintedRow:
     measure: str
     text: str
     source: str
+    funding_source_id: int | None = None
+    funding_source_name: str = ""
 
 
 def printed_rows(programme: Programme) -> list[PrintedRow]:
@@ -154,17 +156,32 @@ def printed_rows(programme: Programme) -> list[PrintedRow]:
             "measure",
             "text",
             "source",
+            "funding_source_id",
+            "funding_source__name",
         )
     )
     return [
-        PrintedRow(pk, subject, group_id, group_name or "", line_id, line_name or "", year, measure, text, source)
-        for pk, subject, group_id, group_name, line_id, line_name, year, measure, text, source in rows
+        PrintedRow(
+            pk, subject, group_id, group_name or "", line_id, line_name or "", year, measure, text, source, fs, fs_name
+        )
+        for pk, subject, group_id, group_name, line_id, line_name, year, measure, text, source, fs, fs_name in rows
     ]
 
 
 def trajectory_for(programme: Programme) -> QuerySet[TrajectoryFigure]:
     """The service budget trajectory's printed cells, year by year in printed order (current years only)."""
     return TrajectoryFigure.objects.filter(programme=programme, year__archived_at__isnull=True).select_related("year")
+
+
+def trajectory_figure_or_archived(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:
+    """The current row at ``order`` of ``year``, or else the one last archived there (to restore it)."""
+    found = TrajectoryFigure.all_objects.filter(programme=programme, year=year, order=order).order_by(
+        F("archived_at").desc(nulls_first=True), "-pk"
+    )
+    figure = found.select_related("year").first()
+    if figure is None:
+        raise TrajectoryFigure.DoesNotExist(f"No trajectory row {order} in {year}")
+    return figure
 
 
 def trajectory_figure_at(programme: Programme, year: FinancialYear, order: int) -> TrajectoryFigure:
@@ -174,6 +191,22 @@ def trajectory_figure_at(programme: Programme, year: FinancialYear, order: int) 
 def drawdowns_for(programme: Programme) -> QuerySet[ContingencyDrawdown]:
     return ContingencyDrawdown.objects.filter(programme=programme).select_related(
         "from_line", "to_line", "year", "approver"
+    )
+
+
+def drawdowns_between(programme: Programme, after: dt.date, until: dt.date) -> QuerySet[ContingencyDrawdown]:
+    """Current draw-downs approved after ``after`` and by ``until``."""
+    return ContingencyDrawdown.objects.filter(
+        programme=programme, approved_on__gt=after, approved_on__lte=until
+    ).select_related("from_line", "to_line", "approver", "year")
+
+
+def adjustments_between(programme: Programme, after: dt.date, until: dt.date) -> QuerySet[Adjustment]:
+    """Adjustments recorded after the day ``after`` and by the end of ``until``."""
+    return (
+        Adjustment.objects.filter(programme=programme, created_at__date__gt=after, created_at__date__lte=until)
+        .select_related("line", "year")
+        .order_by("number")
     )
 
 
@@ -275,13 +308,19 @@ class LineInfo:
 
     @property
     def one_off(self) -> bool:
-        return self.duration == Duration.ONE_OFF
+        return self.duration == _ONE_OFF
 
     def get_spend_type_display(self) -> str:
-        return str(SpendType(self.spend_type).label)
+        return _SPEND_TYPES[self.spend_type]
 
     def get_duration_display(self) -> str:
-        return str(Duration(self.duration).label)
+        return _DURATIONS[self.duration]
+
+
+# Read once: an enum member or label looked up per line costs more than the rest of a line's row.
+_ONE_OFF = Duration.ONE_OFF.value
+_SPEND_TYPES = {str(c.value): str(c.label) for c in SpendType}
+_DURATIONS = {str(c.value): str(c.label) for c in Duration}
 
 
 @dataclass(frozen=True)
@@ -317,24 +356,35 @@ class BudgetSummary:
         return [fiscal.label(y) for y in self.years]
 
 
-def budget_summary(programme: Programme) -> BudgetSummary:
-    """Every line with its figures per year, and every derived figure, in a fixed number of queries."""
-    years = list(years_for(programme).values_list("start_year", flat=True))
-    now = current_year(programme, years)
-    sums = _year_sums(programme)
+def _lines_and_sums(programme: Programme) -> tuple[list[LineInfo], dict[int, dict[int, YearFigures]]]:
+    """The current lines in the summary's order, and each line's figures by year (two queries and a few)."""
     by_line: dict[int, dict[int, YearFigures]] = defaultdict(dict)
-    for (line_id, year), found in sums.items():
+    for (line_id, year), found in _year_sums(programme).items():
         by_line[line_id][year] = found
-    groups_by_pk = {
-        pk: GroupInfo(pk, code, name)
-        for pk, code, name in BudgetGroup.objects.filter(programme=programme).values_list("pk", "code", "name")
-    }
     lines = [
         LineInfo(*cast(tuple[int, str, str, int, str, str, bool, Decimal | None], values))
         for values in BudgetLine.objects.filter(programme=programme, group__archived_at__isnull=True)
         .order_by("group__order", "group__code", "order", "code")
         .values_list("pk", "code", "name", "group_id", "spend_type", "duration", "contingency", "original_estimate")
     ]
+    return lines, by_line
+
+
+def line_figures(programme: Programme) -> list[LineRow]:
+    """Each current line with its figures by year, without the derived figures (for the figure check)."""
+    lines, by_line = _lines_and_sums(programme)
+    return [LineRow(line, by_line.get(line.pk, {}), None) for line in lines]
+
+
+def budget_summary(programme: Programme) -> BudgetSummary:
+    """Every line with its figures per year, and every derived figure, in a fixed number of queries."""
+    years = list(years_for(programme).values_list("start_year", flat=True))
+    now = current_year(programme, years)
+    lines, by_line = _lines_and_sums(programme)
+    groups_by_pk = {
+        pk: GroupInfo(pk, code, name)
+        for pk, code, name in BudgetGroup.objects.filter(programme=programme).values_list("pk", "code", "name")
+    }
     available = {
         r["year__start_year"]: r["s"]
         for r in SourceAmount.objects.filter(
@@ -455,6 +505,47 @@ def allocations_for(programme: Programme, *, line: BudgetLine | None = None) -> 
         AllocationRow(a, rules.breaches(source_rules(a.source), spend_facts(a.line), a.year.start_year))
         for a in qs.order_by("year__start_year", "source__code", "line__code")
     ]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One line's amounts entered for one month ``[£]`` (``None``: not entered); adjustments in the actual."""
+
+    planned: Decimal | None = None
+    projected: Decimal | None = None
+    actual: Decimal | None = None
+
+
+def month_amounts(programme: Programme, start_year: int) -> dict[int, dict[int, MonthFigures]]:
+    """Each line's monthly amounts of one year, by line id and period (1 April … 12 March), in two queries."""
+    out: dict[int, dict[int, MonthFigures]] = defaultdict(dict)
+    for line_id, period, planned, projected, actual in LineAmount.objects.filter(
+        programme=programme, year__start_year=start_year, year__archived_at__isnull=True, period__gt=WHOLE_YEAR
+    ).values_list("line_id", "period", "planned", "projected", "actual"):
+        out[line_id][period] = MonthFigures(
+            cast(Decimal | None, planned), cast(Decimal | None, projected), cast(Decimal | None, actual)
+        )
+    for line_id, period, amount in (
+        Adjustment.objects.filter(programme=programme, year__start_year=start_year, period__gt=WHOLE_YEAR)
+        .values_list("line_id", "period")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    ):
+        found = out[line_id].get(period, MonthFigures())
+        out[line_id][period] = MonthFigures(
+            found.planned, found.projected, (found.actual or Decimal("0.00")) + cast(Decimal, amount)
+        )
+    return out
+
+
+def source_amounts(programme: Programme) -> dict[int, dict[int, Decimal]]:
+    """Each current source's amount per year (by the year it starts in), of the current years ``[£]``."""
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for source_id, start, amount in SourceAmount.objects.filter(
+        programme=programme, source__archived_at__isnull=True, year__archived_at__isnull=True
+    ).values_list("source_id", "year__start_year", "amount"):
+        out[source_id][start] = cast(Decimal, amount)
+    return out
 
 
 @dataclass
@@ -618,9 +709,12 @@ class SavingsReport:
         }
 
 
-def savings_report(programme: Programme, *, plan: SavingsPlan | None = None) -> SavingsReport:
-    """Expected against delivered for every current plan (or one), in a fixed number of queries."""
-    as_at = programme.as_at
+def savings_report(
+    programme: Programme, *, plan: SavingsPlan | None = None, as_at: dt.date | None = None
+) -> SavingsReport:
+    """Expected against delivered for every current plan (or one), as at the programme's status date
+    (or ``as_at``), in a fixed number of queries."""
+    as_at = as_at or programme.as_at
     plans = [plan] if plan is not None else list(savings_plans_for(programme))
     ids = [p.pk for p in plans]
     amounts: dict[int, dict[int, SavingsAmount]] = defaultdict(dict)

@@ -17,7 +17,7 @@ from typing import Any, TypedDict, cast
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -191,7 +191,9 @@ def line_save(
     )[0]
 
 
-Archivable = BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan
+Archivable = (
+    BudgetGroup | BudgetLine | FundingSource | FinancialYear | ContingencyDrawdown | SavingsPlan | TrajectoryFigure
+)
 
 
 @transaction.atomic
@@ -204,6 +206,15 @@ def finance_archive(*, actor: Actor, instance: Archivable, reason: str = "") -> 
 
 @transaction.atomic
 def finance_restore(*, actor: Actor, instance: Archivable) -> ArchivableModel:
+    """Restore an archived row; a draw-down only if its contingency line still has the money left, a
+    trajectory figure only if no current row took its place (its order, or a kind a year prints once)."""
+    if isinstance(instance, TrajectoryFigure):
+        instance.clean()
+    if isinstance(instance, ContingencyDrawdown):
+        locked = BudgetLine.all_objects.select_for_update().get(pk=instance.from_line_id)
+        left = contingency_left(locked, instance.year)
+        if message := rules.drawdown_too_large(locked.name, instance.year.label, left, instance.amount):
+            raise ValidationError({"amount": message})
     return model_restore(actor=actor, instance=instance)
 
 
@@ -288,19 +299,50 @@ def amounts_set(*, actor: Actor, line: BudgetLine, year: FinancialYear, entries:
     return changed
 
 
+def _next_number(model: type[Adjustment] | type[ContingencyDrawdown], programme_id: int) -> int:
+    """The next number of a programme's adjustments or draw-downs (1, 2, …)."""
+    last = model.objects.filter(programme_id=programme_id).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+def _check_number(model: type[Adjustment] | type[ContingencyDrawdown], programme_id: int, number: int) -> None:
+    if model is ContingencyDrawdown:  # an archived draw-down keeps its number
+        taken = ContingencyDrawdown.all_objects.filter(programme_id=programme_id, number=number).exists()
+    else:
+        taken = Adjustment.objects.filter(programme_id=programme_id, number=number).exists()
+    if number < 1 or taken:
+        raise ValidationError({"number": f"Number {number} is taken: leave it out to number it next"})
+
+
+def open_period_message(year: FinancialYear, period: int) -> str:
+    return f"{target_label(year, period)} is open: change its actual directly, no adjustment is needed"
+
+
 @transaction.atomic
 def adjustment_record(
-    *, actor: Actor, line: BudgetLine, year: FinancialYear, period: int, amount: Decimal, reason: str
+    *,
+    actor: Actor,
+    line: BudgetLine,
+    year: FinancialYear,
+    period: int,
+    amount: Decimal,
+    reason: str,
+    number: int | None = None,
 ) -> Adjustment:
-    """Record a change to the actual of a closed period (or of a closed year's yearly actual)."""
+    """Record a change to the actual of a closed period (or of a closed year's yearly actual).
+
+    It is numbered next in the programme unless ``number`` is given (a workbook's row).
+    """
     _check_year(line.programme, year)
     if not is_closed(year, period):
-        raise ValidationError(
-            {"period": f"{target_label(year, period)} is open: change its actual directly, no adjustment is needed"}
-        )
+        raise ValidationError({"period": open_period_message(year, period)})
+    if number is None:
+        number = _next_number(Adjustment, line.programme_id)
+    else:
+        _check_number(Adjustment, line.programme_id, number)
     return model_create(
         actor=actor,
-        instance=Adjustment(programme_id=line.programme_id, line=line, year=year, period=period),
+        instance=Adjustment(programme_id=line.programme_id, line=line, year=year, period=period, number=number),
         fields={"amount", "reason"},
         data={"amount": amount, "reason": reason.strip()},
     )
@@ -331,21 +373,25 @@ def drawdown_record(
     reason: str,
     approver: Owner,
     approved_on: dt.date,
+    number: int | None = None,
 ) -> ContingencyDrawdown:
-    """Move planned money from a contingency line to another line for a year, with reason and approver."""
+    """Move planned money from a contingency line to another line for a year, with reason and approver.
+
+    It is numbered next in the programme unless ``number`` is given (a workbook's row).
+    """
     programme = from_line.programme
     _check_year(programme, year)
     errors: dict[str, str] = {}
     if not from_line.contingency:
-        errors["from_line"] = f"{from_line.name} is not a contingency line: draw down from a contingency line"
+        errors["from_line"] = rules.drawdown_not_contingency(from_line.name)
     if to_line.pk == from_line.pk:
-        errors["to_line"] = "Choose another line to receive the money"
+        errors["to_line"] = rules.DRAWDOWN_SAME_LINE
     elif to_line.programme_id != from_line.programme_id:
         errors["to_line"] = "Choose a line of this programme"
     if approver.programme_id != from_line.programme_id:
         errors["approver"] = "Choose an approver of this programme"
-    if not reason.strip():
-        errors["reason"] = "Say why the contingency is drawn down"
+    if message := rules.drawdown_reason_missing(reason):
+        errors["reason"] = message
     if message := rules.negative("A draw-down", amount):
         errors["amount"] = message
     if errors:
@@ -353,9 +399,13 @@ def drawdown_record(
     locked = BudgetLine.objects.select_for_update().get(pk=from_line.pk)
     if message := rules.drawdown_too_large(locked.name, year.label, contingency_left(locked, year), amount):
         raise ValidationError({"amount": message})
+    if number is None:
+        number = _next_number(ContingencyDrawdown, from_line.programme_id)
+    else:
+        _check_number(ContingencyDrawdown, from_line.programme_id, number)
     return model_create(
         actor=actor,
-        instance=ContingencyDrawdown(programme_id=from_line.programme_id),
+        instance=ContingencyDrawdown(programme_id=from_line.programme_id, number=number),
         fields={"from_line", "to_line", "year", "amount", "reason", "approver", "approved_on"},
         data={
             "from_line": from_line,
@@ -490,6 +540,7 @@ class PrintedData(TypedDict, total=False):
     subject: str
     group: BudgetGroup | None
     line: BudgetLine | None
+    funding_source: FundingSource | None
     year: FinancialYear | None
     measure: str
     text: str
@@ -624,6 +675,32 @@ def change_cost_place(*, actor: Actor, cost: ChangeCost, line: BudgetLine, year:
         fields={"line", "year", "note"},
         data={"line": line, "year": year, "note": ""},
     )[0]
+
+
+class ChangeCostData(TypedDict):
+    reference: str
+    title: str
+    line: BudgetLine | None
+    year: FinancialYear | None
+    amount: Decimal
+    approved_by: str
+    approved_on: dt.date
+    note: str
+
+
+@transaction.atomic
+def change_cost_carry(*, actor: Actor, programme: Programme, data: ChangeCostData) -> ChangeCost:
+    """Carry an approved change's cost in from a workbook (as an export of the programme wrote it)."""
+    for name in ("line", "year"):
+        other = data[name]
+        if other is not None and other.programme_id != programme.pk:
+            raise ValidationError({name: f"Choose a {name} of this programme"})
+    return model_create(
+        actor=actor,
+        instance=ChangeCost(programme_id=programme.pk),
+        fields={"reference", "title", "line", "year", "amount", "approved_by", "approved_on", "note"},
+        data=dict(data),
+    )
 
 
 # --- demo data ------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Sheets, none of them required: ``financial_years``, ``budget_groups``, ``budget_lines``,
 ``budget_amounts``, ``funding_sources``, ``funding_amounts``, ``allocations``,
-``printed_figures`` and ``budget_trajectory``. A sheet left out of a workbook leaves what it holds untouched.
+``printed_figures``, ``budget_trajectory``, ``savings_plans``, ``savings_amounts``, ``demo_data``,
+``adjustments``, ``drawdowns`` and ``change_costs``. A sheet left out of a workbook leaves what it holds untouched.
+``financial_years`` says how far each year is closed (``closed_to``: 0 none … 12 every period).
 
 Money cells are read exactly (:func:`improve.modelling.money.parse_amount`), in pounds:
 ``1234.56``, ``1,234``, ``(1,234)`` or ``£953k``; the export writes pounds to the penny
@@ -26,9 +28,12 @@ from improve.core.workbook import CHOICE, DATE, INT, Checker, Column, ImportCont
 from improve.finance import rules, selectors, services
 from improve.finance.models import (
     WHOLE_YEAR,
+    Adjustment,
     Allocation,
     BudgetGroup,
     BudgetLine,
+    ChangeCost,
+    ContingencyDrawdown,
     DemoData,
     Duration,
     FinancialYear,
@@ -101,7 +106,12 @@ def _year_col(required: bool = True) -> Column:
     return Column("year", required=required, max_length=9, validator=_year_label, width=9)
 
 
-YEARS = SheetSpec("financial_years", (_year_col(),), key=("year",), required_sheet=False)
+YEARS = SheetSpec(
+    "financial_years",
+    (_year_col(), Column("closed_to", INT, minimum=0, maximum=12, default=0, width=9)),
+    key=("year",),
+    required_sheet=False,
+)
 GROUPS = SheetSpec(
     "budget_groups",
     (
@@ -185,6 +195,7 @@ PRINTED = SheetSpec(
         Column("subject", CHOICE, required=True, choices=tuple(PrintedFigure.Subject.values), width=12),
         _key("group"),
         _key("line"),
+        _key("funding_source"),
         _year_col(required=False),
         Column("measure", CHOICE, required=True, choices=tuple(Measure.values), width=10),
         Column("text", required=True, max_length=40, validator=_printed, width=14),
@@ -247,6 +258,51 @@ DEMO = SheetSpec(
     required_sheet=False,
     removal="removed",
 )
+ADJUSTMENTS = SheetSpec(
+    "adjustments",
+    (
+        Column("number", INT, required=True, minimum=1, width=8),
+        _key("line", required=True),
+        _year_col(),
+        Column("period", INT, minimum=0, maximum=12, default=WHOLE_YEAR, width=7),
+        _money_col("amount", required=True),
+        Column("reason", required=True, max_length=500, width=40),
+    ),
+    key=("number",),
+    required_sheet=False,
+    removal="removed",
+)
+DRAWDOWNS = SheetSpec(
+    "drawdowns",
+    (
+        Column("number", INT, required=True, minimum=1, width=8),
+        _key("from_line", required=True),
+        _key("to_line", required=True),
+        _year_col(),
+        _money_col("amount", required=True),
+        Column("reason", required=True, max_length=500, width=40),
+        Column("approver", required=True, max_length=200, width=24),
+        Column("approved_on", DATE, required=True, width=12),
+    ),
+    key=("number",),
+    required_sheet=False,
+)
+CHANGE_COSTS = SheetSpec(
+    "change_costs",
+    (
+        _key("reference", required=True),
+        Column("title", required=True, max_length=300, width=36),
+        _key("line"),
+        _year_col(required=False),
+        _money_col("amount", required=True),
+        Column("approved_by", required=True, max_length=300, width=24),
+        Column("approved_on", DATE, required=True, width=12),
+        Column("note", max_length=500, width=40),
+    ),
+    key=("reference",),
+    required_sheet=False,
+    removal="removed",
+)
 SHEETS = (
     YEARS,
     GROUPS,
@@ -260,6 +316,9 @@ SHEETS = (
     SAVINGS,
     SAVINGS_AMOUNTS,
     DEMO,
+    ADJUSTMENTS,
+    DRAWDOWNS,
+    CHANGE_COSTS,
 )
 #: how the savings_plans sheet lists several lines or strands: ``1; 2``
 LIST_SEPARATOR = "; "
@@ -269,6 +328,9 @@ MONEY_COLUMNS = {
     SOURCE_AMOUNTS.name: ("amount",),
     ALLOCATIONS.name: ("amount",),
     SAVINGS_AMOUNTS.name: ("planned", "delivered"),
+    ADJUSTMENTS.name: ("amount",),
+    DRAWDOWNS.name: ("amount",),
+    CHANGE_COSTS.name: ("amount",),
 }
 YES_NO = {
     LINES.name: ("contingency", "carries_savings"),
@@ -311,6 +373,9 @@ class State:
     savings: dict[str, SavingsPlan] = field(default_factory=dict)
     savings_amounts: list[SavingsAmount] = field(default_factory=list)
     demo: list[DemoData] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)
+    drawdowns: list[ContingencyDrawdown] = field(default_factory=list)
+    change_costs: list[ChangeCost] = field(default_factory=list)
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
@@ -346,7 +411,9 @@ def load_state(programme: Any) -> State:
         .order_by("line__code", "source__code", "year__start_year")
     )
     state.printed = list(
-        PrintedFigure.objects.filter(programme=programme).select_related("group", "line", "year").order_by("code")
+        PrintedFigure.objects.filter(programme=programme)
+        .select_related("group", "line", "funding_source", "year")
+        .order_by("code")
     )
     state.trajectory = list(
         TrajectoryFigure.objects.filter(programme=programme)
@@ -365,6 +432,17 @@ def load_state(programme: Any) -> State:
         .order_by("plan__code", "year__start_year")
     )
     state.demo = list(DemoData.objects.filter(programme=programme).select_related("year"))
+    state.adjustments = list(
+        Adjustment.objects.filter(programme=programme).select_related("line", "year").order_by("number")
+    )
+    state.drawdowns = list(
+        ContingencyDrawdown.all_objects.filter(programme=programme)
+        .select_related("from_line", "to_line", "year", "approver")
+        .order_by("number")
+    )
+    state.change_costs = list(
+        ChangeCost.objects.filter(programme=programme).select_related("line", "year").order_by("reference")
+    )
     state.closed = {
         (fiscal.label(p["year__start_year"]), p["number"])
         for p in Period.objects.filter(programme=programme, closed_at__isnull=False).values(
@@ -377,7 +455,10 @@ def load_state(programme: Any) -> State:
 def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
     """Each sheet's current objects with their canonical rows."""
     out: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
-    out[YEARS.name] = [(y, {"year": y.label}) for y in sorted(state.years.values(), key=lambda y: y.start_year)]
+    out[YEARS.name] = [
+        (y, {"year": y.label, "closed_to": closed_to(state, y.label)})
+        for y in sorted(state.years.values(), key=lambda y: y.start_year)
+    ]
     out[GROUPS.name] = [
         (g, {"code": g.code, "name": g.name, "order": g.order})
         for g in sorted(state.groups.values(), key=lambda g: (g.order, g.code))
@@ -451,6 +532,7 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
                 "subject": p.subject,
                 "group": p.group.code if p.group else "",
                 "line": p.line.code if p.line else "",
+                "funding_source": p.funding_source.code if p.funding_source else "",
                 "year": p.year.label if p.year else "",
                 "measure": p.measure,
                 "text": p.text,
@@ -502,11 +584,72 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
         )
         for a in state.savings_amounts
     ]
+    out[ADJUSTMENTS.name] = [
+        (
+            a,
+            {
+                "number": a.number,
+                "line": a.line.code,
+                "year": a.year.label,
+                "period": a.period,
+                "amount": _plain(a.amount),
+                "reason": a.reason,
+            },
+        )
+        for a in state.adjustments
+    ]
+    out[DRAWDOWNS.name] = [
+        (
+            d,
+            {
+                "number": d.number,
+                "from_line": d.from_line.code,
+                "to_line": d.to_line.code,
+                "year": d.year.label,
+                "amount": _plain(d.amount),
+                "reason": d.reason,
+                "approver": d.approver.name,
+                "approved_on": d.approved_on,
+            },
+        )
+        for d in state.drawdowns
+    ]
+    out[CHANGE_COSTS.name] = [
+        (
+            c,
+            {
+                "reference": c.reference,
+                "title": c.title,
+                "line": c.line.code if c.line else "",
+                "year": c.year.label if c.year else "",
+                "amount": _plain(c.amount),
+                "approved_by": c.approved_by,
+                "approved_on": c.approved_on,
+                "note": c.note,
+            },
+        )
+        for c in state.change_costs
+    ]
     out[DEMO.name] = [
         (d, {"year": d.year.label, "measure": d.measure, "note": d.note})
         for d in sorted(state.demo, key=lambda d: (d.year.start_year, d.measure))
     ]
     return out
+
+
+def closed_to(state: State, label: str) -> int:
+    """How many periods of the year ``label`` are closed (they close in order: 0 none … 12 all)."""
+    return max((n for y, n in state.closed if y == label), default=0)
+
+
+def _text(row: Row, column: str) -> str:
+    """A text cell, or ``"-"`` when it was bad (already reported by the column's check)."""
+    value = row.get(column)
+    return value if isinstance(value, str) else "" if value is None else "-"
+
+
+def _not_positive(value: Decimal) -> str | None:
+    return "A draw-down of £0.00 moves nothing: enter the amount drawn down" if value == 0 else None
 
 
 def _is_current(obj: Any) -> bool:
@@ -528,6 +671,7 @@ LINKS = {
     ALLOCATIONS.name: ("line", "source", "year"),
     SAVINGS_AMOUNTS.name: ("plan", "year"),
     DEMO.name: ("year",),
+    DRAWDOWNS.name: ("from_line", "to_line", "year"),
 }
 
 
@@ -646,6 +790,11 @@ class FinanceWorkbook:
             self._warn_breaches(checker, state, row)
 
         self._check_savings(checker, state, by_key, need, in_years, lines, strands, owners)
+        state.final["from_line"] = state.final["to_line"] = lines
+        final_closed = self._check_closing(checker, state, years)
+        self._check_adjustments(checker, state, by_key, need, in_years, lines, final_closed)
+        self._check_drawdowns(checker, state, by_key, need, in_years, lines, owners)
+        self._check_change_costs(checker, state, by_key, need, in_years, lines)
         for row in checker.rows.get(DEMO.name, []):
             in_years(DEMO.name, row)
 
@@ -657,6 +806,19 @@ class FinanceWorkbook:
                 checker.add(PRINTED.name, row.number, "line", "Name the budget line this figure is of")
             need(PRINTED.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
             need(PRINTED.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            if subject == PrintedFigure.Subject.SOURCE and not row.good("funding_source"):
+                checker.add(
+                    PRINTED.name, row.number, "funding_source", "Name the funding source this figure is the amount of"
+                )
+            need(
+                PRINTED.name,
+                row,
+                "funding_source",
+                row.get("funding_source"),
+                sources,
+                "funding source",
+                "funding_sources",
+            )
             in_years(PRINTED.name, row)
 
         once: dict[tuple[str, str], Row] = {}
@@ -685,6 +847,219 @@ class FinanceWorkbook:
                         f"{row.get('year')} already has its {TrajectoryFigure.Kind(kind).label.lower()} "
                         f"(row {first.number}): a year prints it once",
                     )
+
+    def _check_closing(self, checker: Checker, state: State, years: set[str]) -> dict[str, int]:
+        """How far each year is closed once the import is done; a closed period is never reopened."""
+        final = {label: closed_to(state, label) for label in years}
+        if YEARS.name not in checker.present:
+            return final
+        rows = [r for r in checker.rows.get(YEARS.name, []) if r.good("year") and r.good("closed_to")]
+        for row in rows:
+            label, wanted = row.get("year"), row.get("closed_to") or 0
+            now = closed_to(state, label)
+            if wanted < now:
+                checker.add(
+                    YEARS.name,
+                    row.number,
+                    "closed_to",
+                    f"{label} is closed to period {now} ({fiscal.period_label(fiscal.parse(label), now)}): "
+                    f"a closed period is never reopened; write {now} or more",
+                )
+            else:
+                final[label] = wanted
+        for row in rows:
+            label = row.get("year")
+            if final.get(label, 0) > closed_to(state, label):
+                earlier = [y for y in sorted(years) if y < label and final.get(y, 0) < 12]
+                if earlier:
+                    checker.add(
+                        YEARS.name,
+                        row.number,
+                        "closed_to",
+                        f"Periods are closed in order: close every period of {earlier[0]} (closed_to 12) "
+                        f"before closing any of {label}",
+                    )
+        return final
+
+    def _check_adjustments(
+        self,
+        checker: Checker,
+        state: State,
+        by_key: dict[str, dict[tuple[Any, ...], Row]],
+        need: Any,
+        in_years: Any,
+        lines: set[str],
+        final_closed: dict[str, int],
+    ) -> None:
+        """Adjustments are records of closed periods: added, never changed or removed."""
+        if ADJUSTMENTS.name not in checker.present:
+            return
+        existing = {obj.number: (obj, row) for obj, row in _rows(state)[ADJUSTMENTS.name]}
+        rows = by_key.get(ADJUSTMENTS.name, {})
+        for number, (obj, _row) in existing.items():
+            if (number,) not in rows:
+                checker.add(
+                    ADJUSTMENTS.name,
+                    None,
+                    "number",
+                    f"Adjustment {number} ({obj.line.code}, {obj.reason}) is missing: an adjustment is a record "
+                    "and is never removed; put its row back",
+                )
+        for row in checker.rows.get(ADJUSTMENTS.name, []):
+            found = existing.get(row.get("number"))
+            if found is not None:
+                if any(found[1][c] != row.values.get(c) for c in ADJUSTMENTS.column_names) and not row.bad:
+                    checker.add(
+                        ADJUSTMENTS.name, row.number, "number", rules.record_changed("Adjustment", found[0].number)
+                    )
+                continue
+            need(ADJUSTMENTS.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            if row.good("amount") and (message := rules.adjustment_zero(row.get("amount"))):
+                checker.add(ADJUSTMENTS.name, row.number, "amount", message)
+            if message := rules.adjustment_reason_missing(_text(row, "reason")):
+                checker.add(ADJUSTMENTS.name, row.number, "reason", message)
+            if not in_years(ADJUSTMENTS.name, row) or not row.good("period") or not row.good("year"):
+                continue
+            label, period = row.get("year"), row.get("period") or WHOLE_YEAR
+            upto = final_closed.get(label, 0)
+            if (period == WHOLE_YEAR and upto < 12) or period > upto:
+                where = (
+                    f"{label} (whole year)"
+                    if period == WHOLE_YEAR
+                    else fiscal.period_label(fiscal.parse(label), period)
+                )
+                checker.add(
+                    ADJUSTMENTS.name,
+                    row.number,
+                    "period",
+                    f"{where} is open: change its actual in budget_amounts, no adjustment is needed "
+                    f"(or close it: financial_years / closed_to)",
+                )
+
+    def _check_drawdowns(
+        self,
+        checker: Checker,
+        state: State,
+        by_key: dict[str, dict[tuple[Any, ...], Row]],
+        need: Any,
+        in_years: Any,
+        lines: set[str],
+        owners: set[str],
+    ) -> None:
+        """New draw-downs as the service checks them; a recorded one is never changed, only withdrawn."""
+        if DRAWDOWNS.name not in checker.present:
+            return
+        existing = {obj.number: (obj, row) for obj, row in _rows(state)[DRAWDOWNS.name]}
+        contingency = self._contingency_lines(checker, state)
+        fresh: set[int] = set()
+        for row in checker.rows.get(DRAWDOWNS.name, []):
+            found = existing.get(row.get("number"))
+            if found is not None:
+                if any(found[1][c] != row.values.get(c) for c in DRAWDOWNS.column_names) and not row.bad:
+                    checker.add(
+                        DRAWDOWNS.name, row.number, "number", rules.record_changed("Draw-down", found[0].number)
+                    )
+                elif found[0].archived:
+                    fresh.add(row.number)
+                continue
+            fresh.add(row.number)
+            ok = need(DRAWDOWNS.name, row, "from_line", row.get("from_line"), lines, "budget line", "budget_lines")
+            ok = need(DRAWDOWNS.name, row, "to_line", row.get("to_line"), lines, "budget line", "budget_lines") and ok
+            need(DRAWDOWNS.name, row, "approver", row.get("approver"), owners, "person, board or team", "owners")
+            in_years(DRAWDOWNS.name, row)
+            if ok and row.good("from_line") and row.get("from_line") not in contingency:
+                checker.add(
+                    DRAWDOWNS.name, row.number, "from_line", rules.drawdown_not_contingency(row.get("from_line"))
+                )
+            if row.good("to_line") and row.get("to_line") == row.get("from_line"):
+                checker.add(DRAWDOWNS.name, row.number, "to_line", rules.DRAWDOWN_SAME_LINE)
+            if message := rules.drawdown_reason_missing(_text(row, "reason")):
+                checker.add(DRAWDOWNS.name, row.number, "reason", message)
+            if row.good("amount") and (
+                message := rules.negative("A draw-down", row.get("amount")) or _not_positive(row.get("amount"))
+            ):
+                checker.add(DRAWDOWNS.name, row.number, "amount", message)
+        if any(p.sheet == DRAWDOWNS.name for p in checker.problems):
+            return
+        planned = self._planned(checker, state)
+        moved: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for row in sorted(checker.rows.get(DRAWDOWNS.name, []), key=lambda r: r.get("number")):
+            v = row.values
+            left = planned.get((v["from_line"], v["year"]), Decimal("0.00")) - moved[(v["from_line"], v["year"])]
+            if row.number in fresh and (
+                message := rules.drawdown_too_large(v["from_line"], v["year"], left, v["amount"])
+            ):
+                checker.add(DRAWDOWNS.name, row.number, "amount", message)
+            moved[(v["from_line"], v["year"])] += v["amount"]
+            moved[(v["to_line"], v["year"])] -= v["amount"]
+
+    def _check_change_costs(
+        self,
+        checker: Checker,
+        state: State,
+        by_key: dict[str, dict[tuple[Any, ...], Row]],
+        need: Any,
+        in_years: Any,
+        lines: set[str],
+    ) -> None:
+        """An approved change's cost is a record: carried in, or put on a line and year, never edited or removed."""
+        if CHANGE_COSTS.name not in checker.present:
+            return
+        existing = {obj.reference: (obj, row) for obj, row in _rows(state)[CHANGE_COSTS.name]}
+        rows = by_key.get(CHANGE_COSTS.name, {})
+        for reference in existing:
+            if (reference,) not in rows:
+                checker.add(
+                    CHANGE_COSTS.name,
+                    None,
+                    "reference",
+                    f"The cost of change {reference} is missing: an approved change's cost is a record and is "
+                    "never removed; put its row back",
+                )
+        placing = ("line", "year", "note")
+        for row in checker.rows.get(CHANGE_COSTS.name, []):
+            need(CHANGE_COSTS.name, row, "line", row.get("line"), lines, "budget line", "budget_lines")
+            if row.get("year"):
+                in_years(CHANGE_COSTS.name, row)
+            found = existing.get(row.get("reference"))
+            if found is None or row.bad:
+                continue
+            before = found[1]
+            if any(before[c] != row.values.get(c) for c in CHANGE_COSTS.column_names if c not in placing):
+                checker.add(
+                    CHANGE_COSTS.name,
+                    row.number,
+                    "reference",
+                    f"The cost of change {found[0].reference} is already recorded with other values: only its "
+                    "line and year can change (to put it on a line)",
+                )
+            elif (before["line"], before["year"]) != (row.get("line"), row.get("year")) and not (
+                row.get("line") and row.get("year")
+            ):
+                checker.add(
+                    CHANGE_COSTS.name,
+                    row.number,
+                    "line" if not row.get("line") else "year",
+                    "Put the cost on a line and a year: name both",
+                )
+
+    def _contingency_lines(self, checker: Checker, state: State) -> set[str]:
+        if LINES.name in checker.present:
+            return {r.get("code") for r in checker.rows.get(LINES.name, []) if r.get("contingency") == YES}
+        return {code for code, line in state.lines.items() if line.contingency and not line.archived}
+
+    def _planned(self, checker: Checker, state: State) -> dict[tuple[str, str], Decimal]:
+        """Each line's planned spend per year as the workbook leaves it ``[£]``."""
+        out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        if AMOUNTS.name in checker.present:
+            for row in checker.rows.get(AMOUNTS.name, []):
+                if isinstance(row.get("planned"), Decimal):
+                    out[(row.get("line"), row.get("year"))] += row.get("planned")
+        else:
+            for a in state.amounts:
+                if a.planned is not None:
+                    out[(a.line.code, a.year.label)] += a.planned
+        return out
 
     def _check_savings(
         self,
@@ -796,6 +1171,9 @@ class FinanceWorkbook:
             TRAJECTORY.name,
             SAVINGS_AMOUNTS.name,
             DEMO.name,
+            ADJUSTMENTS.name,
+            DRAWDOWNS.name,
+            CHANGE_COSTS.name,
         ):
             for row in checker.rows.get(name, []):
                 year = row.values.get("year")
@@ -925,6 +1303,9 @@ class _Writer:
         self.write_printed()
         self.write_trajectory()
         self.write_savings()
+        self.write_closing()
+        self.write_records()
+        self.write_change_costs()
         for demo in plan.removed[DEMO.name]:
             services.demo_unmark(actor=self.actor, demo=demo)
         for row in [*plan.created[DEMO.name], *(r for _d, r, _c in plan.changed[DEMO.name])]:
@@ -940,6 +1321,82 @@ class _Writer:
             services.finance_archive(actor=self.actor, instance=group)
         for year in plan.removed[YEARS.name]:
             services.finance_archive(actor=self.actor, instance=year)
+
+    def write_closing(self) -> None:
+        """Close the periods the financial_years sheet closes, in order (after the amounts are written)."""
+        wanted = {row.values["year"]: row.values["closed_to"] or 0 for row in self.plan.created[YEARS.name]}
+        wanted.update(
+            {row.values["year"]: row.values["closed_to"] or 0 for _y, row, _c in self.plan.changed[YEARS.name]}
+        )
+        for label in sorted(wanted):
+            year = self.years[label]
+            for period in Period.objects.filter(year=year, closed_at__isnull=True, number__lte=wanted[label]).order_by(
+                "number"
+            ):
+                services.period_close(actor=self.actor, period=period)
+
+    def write_records(self) -> None:
+        """New adjustments; draw-downs withdrawn (archived), restored and new, in number order."""
+        plan = self.plan
+        for row in plan.created[ADJUSTMENTS.name]:
+            v = row.values
+            services.adjustment_record(
+                actor=self.actor,
+                line=self.lines[v["line"]],
+                year=self.years[v["year"]],
+                period=v["period"] or WHOLE_YEAR,
+                amount=v["amount"],
+                reason=v["reason"],
+                number=v["number"],
+            )
+        for drawdown in plan.removed[DRAWDOWNS.name]:
+            services.finance_archive(actor=self.actor, instance=drawdown)
+        todo: list[tuple[int, ContingencyDrawdown | None, Row | None]] = [
+            (d.number, d, None) for d, _row, _c in plan.changed[DRAWDOWNS.name]
+        ]
+        todo += [(row.values["number"], None, row) for row in plan.created[DRAWDOWNS.name]]
+        for _n, drawdown, new in sorted(todo, key=lambda t: t[0]):
+            if drawdown is not None:
+                services.finance_restore(actor=self.actor, instance=drawdown)
+                continue
+            assert new is not None
+            v = new.values
+            services.drawdown_record(
+                actor=self.actor,
+                from_line=self.lines[v["from_line"]],
+                to_line=self.lines[v["to_line"]],
+                year=self.years[v["year"]],
+                amount=v["amount"],
+                reason=v["reason"],
+                approver=Owner.objects.get(programme=self.programme, name=v["approver"]),
+                approved_on=v["approved_on"],
+                number=v["number"],
+            )
+
+    def write_change_costs(self) -> None:
+        plan = self.plan
+        for row in plan.created[CHANGE_COSTS.name]:
+            v = row.values
+            services.change_cost_carry(
+                actor=self.actor,
+                programme=self.programme,
+                data={
+                    "reference": v["reference"],
+                    "title": v["title"],
+                    "line": self.lines[v["line"]] if v["line"] else None,
+                    "year": self.years[v["year"]] if v["year"] else None,
+                    "amount": v["amount"],
+                    "approved_by": v["approved_by"],
+                    "approved_on": v["approved_on"],
+                    "note": v["note"] or "",
+                },
+            )
+        for cost, row, _changes in plan.changed[CHANGE_COSTS.name]:
+            v = row.values
+            if (v["line"], v["year"]) != (cost.line.code if cost.line else "", cost.year.label if cost.year else ""):
+                services.change_cost_place(
+                    actor=self.actor, cost=cost, line=self.lines[v["line"]], year=self.years[v["year"]]
+                )
 
     def _restore(self, obj: Any) -> Any:
         if obj.archived:
@@ -1096,6 +1553,7 @@ class _Writer:
             "subject": v["subject"],
             "group": self.groups[v["group"]] if v["group"] else None,
             "line": self.lines[v["line"]] if v["line"] else None,
+            "funding_source": self.sources[v["funding_source"]] if v["funding_source"] else None,
             "year": self.years[v["year"]] if v["year"] else None,
             "measure": v["measure"],
             "text": v["text"],

@@ -29,6 +29,11 @@ urlpatterns = [
     path(M + "trajectory/", views.trajectory, name="trajectory"),
     path(M + "trajectory/new/", views.trajectory_figure_edit, name="trajectory-create"),
     path(M + "trajectory/<str:year>/<int:number>/edit/", views.trajectory_figure_edit, name="trajectory-edit"),
+    path(
+        M + "trajectory/<str:year>/<int:number>/archive/",
+        views.trajectory_figure_archive,
+        name="trajectory-archive",
+    ),
     path(M + "figure-check/", views.figure_check, name="figure-check"),
     path(M + "periods/", views.periods, name="periods"),
     path(M + "periods/add-year/", views.year_add, name="year-add"),

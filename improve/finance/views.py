@@ -573,6 +573,36 @@ def trajectory_figure_edit(
     )
 
 
+@programme_view(EDIT_FINANCE)
+def trajectory_figure_archive(request: ProgrammeRequest, slug: str, year: str, number: int) -> HttpResponse:
+    """Archive a printed trajectory row (or restore the one last archived at that place): audited."""
+    programme = _programme(request)
+    found = _year(request, year.replace("-", "/"))
+    figure = get_or_404(selectors.trajectory_figure_or_archived, programme, found, number)
+    done = _url("trajectory", programme)
+    if request.method == "POST" and request.GET.get("restore") == "1":
+        if figure.archived:
+            try:
+                services.finance_restore(actor=actor(request), instance=figure)
+            except ValidationError as exc:
+                messages.error(request, f"{figure.label} cannot be restored: {' '.join(exc.messages)}")
+                return redirect(done)
+            messages.success(request, f"{figure.label} ({figure.year}) restored")
+        return redirect(done)
+    return archive_page(
+        request,
+        figure,
+        what="Printed trajectory figure",
+        caption=f"Service budget trajectory {figure.year}",
+        label=f"{figure.label} {figure.text}".strip(),
+        explain="An archived row is left out of the trajectory, the figure check and the workbook.",
+        archive=lambda reason: services.finance_archive(actor=actor(request), instance=figure, reason=reason),
+        restore_url=f"{request.path}?restore=1",
+        done_url=done,
+        context=_context(request),
+    )
+
+
 # --- savings plans ---------------------------------------------------------------------------------------
 
 

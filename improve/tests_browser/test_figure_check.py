@@ -36,3 +36,21 @@ def test_read_the_trajectory_and_the_figure_check_and_correct_a_figure(web, scen
     web.visit(scenario.path("money/trajectory/new/"))
     web.submit(page.get_by_role("button", name="Save"), "empty form")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def test_archive_a_trajectory_row_and_restore_it(web, scenario):
+    page = web.page
+    web.sign_in(scenario.other_editor)
+    web.visit(scenario.path("money/trajectory/"))
+    web.submit(page.get_by_role("link", name="Archive 21/22 Budget, 2021/22"), "archive")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Archive 21/22 Budget £34.4m")
+    page.get_by_label("Why is it being archived? (optional)").fill("Entered from the wrong draft")
+    web.screenshot("money-trajectory-archive", width=1000)
+    web.submit(page.get_by_role("button", name="Archive"), "archived")
+    expect(page.get_by_text("21/22 Budget £34.4m archived")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="21/22 Budget", exact=True)).to_have_count(0)
+    web.visit(scenario.path("money/trajectory/2021-22/5/archive/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Restore 21/22 Budget £34.4m")
+    web.screenshot("money-trajectory-restore", width=1000)
+    web.submit(page.get_by_role("button", name="Restore"), "restored")
+    expect(row(page, "2021/22", "21/22 Budget")).to_contain_text("Disagrees")

@@ -44,6 +44,28 @@ def test_b_and_d_gives_every_real_disagreement_and_nothing_rounding_explains(bd)
     ]
 
 
+def test_each_funding_source_s_printed_amount_is_checked_and_counts_as_printed_in_the_total(bd):
+    from improve.finance import services
+    from improve.finance.models import FinancialYear, FundingSource
+    from improve.finance.tests.world import SYSTEM
+
+    source_row = ("Printed totals (PID section 4.1: the release of capital funding (printed as £1.095, in £m))",)
+    checked = {(r.result.table, r.result.row): r for r in figurecheck.run(bd).relations}
+    relation = checked[(*source_row, "Capital funding released by the PID")]
+    assert relation.result.column == "Available, 2019/20" and relation.explain.startswith("the amounts of source")
+    # the total available funding is made of the source's printed amount (its rounding allowed for)
+    total = next(r for (t, row), r in checked.items() if row == "Available funding")
+    assert [term.figure.text for term in total.terms] == ["£1.095m"]
+
+    capital = FundingSource.objects.get(programme=bd, code="capital")
+    year = FinancialYear.objects.get(programme=bd, start_year=2019)
+    services.source_amount_set(actor=SYSTEM, source=capital, year=year, amount=D("1000000.00"))
+    outcome = figurecheck.run(bd)
+    new = {k: v for k, v in found(outcome).items() if not k[0].startswith("Service budget trajectory")}
+    # the source disagrees with its printed £1.095m; the total of the printed figures still agrees
+    assert new == {(*source_row, "Capital funding released by the PID"): ("£1.095m", D("1000000.00"))}
+
+
 def test_havering_s_roles_do_not_add_up_to_its_0_75m(db):
     outcome = figurecheck.run(load("havering-2019").programme)
     # £15k + £80k + £39k + £420k + £51k + £51k + £15k + £5k = £676k against £0.75m: £74k apart; rounding

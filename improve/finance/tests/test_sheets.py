@@ -133,8 +133,9 @@ def test_a_closed_period_s_actual_cannot_be_changed_by_import(bd):
     )
     found = problems(sheets)
     assert found == [
-        "budget_amounts / row 6 / actual / April 2020 is closed: its actual changes only through a recorded adjustment",
-        "budget_amounts / row 7 / actual / June 2019 is closed: its actual changes only through a recorded adjustment",
+        "budget_amounts / row 16 / actual / April 2020 is closed: its actual changes only through a recorded "
+        "adjustment",
+        "budget_amounts / row 17 / actual / June 2019 is closed: its actual changes only through a recorded adjustment",
     ]
 
 

@@ -115,3 +115,62 @@ def test_a_programme_with_nothing_printed_is_told_so(db, programme):
     client = client_for(programme, Role.ANALYST, "a@example.org")
     html = client.get(reverse("finance:figure-check", args=[programme.slug])).content.decode()
     assert "Nothing is kept as printed yet" in html and "Every printed figure agrees" not in html
+
+
+def test_a_trajectory_row_is_archived_on_the_page_audited_and_restored(bd):
+    from improve.core.models import AuditEvent
+    from improve.finance import figurecheck
+
+    client = client_for(bd, Role.FINANCE_LEAD, "f@example.org")
+    page = client.get(reverse("finance:trajectory", args=[bd.slug])).content.decode()
+    url = reverse("finance:trajectory-archive", args=[bd.slug, "2021-22", 5])
+    assert f'href="{url}"' in page
+    figure = TrajectoryFigure.objects.get(programme=bd, year__start_year=2021, order=5)
+    assert figure.label == "21/22 Budget"
+    confirm = client.get(url).content.decode()
+    assert "Archive 21/22 Budget £34.4m" in confirm
+    done = client.post(url, {"reason": "Entered twice"})
+    assert done.status_code == 302
+    figure.refresh_from_db()
+    assert figure.archived and figure.archive_reason == "Entered twice"
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ARCHIVE).latest("pk")
+    assert event.after["reason"] == "Entered twice"
+    # gone from the page, the check (its two findings with it) and the workbook
+    page = client.get(reverse("finance:trajectory", args=[bd.slug])).content.decode()
+    assert "21/22 Budget £34.4m archived" in page  # the message
+    assert '<th scope="row" class="govuk-table__header">21/22 Budget</th>' not in page
+    assert "21/22 Budget" not in {f.figure.row for f in figurecheck.run(bd).findings}
+    # a second post never restores; a post to ?restore=1 does, audited
+    client.post(url, {"reason": "again"})
+    figure.refresh_from_db()
+    assert figure.archived
+    client.post(url + "?restore=1")
+    figure.refresh_from_db()
+    assert not figure.archived
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.RESTORE).exists()
+
+
+def test_an_archived_row_whose_place_was_taken_is_not_restored_over_it(bd):
+    from improve.finance import services
+    from improve.finance.tests.world import SYSTEM
+
+    client = client_for(bd, Role.FINANCE_LEAD, "f@example.org")
+    url = reverse("finance:trajectory-archive", args=[bd.slug, "2021-22", 5])
+    client.post(url)
+    year = selectors.year_in(bd, "2021/22")
+    services.trajectory_figure_save(
+        actor=SYSTEM,
+        programme=bd,
+        data={"year": year, "order": 5, "kind": "budget", "label": "21/22 Budget", "text": "£35.9m"},
+    )
+    # the archive page now shows the current row at that place; the archived one cannot come back over it
+    archived = TrajectoryFigure.all_objects.get(programme=bd, year=year, order=5, archived_at__isnull=False)
+    with pytest.raises(Exception, match="already"):
+        services.finance_restore(actor=SYSTEM, instance=archived)
+    assert "Archive 21/22 Budget £35.9m" in client.get(url).content.decode()
+
+
+def test_only_those_who_change_money_archive_a_trajectory_row(bd):
+    url = reverse("finance:trajectory-archive", args=[bd.slug, "2021-22", 5])
+    assert client_for(bd, Role.VIEWER, "v@example.org").post(url).status_code == 403
+    assert not TrajectoryFigure.all_objects.filter(archived_at__isnull=False).exists()
