@@ -64,8 +64,10 @@ def _cell(numeric: bool, cell: Cell, header: bool) -> str:
 
 
 def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") -> str:
+    # a table of many columns is set smaller on paper, so it fits the page's width
+    wide = " io-wide-table" if len(table.columns) > 6 else ""
     out = [
-        '<table class="govuk-table io-pack-table">',
+        f'<table class="govuk-table io-pack-table{wide}">',
         f'<caption class="govuk-table__caption {caption_class}">{escape(table.caption)}</caption>',
     ]
     out += [
