@@ -100,6 +100,8 @@ class Chart:
     unit: str = ""
     #: what the categories are, for the data table's first column ("Month", "Strand")
     category_label: str = ""
+    #: what the series are, for a "rag-grid" data table's first column (its rows are the series)
+    series_label: str = ""
     kind: str = field(default="chart", init=False)
 
 
@@ -246,6 +248,7 @@ def _block_to_data(block: Block) -> dict[str, Any]:
             "description": block.description,
             "unit": block.unit,
             "category_label": block.category_label,
+            "series_label": block.series_label,
         }
     data = {f.name: getattr(block, f.name) for f in fields(block)}
     if isinstance(block, BulletList):
@@ -274,6 +277,7 @@ def _block_from_data(data: Mapping[str, Any]) -> Block:
             description=data["description"],
             unit=data["unit"],
             category_label=data.get("category_label", ""),
+            series_label=data.get("series_label", ""),
         )
     cls = _BLOCKS[kind]
     args = {k: v for k, v in data.items() if k != "kind"}

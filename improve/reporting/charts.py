@@ -711,7 +711,7 @@ def chart_rows(chart: doc.Chart) -> tuple[tuple[doc.Column, ...], tuple[tuple[do
     """
     _check(chart)
     if chart.chart == "rag-grid":
-        columns = (doc.Column("Series"), *(doc.Column(c) for c in chart.categories))
+        columns = (doc.Column(chart.series_label or "Series"), *(doc.Column(c) for c in chart.categories))
         rows = tuple(
             (
                 doc.Cell(s.name),

@@ -14,13 +14,9 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    DurationField,
-    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -37,19 +33,19 @@ from improve.core.document import (
     Series,
     Table,
 )
+from improve.finance import sections as finance_sections
 from improve.finance import selectors as finance
 from improve.governance import selectors as governance
 from improve.governance.models import ChangeRequest
 from improve.modelling import fiscal
 from improve.programmes.models import (
     CLOSED_STATUSES,
-    Baseline,
-    BaselineItem,
     ItemKind,
     PlanItem,
     Programme,
     Strand,
 )
+from improve.programmes.sections import plan_as_at
 from improve.raid import selectors as raid
 from improve.raid.models import Issue, IssueStatus, Risk, RiskStatus
 from improve.reporting.highlights import selectors as highlights
@@ -125,31 +121,40 @@ PRIORITY_RANK = Case(
 )
 
 
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal("0.00")) if present else None
+
+
 def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboard:
     """The dashboard as at ``as_at`` (the programme's status date if not given)."""
     as_at = as_at or programme.as_at
     out = Dashboard(programme, as_at)
-    watched = PlanItem.objects.filter(_milestones(programme)).exclude(status__in=CLOSED_STATUSES)
-    fields = ("uid", "title", "strand__name", "end_date")
+    # milestones: the plan as it stood at the date (a past month's dates come from the baseline
+    # taken then, as in the board pack), slips measured since the month began
     horizon = as_at + dt.timedelta(days=HORIZON_DAYS)
-    due = watched.filter(end_date__gte=as_at, end_date__lte=horizon)
-    out.due = [Milestone(u, t, s, e) for u, t, s, e in due.order_by("end_date", "order").values_list(*fields)[:LISTED]]
-    out.due_count = due.count()
-    out.overdue_count = watched.filter(end_date__lt=as_at).count()
-    baseline = (
-        Baseline.objects.filter(programme=programme, taken_on__lte=as_at)
-        .order_by("-taken_on", "-id")
-        .only("id", "name", "taken_on")
-        .first()
-    )
-    if baseline is not None:
-        out.baseline = f"{baseline.name} ({baseline.taken_on:%d/%m/%Y})"
-        was = BaselineItem.objects.filter(baseline=baseline, uid=OuterRef("uid")).values("end_date")[:1]
-        slipped = watched.annotate(was=Subquery(was)).filter(was__isnull=False, end_date__gt=F("was"))
-        late = ExpressionWrapper(F("end_date") - F("was"), output_field=DurationField())
-        top = slipped.annotate(late=late).order_by("-late", "uid").values_list(*fields, "was")[:LISTED]
-        out.slipped = [Milestone(u, t, s, e, w) for u, t, s, e, w in top]
-        out.slipped_count = slipped.count()
+    plan = plan_as_at(programme, as_at=as_at, since=as_at.replace(day=1) - dt.timedelta(days=1))
+    watched_uids = set(PlanItem.objects.filter(_milestones(programme)).values_list("uid", flat=True))
+    # (end, line) for each watched line still open at the date and with an end date
+    watched = [
+        (end, line)
+        for line in plan.lines
+        if (end := line.dates[2]) is not None
+        and line.uid in watched_uids
+        and plan.status_of(line) not in CLOSED_STATUSES
+    ]
+    due = sorted(((end, line) for end, line in watched if as_at <= end <= horizon), key=lambda pair: pair[0])
+    out.due = [Milestone(line.uid, line.title, line.strand_name, end) for end, line in due[:LISTED]]
+    out.due_count = len(due)
+    out.overdue_count = sum(1 for end, _ in watched if end < as_at)
+    if plan.compared is not None:
+        out.baseline = f"{plan.compared.name} ({plan.compared.taken_on:%d/%m/%Y})"
+        slipped = [s for s in plan.slipped() if s.line.uid in watched_uids and s.days is not None]
+        out.slipped = [
+            Milestone(s.line.uid, s.line.title, s.line.strand_name, s.line.dates[2], s.baseline_end)
+            for s in slipped[:LISTED]
+        ]
+        out.slipped_count = len(slipped)
     # RAG by strand over the last months, from the reports' overall RAG
     last = highlights.first_of_month(as_at)
     if month_end(last) > as_at:  # a month not yet over has no reports to show
@@ -175,17 +180,18 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     out.changes = list(
         governance.changes_register(programme).filter(state=ChangeRequest.State.PENDING).order_by("raised_on", "ref")
     )
-    # money: the financial year of the date
+    # money: the financial year of the date, actuals to the end of the last month ended by then
     summary = finance.budget_summary(programme)
     year = fiscal.start_year_of(as_at)
     totals = summary.figures.programme
     if year in summary.years and (year in totals.planned or year in totals.actual):
+        lines = finance_sections.lines_as_at(summary, year, as_at)
         out.money = Money(
             fiscal.label(year),
-            totals.planned.get(year, Decimal("0.00")),
-            totals.actual.get(year),
-            totals.projected.get(year),
-            totals.variation.get(year),
+            _sum([line.figures.planned for line in lines]) or Decimal("0.00"),
+            _sum([line.figures.actual for line in lines]),
+            _sum([line.figures.projected for line in lines]),
+            _sum([line.figures.variation for line in lines]),
         )
     return out
 
@@ -218,17 +224,8 @@ def rag_chart(d: Dashboard) -> Chart:
         categories=tuple(d.month_labels),
         series=series,
         description=f"Each strand's overall RAG from its highlight reports, month by month. {said}",
-    )
-
-
-def rag_table(d: Dashboard) -> Table:
-    return Table(
-        caption="Overall RAG by strand, from the highlight reports",
-        columns=(Column(d.programme.strand_word), *(Column(m) for m in d.month_labels)),
-        rows=tuple(
-            (Cell(f"{s.code} {s.name}"), *(Cell(RAG_WORDS[r] or "No report", "rag" if r else "text") for r in row))
-            for s, row in d.rags
-        ),
+        category_label="Month",
+        series_label=d.programme.strand_word,
     )
 
 
@@ -266,7 +263,7 @@ def blocks(d: Dashboard) -> tuple[Block, ...]:
                 ),
             )
         )
-    out += [Heading("RAG by strand over time"), rag_chart(d), rag_table(d)]
+    out += [Heading(f"RAG by {d.programme.strand_word.lower()} over time"), rag_chart(d)]
     out.append(Heading("Top risks"))
     out.append(Paragraph(f"{d.open_risks} open risks; {d.above_appetite} above the appetite for their category."))
     if d.risks:

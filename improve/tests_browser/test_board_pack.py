@@ -14,22 +14,16 @@ from improve.core.audit import SYSTEM
 from improve.governance.models import Board
 from improve.reporting import services
 from improve.reporting.models import BoardPack
-from improve.reporting.tests import sample_sections
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def samples():
-    sample_sections.register()
-    yield
-    sample_sections.unregister()
-
-
-def test_open_choose_issue_and_read_a_board_pack(web, scenario, samples):
+def test_open_choose_issue_and_read_a_board_pack(web, scenario):
     page = web.page
     web.sign_in(scenario.editor)
-    web.submit(page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports"), "reports")
+    web.submit(
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board packs", exact=True), "board packs"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Board packs")
     page.get_by_label("Board").select_option(label="Children's Improvement Board")
     page.get_by_label("Month").fill("October 2019")
@@ -43,7 +37,7 @@ def test_open_choose_issue_and_read_a_board_pack(web, scenario, samples):
     web.screenshot("board-pack-draft")
 
     web.submit(page.get_by_role("link", name="Choose the sections of Children's Improvement Board's pack"), "sections")
-    page.get_by_role("checkbox", name="Notes for the board").uncheck()
+    page.get_by_role("checkbox", name="Decisions log").uncheck()
     page.get_by_label("Place of Summary").fill("x")
     web.submit(page.get_by_role("button", name="Save the sections"), "bad place")
     expect(page.locator(".govuk-error-summary")).to_contain_text("Give the place of 'Summary'")
@@ -52,14 +46,15 @@ def test_open_choose_issue_and_read_a_board_pack(web, scenario, samples):
     web.screenshot("board-pack-sections")
 
     web.visit(scenario.path("reports/packs/cib/2019-10/"))
-    expect(page.get_by_role("heading", level=2, name="Notes for the board")).to_have_count(0)
+    expect(page.get_by_role("heading", level=2, name="Decisions log")).to_have_count(0)
+    expect(page.get_by_role("heading", level=2, name="Money")).to_be_visible()
     web.submit(page.get_by_role("button", name="Issue this pack"), "issued")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("issued. It will not change")
     assert BoardPack.objects.filter(board__code="cib", status="issued").count() == 1
     web.screenshot("board-pack-issued-by-pmo")
 
 
-def test_a_board_member_reads_the_issued_pack(open_browsing, scenario, samples):
+def test_a_board_member_reads_the_issued_pack(open_browsing, scenario):
     board = Board.objects.get(programme__slug=scenario.slug, code="cib")
     services.pack_issue(actor=SYSTEM, programme=board.programme, board=board, month=dt.date(2019, 10, 1))
     web = open_browsing("board member")

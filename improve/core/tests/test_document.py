@@ -40,6 +40,7 @@ def _section() -> doc.Section:
                 "Actual spend was 12.3 in April against a plan of 10.",
                 unit="£000",
                 category_label="Month",
+                series_label="Measure",
             ),
         ),
     )

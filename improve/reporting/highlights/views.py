@@ -26,6 +26,7 @@ from improve.core.views import actor, apply_validation_error, get_or_404, report
 from improve.modelling.money import pounds
 from improve.programmes.permissions import Perm, ProgrammeRequest, programme_view
 from improve.reporting import dashboard as dashboards
+from improve.reporting.charts import chart_svg
 from improve.reporting.highlights import selectors, services
 from improve.reporting.highlights.forms import ReportForm, ReviewForm, StartForm
 from improve.reporting.highlights.permissions import EDIT_HIGHLIGHTS, REVIEW_HIGHLIGHTS
@@ -293,6 +294,8 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
             month=month_label(found.as_at.replace(day=1)),
             money=_money_text(found.money),
             rag_rows=[(f"{s.code} {s.name}", [RAG_TAGS.get(r) for r in row]) for s, row in found.rags],
+            # the same figure the board pack prints; the table under it is its data, written out
+            rag_svg=mark_safe(chart_svg(dashboards.rag_chart(found))) if found.rags else "",  # noqa: S308 - escaped by chart_svg
             previous_month=period_key(selectors.previous_month(found.as_at.replace(day=1))),
             next_month=period_key(selectors.next_month(found.as_at.replace(day=1))),
         ),

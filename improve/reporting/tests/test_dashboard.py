@@ -1,6 +1,7 @@
 """The programme & PMO dashboard, and the board-pack sections of the dashboard and highlight reports."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from improve.governance import services as governance
 from improve.programmes.models import Baseline, BaselineItem, PlanItem
 from improve.raid.models import Issue, Risk
 from improve.reporting import dashboard as dashboards
+from improve.reporting.charts import chart_table
 from improve.reporting.highlights import services
 
 SEPTEMBER, OCTOBER = dt.date(2019, 9, 1), dt.date(2019, 10, 1)
@@ -84,10 +86,12 @@ def test_the_dashboard_shows_milestones_rags_risks_issues_changes_and_money(prog
 def test_the_rag_grid_chart_and_its_table_say_the_same(programme):
     _world(programme)
     d = dashboards.dashboard(programme, as_at=dt.date(2019, 10, 31))
-    chart, table = dashboards.rag_chart(d), dashboards.rag_table(d)
+    chart = dashboards.rag_chart(d)
+    table = chart_table(chart)  # the data table every format prints under the chart
     assert chart.chart == "rag-grid" and chart.categories[-1] == "Oct 2019"
     assert chart.series[0].values[-2:] == (3, 2)  # RAG_ORDER: Green, Amber
     assert [c.value for c in table.rows[0]][-2:] == ["Green", "Amber"]
+    assert table.columns[0].label == programme.strand_word
     assert "In Oct 2019: red none; amber 1 Practice Improvement." in chart.description
 
 
@@ -137,3 +141,17 @@ def test_what_changed_names_rag_moves_returned_and_overdue_reports(programme):
         "2 Service Design: the October 2019 report is overdue (due 07/11/2019; returned)",
         "1 Practice Improvement: overall RAG Green in September 2019, Amber in October 2019",
     ]
+
+
+def test_a_past_month_s_dashboard_shows_the_plan_and_the_money_as_they_stood_then(db):
+    from improve.interchange.tests.conftest import load
+
+    programme = load("barking-dagenham-2019").programme
+    d = dashboards.dashboard(programme, as_at=dt.date(2019, 10, 31))
+    # October's slips, measured against the month-end baseline taken before October began
+    assert d.baseline == "Month end 30/09/2019 (30/09/2019)"
+    assert {m.uid: m.days for m in d.slipped} == {"57": 91, "219": 34, "217": 28, "218": 28}
+    # money: spend to the end of October 2019, not the whole year's demo actuals
+    assert d.money is not None and d.money.year == "2019/20"
+    assert (d.money.budget, d.money.actual) == (Decimal("1096000.00"), Decimal("516690.00"))
+    assert d.money.variation == Decimal("25690.00")

@@ -58,5 +58,5 @@ def test_the_pdf_has_every_section_its_contents_and_page_numbers(october_pdf):
     assert "Contents" in pages[0] and "London Borough of Barking and Dagenham" in pages[0]
     assert f"Page 2 of {len(pages)}" in pages[1] and "Draft" in pages[1]
     # the plan table's header row is repeated on the page it runs on to
-    assert sum("Variance (£000)" in page for page in pages) >= 2
+    assert sum("Variance" in page for page in pages) >= 2
     document.close()
