@@ -1,0 +1,7 @@
+"""Demand for care: children looked after, projected with honest uncertainty, and what it costs (pure NumPy).
+
+- :mod:`~improve.modelling.demand.episodes`: the input (episodes as arrays of days and codes) and
+  the classification (age bands, placement categories, excluded legal statuses).
+- :mod:`~improve.modelling.demand.population`: daily stock by band × category; entry, move and
+  exit rates over a reference window.
+"""
