@@ -4,4 +4,9 @@
   the classification (age bands, placement categories, excluded legal statuses).
 - :mod:`~improve.modelling.demand.population`: daily stock by band × category; entry, move and
   exit rates over a reference window.
+- :mod:`~improve.modelling.demand.projection`: the daily projection — expected values from a
+  deterministic twin kept by age in days, and simulated paths (rates drawn from their posterior)
+  for 50 / 80 / 95 % intervals.
+- :mod:`~improve.modelling.demand.calibration`: a synthetic world with known rates, and the
+  coverage check of the intervals.
 """
