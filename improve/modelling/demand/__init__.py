@@ -9,4 +9,5 @@
   for 50 / 80 / 95 % intervals.
 - :mod:`~improve.modelling.demand.calibration`: a synthetic world with known rates, and the
   coverage check of the intervals.
+- :mod:`~improve.modelling.demand.costs`: weekly unit costs → spend per month and financial year.
 """
