@@ -10,4 +10,7 @@
 - :mod:`~improve.modelling.demand.calibration`: a synthetic world with known rates, and the
   coverage check of the intervals.
 - :mod:`~improve.modelling.demand.costs`: weekly unit costs → spend per month and financial year.
+- :mod:`~improve.modelling.demand.backtest`: fit before a past date, project, compare with what happened.
+- :mod:`~improve.modelling.demand.scenarios`: fewer entries, another placement mix, other unit
+  costs, compared with the baseline path by path.
 """
