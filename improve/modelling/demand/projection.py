@@ -20,11 +20,21 @@ per day, which the simulation uses: so a large group of 15-year-olds at the star
 16–18 over the following year, not at an average rate.
 
 **Uncertainty** is simulated with ``draws`` paths, vectorised across draws (arrays of shape
-``(draws, bands, categories)``): ageing and departures are binomial per cell per day, a
-departure is split between its destinations by conditional binomials (a multinomial), entries
-are Poisson. Because every child's move is a draw within one path, a move between placements
-changes two categories and leaves the total as it was: the total's interval is computed from
-each path's total, so it carries the covariance between categories.
+``(draws, bands, categories)``). Each day each cell draws how many children leave it — ageing
+out of the band or one of the events, ``Binomial(n, 1 − (1 − h)(1 − p_event))`` — and those
+are shared among their destinations by a multinomial; entries are Poisson. The draws are exact,
+and cheap where most cells see nothing on most days: one exponential variate per cell decides
+whether anything happens (``P(none) = e^(−n·hazard)``), and only the cells where it does walk
+up the distribution by inversion and give each departing child a destination; cells with a
+large population use NumPy's binomial sampler outcome by outcome. Children who arrive in a
+cell by a move are not at risk of a second event the same day. Because every child's move is
+a draw within one path, a move between placements changes two categories and leaves the
+total as it was: the total's interval is computed from each path's total, so it carries the
+covariance between categories.
+
+The ageing of the children already in care is applied as a probability (from the twin), not
+on each child's own birthday: the expected numbers ageing are right, but the paths vary a
+little more than the known birthdays would allow — the intervals err on the wide side there.
 
 **Parameter uncertainty**: rates estimated from finite data are not known exactly. Each path
 draws its own rates from their posterior (:func:`draw_rates`): a count ``n`` over an exposure
@@ -254,7 +264,6 @@ def simulate(
     entry_flat = chosen.entry.reshape(-1)
     arriving = np.flatnonzero(entry_flat > 0)
     lam = entry_flat[arriving]
-    no_entry = np.exp(-lam)
 
     state = np.broadcast_to(cohort.stock(bands, cats), (draws, bands, cats)).copy()
     flat = state.reshape(-1)  # a view: the cells (draw, band, category) in a row
@@ -264,31 +273,35 @@ def simulate(
     snapshot_at = {int(d - start): i for i, d in enumerate(month_ends)}
     few = np.flatnonzero(lam <= ENTRY_WALK)
     many = np.flatnonzero(lam > ENTRY_WALK)
+    few_cells, few_lam, many_cells, many_lam = arriving[few], lam[few], arriving[many], lam[many]
     onward_cell = np.tile(np.arange(per_draw) < (bands - 1) * cats, draws)  # the last band's leave care at 18
     first_of_band = (np.arange(flat.size) // cats) * cats
+    event_hazard = -log_no_event  # (draws, cells per draw): −log P(no event in a day) per child
+    # A cell has no departure today when an exponential variate E exceeds n × hazard (P = e^(−n·hazard));
+    # only the cells where it does not are drawn further. Entries likewise, with the Poisson mean.
     for t in range(horizon):
-        # Entries: where arrivals are rare, one uniform per cell and a walk up the Poisson where one came.
-        u = rng.random(len(few))
-        hit = few[u > no_entry[few]]
+        # Entries.
+        e = rng.standard_exponential(len(few_cells))
+        hit = np.flatnonzero(e < few_lam)
         if len(hit):
-            flat[arriving[hit]] += _walk(u[u > no_entry[few]], lam[hit], lam[hit], no_entry[hit], binomial=False)
-        if len(many):
-            flat[arriving[many]] += rng.poisson(lam[many])
+            arrivals = _walk(np.exp(-e[hit]), few_lam[hit], few_lam[hit], np.exp(-few_lam[hit]), binomial=False)
+            flat[few_cells[hit]] += arrivals
+        if len(many_cells):
+            flat[many_cells] += rng.poisson(many_lam)
         # Departures (ageing into the next band or out at 18, leaving care, moving): per cell, a
         # binomial for how many go, then a multinomial for where.
         ageing = expected.ageing[t].reshape(-1)
-        log_stay = (log_no_event + np.log1p(-np.minimum(ageing, 1.0 - 1e-12))).reshape(-1)
-        occupied = np.flatnonzero(flat)
-        trials = flat[occupied].astype(np.float64)
-        log_p0 = log_stay[occupied]
-        p_leave = -np.expm1(log_p0)
-        crowded = trials * p_leave > DEPARTURE_WALK
+        hazard = (event_hazard - np.log1p(-np.minimum(ageing, 1.0 - 1e-12))).reshape(-1)
+        at_risk = flat.copy()  # children who arrive in a cell today by a move are not at risk there today
+        expected_out = at_risk * hazard
+        crowded = np.flatnonzero(expected_out > DEPARTURE_WALK)
         # Crowded cells (a large population): NumPy's binomials, outcome by outcome.
-        cells = occupied[crowded]
-        if len(cells):
-            left = rng.binomial(flat[cells], p_leave[crowded])
+        if len(crowded):
+            cells = crowded
+            p_leave = -np.expm1(-hazard[cells])
+            left = rng.binomial(at_risk[cells], p_leave)
             flat[cells] -= left
-            age_share = np.minimum(ageing[cells % per_draw] / p_leave[crowded], 1.0)
+            age_share = np.minimum(ageing[cells % per_draw] / p_leave, 1.0)
             older = rng.binomial(left, age_share)
             go_on = onward_cell[cells]
             flat[cells[go_on] + cats] += older[go_on]
@@ -303,16 +316,15 @@ def simulate(
                 left -= moved
                 # Several categories of one draw and band move into category k: add, do not assign.
                 flat += np.bincount(first_of_band[cells] + k, weights=moved, minlength=flat.size).astype(np.int64)
-        # Sparse cells: one uniform each against P(nobody goes); the few with departures walk on.
-        sparse = ~crowded
-        occupied, trials, log_p0, p_leave = occupied[sparse], trials[sparse], log_p0[sparse], p_leave[sparse]
-        p0 = np.exp(trials * log_p0)
-        u = rng.random(len(occupied))
-        hit = np.flatnonzero(u > p0)
+            expected_out[cells] = 0.0  # done: no sparse draw for these
+        # Sparse cells: the few with a departure walk up the binomial from P(nobody goes).
+        e = rng.standard_exponential(flat.size)
+        hit = np.flatnonzero(e < expected_out)
         if len(hit):
-            cells = occupied[hit]
-            p_leave = p_leave[hit]
-            left = _at_least_one(rng, u[hit], trials[hit], p_leave, p0[hit])
+            cells = hit
+            p_leave = -np.expm1(-hazard[cells])
+            trials = at_risk[cells].astype(np.float64)
+            left = _at_least_one(rng, np.exp(-e[cells]), trials, p_leave, np.exp(-expected_out[cells]))
             flat[cells] -= left
             # Each departing child's destination: one uniform against the shares of ageing, leaving, moving.
             age_share = np.minimum(ageing[cells % per_draw] / p_leave, 1.0)
