@@ -38,9 +38,10 @@ little more than the known birthdays would allow — the intervals err on the wi
 
 **Parameter uncertainty**: rates estimated from finite data are not known exactly. Each path
 draws its own rates from their posterior (:func:`draw_rates`): a count ``n`` over an exposure
-``E`` gives a Gamma(``n + a``, ``E + a / pooled``) rate, where the prior — worth ``a`` events
-(``PRIOR_EVENTS``) — is centred on the rate pooled over all age bands for the same category and
-destination (zero where that was never seen). Ignoring this makes intervals too narrow; the
+``E`` gives a Gamma(``n + r·E0``, ``E + E0``) rate, where the weak prior is centred on the rate
+``r`` pooled over all age bands for the same category and destination (zero where that was
+never seen) and worth an exposure ``E0`` of 2 % (``PRIOR_WEIGHT``) of the category's mean
+exposure per band. Ignoring this makes intervals too narrow; the
 calibration check (:mod:`~improve.modelling.demand.calibration`) measures the coverage.
 """
 
@@ -57,8 +58,8 @@ from improve.modelling.demand.population import Cohort, Rates
 LEVELS: tuple[int, ...] = (50, 80, 95)
 #: Paths simulated by default.
 DRAWS = 1000
-#: The prior's weight in the rate posteriors ``[events]``.
-PRIOR_EVENTS = 1.0
+#: The prior's weight in the rate posteriors, as a share of the window's exposure per band.
+PRIOR_WEIGHT = 0.02
 #: Days in a year, to put band edges on the age-in-days scale of the expected path ``[days]``.
 YEAR_DAYS = 365.25
 
@@ -79,28 +80,28 @@ class RateSet:
         )
 
 
-def _pooled(counts: Floats, exposure: Floats) -> Floats:
-    """Counts ÷ exposure pooled over the band axis (axis 0), broadcast back; 0 where nothing was exposed."""
+def _posterior(counts: Floats, exposure: Floats, weight: float) -> tuple[Floats, Floats]:
+    """Gamma posterior (shape, rate) of Poisson rates with a weak prior centred on the rate pooled over bands.
+
+    The prior's exposure is ``weight`` × the category's mean exposure per band, so it moves a
+    well-measured rate by about ``weight`` of its distance from the pooled rate, gives a cell
+    never seen in the window a small rate (a share ``weight`` of the pooled one), and leaves
+    a cell with no exposure at all as uncertain as the pooled rate over a little exposure.
+    """
+    bands = counts.shape[0]
     total_counts = counts.sum(axis=0, keepdims=True)
     total_exposure = exposure.sum(axis=0, keepdims=True)
     pooled = np.divide(total_counts, total_exposure, out=np.zeros_like(total_counts), where=total_exposure > 0)
-    return np.broadcast_to(pooled, counts.shape)
+    prior_exposure = weight * total_exposure / bands
+    return counts + pooled * prior_exposure, exposure + prior_exposure
 
 
-def _posterior(counts: Floats, exposure: Floats, prior: float) -> tuple[Floats, Floats]:
-    """Gamma posterior (shape, rate) for Poisson rates, shrunk towards the rate pooled over bands."""
-    pooled = _pooled(counts, exposure)
-    weight = np.where(pooled > 0, prior, 0.0)
-    prior_exposure = np.divide(weight, pooled, out=np.zeros_like(pooled), where=pooled > 0)
-    return counts + weight, exposure + prior_exposure
-
-
-def posterior_mean(rates: Rates, prior: float = PRIOR_EVENTS) -> RateSet:
+def posterior_mean(rates: Rates, prior: float = PRIOR_WEIGHT) -> RateSet:
     """The rates' posterior means (one set; used for the expected path)."""
     return _rate_set(rates, prior, None, 1)
 
 
-def draw_rates(rates: Rates, draws: int, rng: np.random.Generator, prior: float = PRIOR_EVENTS) -> RateSet:
+def draw_rates(rates: Rates, draws: int, rng: np.random.Generator, prior: float = PRIOR_WEIGHT) -> RateSet:
     """``draws`` rate sets from the rates' Gamma posteriors (see the module's note)."""
     return _rate_set(rates, prior, rng, draws)
 
@@ -460,14 +461,16 @@ class Interval:
 
 
 def summarise(samples: Floats | Int32s, levels: tuple[int, ...] = LEVELS) -> Interval:
-    """Mean and central ``levels`` ``[%]`` intervals over axis 0 (the paths)."""
+    """Mean and central ``levels`` ``[%]`` intervals over axis 0 (the paths).
+
+    Each bound is a value some path took — the lower one rounded down among the paths, the upper
+    one up — so an interval of counts is whole children and holds at least its level of the paths
+    (interpolating between counts would cut it short).
+    """
     values = np.asarray(samples, dtype=float)
-    qs = [q for level in levels for q in (0.5 - level / 200, 0.5 + level / 200)]
-    quantiles = np.quantile(values, qs, axis=0)
-    return Interval(
-        values.mean(axis=0),
-        {level: (quantiles[2 * i], quantiles[2 * i + 1]) for i, level in enumerate(levels)},
-    )
+    lows = np.quantile(values, [0.5 - level / 200 for level in levels], axis=0, method="lower")
+    highs = np.quantile(values, [0.5 + level / 200 for level in levels], axis=0, method="higher")
+    return Interval(values.mean(axis=0), {level: (lows[i], highs[i]) for i, level in enumerate(levels)})
 
 
 def by_category(projection: Projection) -> Interval:

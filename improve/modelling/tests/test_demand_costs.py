@@ -65,5 +65,7 @@ def test_unit_costs_must_cover_every_category_and_not_be_negative():
 
 def test_amounts_are_rounded_half_up_to_the_penny_at_the_edge():
     assert pence(0.125) == Decimal("0.13") and pence(2.675) == Decimal("2.68") and pence(-0.0) == Decimal("0.00")
-    summary = money(np.array([1.0, 2.0, 3.0, 4.0]))
-    assert summary.mean == Decimal("2.50") and summary.intervals[50] == (Decimal("1.75"), Decimal("3.25"))
+    summary = money(np.array([1.0, 2.0, 3.0, 4.0, 5.5]))
+    assert summary.mean == Decimal("3.10") and summary.intervals[50] == (Decimal("2.00"), Decimal("4.00"))
+    # A bound is a value some path took, never one interpolated between paths.
+    assert money(np.array([1.0, 2.0, 3.0, 4.0])).intervals[50] == (Decimal("1.00"), Decimal("4.00"))

@@ -15,6 +15,7 @@ from improve.modelling.demand.projection import (
     expected_path,
     poisson,
     simulate,
+    summarise,
     total,
 )
 
@@ -172,3 +173,12 @@ def test_a_nation_of_80000_in_care_projects_24_months_with_1000_draws():
     assert projection.daily.nbytes < 20_000_000
     expected = projection.expected.stock[-1].sum()
     assert total(projection).mean[-1] == pytest.approx(expected, rel=0.005)
+
+
+def test_intervals_of_counts_are_whole_children_holding_at_least_their_level_of_paths():
+    paths = np.random.default_rng(3).poisson(6.0, size=(1000, 3)).astype(float)
+    summary = summarise(paths)
+    for level, (low, high) in summary.intervals.items():
+        assert (low == np.floor(low)).all() and (high == np.floor(high)).all()
+        inside = ((paths >= low) & (paths <= high)).mean(axis=0)
+        assert (inside >= level / 100).all()
