@@ -11,7 +11,7 @@ Then the calibration check: ``--histories`` independent council histories, each 
 12 months before the start and projected 12 months; how often the 95 % interval held what the
 synthetic world then did, by category and for the total.
 
-Run: ``.venv/bin/python bench/demand_model.py [--histories 100] [--draws 1000] [--no-nation]``.
+Run: ``.venv/bin/python bench/demand_model.py [--histories 100] [--draws 1000] [--no-nation] [--seed 1]``.
 Prints figures, asserts nothing.
 """
 
@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("--histories", type=int, default=100, help="synthetic histories for the calibration check")
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--no-nation", action="store_true")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the calibration's histories")
     args = parser.parse_args()
     scale_run("Council (about 400 in care)", 1.0, 10, args.draws, "< 2 s end to end")
     if not args.no_nation:
@@ -91,7 +92,13 @@ def main() -> None:
         print(f"\nCalibration: {args.histories} council histories, 12 months ahead, {args.draws:,} draws each")
         started = time.perf_counter()
         found = coverage(
-            council_truth(), CLS, histories=args.histories, start=START, burn_in_months=96, draws=args.draws, seed=1
+            council_truth(),
+            CLS,
+            histories=args.histories,
+            start=START,
+            burn_in_months=96,
+            draws=args.draws,
+            seed=args.seed,
         )
         shares = ", ".join(f"{n} {s:.0%}" for n, s in zip(CLS.names, found.by_category, strict=True))
         print(f"  95 % interval held the truth: total {found.total:.0%}; {shares}")
