@@ -312,6 +312,8 @@ def simulate(
             left -= _split(rng, left, shares[:, 0], rest_share)
             rest_share -= shares[:, 0]
             for k in range(cats):
+                if not shares[:, k + 1].any():
+                    continue
                 moved = _split(rng, left, shares[:, k + 1], rest_share)
                 rest_share -= shares[:, k + 1]
                 left -= moved
@@ -355,7 +357,11 @@ DEPARTURE_WALK = 2.0
 def _split(rng: np.random.Generator, left: Counts, share: Floats, rest: Floats) -> Counts:
     """How many of ``left`` take an outcome of probability ``share`` among outcomes summing to ``rest``."""
     p = np.divide(share, rest, out=np.ones_like(share), where=rest > 1e-12)
-    return rng.binomial(left, np.clip(p, 0.0, 1.0))
+    moved = np.where(p >= 1.0, left, 0)
+    drawn = np.flatnonzero((left > 0) & (p > 0) & (p < 1.0))  # most outcomes are impossible for some cells
+    if len(drawn):
+        moved[drawn] = rng.binomial(left[drawn], p[drawn])
+    return moved
 
 
 #: Above this mean a count is drawn by NumPy's own sampler; below it, by inversion (:func:`binomial`).
