@@ -29,6 +29,9 @@ from pathlib import Path
 from improve.demand import codes
 from improve.demand.tables import EPISODES, HEADER, TABLES, Table, normalise, recognise
 
+#: Episodes' columns the loader never reads: the child's home and placement postcodes
+NOT_STORED = frozenset({"HOME_POST", "PL_POST"})
+
 #: Kinds of problem, with the words the data-quality page uses for them.
 KINDS: dict[str, str] = {
     "file": "File not read or not recognised",
@@ -350,19 +353,7 @@ def _read_episodes(
 ) -> None:
     result = check.result
     result.years.add(year)
-    wanted = (
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "URN",
-    )
+    wanted = tuple(c for c in EPISODES.columns if c not in NOT_STORED)
     cells = _cells(columns, wanted)
     in_file: dict[tuple[str, dt.date], tuple[int, tuple[str, ...]]] = {}
     for number, row in enumerate(rows, start=2):

@@ -36,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from improve.demand.tables import EPISODES, HEADER
+
 IntArray = npt.NDArray[np.int64]
 
 PER_10000 = 70.0  # [children looked after per 10,000 children under 18]
@@ -465,7 +467,7 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
         dob_text = dates(data.dob[kids])
         with (folder / "header.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"))
+            w.writerow(HEADER.columns)
             w.writerows(
                 zip(
                     ids[kids].tolist(),
@@ -482,23 +484,7 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
         rec = np.where(closed, data.rec[rows], "")
         with (folder / "episodes.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(
-                (
-                    "CHILD",
-                    "DECOM",
-                    "RNE",
-                    "LS",
-                    "CIN",
-                    "PLACE",
-                    "PLACE_PROVIDER",
-                    "DEC",
-                    "REC",
-                    "REASON_PLACE_CHANGE",
-                    "HOME_POST",
-                    "PL_POST",
-                    "URN",
-                )
-            )
+            w.writerow(EPISODES.columns)
             w.writerows(
                 zip(
                     ids[data.child[rows]].tolist(),
