@@ -180,10 +180,14 @@ class Browsing:
         self.check(f"GET {status}")
         return response
 
-    def submit(self, target: Locator, label: str = "") -> None:
-        """Click ``target`` (a submit button or link), wait for the new page, and check it."""
-        with self.page.expect_navigation(wait_until="load"):
-            target.click()
+    def submit(self, target: Locator, label: str = "", *, timeout: float | None = None) -> None:
+        """Click ``target`` (a submit button or link), wait for the new page, and check it.
+
+        ``timeout`` [ms] is for the few actions that take seconds by design (issuing a board pack
+        renders its PDF, Word and Excel files before the page answers).
+        """
+        with self.page.expect_navigation(wait_until="load", timeout=timeout):
+            target.click(timeout=timeout)
         self.check(label or "after a click that loads a page")
 
     def htmx(self, action: Callable[[], Any], label: str = "") -> Response:

@@ -48,7 +48,7 @@ def test_open_choose_issue_and_read_a_board_pack(web, scenario):
     web.visit(scenario.path("reports/packs/cib/2019-10/"))
     expect(page.get_by_role("heading", level=2, name="Decisions log")).to_have_count(0)
     expect(page.get_by_role("heading", level=2, name="Money")).to_be_visible()
-    web.submit(page.get_by_role("button", name="Issue this pack"), "issued")
+    web.submit(page.get_by_role("button", name="Issue this pack"), "issued", timeout=60_000)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("issued. It will not change")
     assert BoardPack.objects.filter(board__code="cib", status="issued").count() == 1
     web.screenshot("board-pack-issued-by-pmo")
