@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -109,7 +110,10 @@ class BoardPack(TimeStampedModel, VersionedModel):
 
     @staticmethod
     def fingerprint(data: Any, files: dict[str, bytes | None]) -> str:
-        digest = hashlib.sha256(repr(data).encode())
+        """The pack's data and files as one hash. The data is written with its keys sorted, as
+        PostgreSQL's jsonb keeps them, so the hash is the same however the database returns it."""
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = hashlib.sha256(text.encode("utf-8"))
         for name in sorted(files):
             digest.update(name.encode())
             digest.update(files[name] or b"")
