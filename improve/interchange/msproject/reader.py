@@ -205,8 +205,8 @@ def _start_jvm() -> None:
 def read_in_process(path: str | os.PathLike[str]) -> ProjectData:
     """Read a file with MPXJ in this process (starting the JVM here): the child's work, and tests'."""
     _start_jvm()
-    from java.lang import Exception as JavaException  # type: ignore[import-not-found]
-    from org.mpxj.reader import UniversalProjectReader  # type: ignore[import-not-found]
+    from java.lang import Exception as JavaException
+    from org.mpxj.reader import UniversalProjectReader
 
     try:
         project = UniversalProjectReader().read(str(path))
@@ -249,7 +249,7 @@ def _text(value: Any) -> str:
 
 def extract(project: Any) -> ProjectData:
     """MPXJ's ``ProjectFile`` as :class:`ProjectData`: every real task, in file order."""
-    from org.mpxj import TimeUnit  # type: ignore[import-not-found]
+    from org.mpxj import TimeUnit
 
     props = project.getProjectProperties()
     tasks: list[Task] = []
