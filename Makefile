@@ -4,6 +4,7 @@
 #   make demo       install, load the three example programmes, run on 127.0.0.1:PORT
 #   make browsers   Debian's Chromium, for the browser tests
 #   make doclibs    Debian's Pango, HarfBuzz and Cairo, for the PDF and chart renderers
+#   make java       Debian's Java runtime, for reading and checking MS Project files (MPXJ)
 #   make test       the whole pytest suite on SQLite, then on a throwaway PostgreSQL
 #   make lint       ruff check, ruff format --check, mypy
 #   make bench      the benchmarks: in-process, then the pages over HTTP from gunicorn
@@ -52,7 +53,7 @@ endif
 
 SCSS := $(shell find assets -type f 2>/dev/null)
 
-.PHONY: help install install-python install-assets demo browsers doclibs test lint bench clean
+.PHONY: help install install-python install-assets demo browsers doclibs java test lint bench clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
@@ -89,7 +90,7 @@ $(VENDOR_STAMP): $(NPM_STAMP)
 	rm -f $(VENV)/.stamp-vendor-*
 	touch $@
 
-demo: install doclibs
+demo: install doclibs java
 	$(BIN)/improve migrate --noinput
 	$(BIN)/improve load-example barking-dagenham-2019 --replace
 	$(BIN)/improve load-example havering-2019 --replace
@@ -123,9 +124,20 @@ doclibs:
 			fonts-liberation fonts-dejavu-core; \
 	fi
 
+# MPXJ (the MS Project reader, a Java library shipped in the mpxj package) runs on a Java runtime
+# through JPype: present on many machines, installed here when missing. Without it the rest works.
+java:
+	@if command -v java >/dev/null 2>&1; then \
+		echo "Java: $$(java -version 2>&1 | head -n 1)"; \
+	else \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends default-jre-headless; \
+	fi
+
 # Both runs always happen; the target fails if either failed. The PostgreSQL
 # server is stopped by with-postgres.sh whatever pytest's outcome.
-test: install browsers doclibs
+test: install browsers doclibs java
 	@rc=0; \
 	echo "== pytest on SQLite =="; \
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS) || rc=1; \

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from improve.interchange import views
+from improve.interchange.msproject import views as msproject_views
 
 app_name = "interchange"
 P = "programmes/<slug:slug>/workbook/"
@@ -9,4 +10,6 @@ urlpatterns = [
     path(P + "download/", views.export, name="export"),
     path(P + "import/", views.import_workbook, name="import"),
     path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
+    path(P + "msproject/", msproject_views.msproject_upload, name="msproject"),
+    path(P + "msproject/confirm/", msproject_views.msproject_confirm, name="msproject-confirm"),
 ]
