@@ -23,6 +23,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Q
+
 from improve.core.dates import format_plan_date
 from improve.core.document import Block, BulletList, Cell, Chart, Column, Heading, Note, Paragraph, Section, Series
 from improve.core.document import Change as PackChange
@@ -143,8 +145,12 @@ class PlanAsAt:
         return [line for line in self.lines if since < line.created_on <= self.as_at]
 
 
-def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date) -> PlanAsAt:
-    """The plan at ``as_at`` (see the module's note for which record gives the dates); four queries at most."""
+def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date, where: Q | None = None) -> PlanAsAt:
+    """The plan at ``as_at`` (see the module's note for which record gives the dates); four queries at most.
+
+    ``where`` keeps only the lines it picks (the dashboard reads only milestones, gates and
+    top-level lines), and only their baseline dates are read.
+    """
     baselines = [b for b in selectors.baselines_taken(programme) if b.taken_on <= as_at]
     status_date = programme.as_at
     threshold = status_date if status_date <= as_at else since
@@ -159,10 +165,11 @@ def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date) -> PlanA
         why = f"the programme's first baseline (none was taken on or before {uk(since)})"
     else:
         compared, why = None, ""
-    lines = selectors.pack_lines(programme)
+    lines = selectors.pack_lines(programme, where=where)
+    uids = selectors.line_uids(programme, where) if where is not None else None
     snapshot_dates: dict[str, PlanDates] = {}
     if snapshot is not None:
-        snapshot_dates = selectors.baseline_dates(snapshot.pk)
+        snapshot_dates = selectors.baseline_dates(snapshot.pk, uids=uids)
         lines = [replace(line, dates=snapshot_dates.get(line.uid, line.dates)) for line in lines]
         source = f"baseline '{snapshot.name}', taken on {uk(snapshot.taken_on)}"
     else:
@@ -170,7 +177,7 @@ def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date) -> PlanA
     compared_dates: dict[str, PlanDates] = {}
     if compared is not None:
         same = snapshot is not None and compared.pk == snapshot.pk
-        compared_dates = snapshot_dates if same else selectors.baseline_dates(compared.pk)
+        compared_dates = snapshot_dates if same else selectors.baseline_dates(compared.pk, uids=uids)
     return PlanAsAt(
         as_at=as_at,
         lines=lines,

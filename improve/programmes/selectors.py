@@ -655,11 +655,12 @@ def baselines_taken(programme: Programme) -> list[BaselineTaken]:
     return [BaselineTaken(pk, name, taken) for pk, name, taken in rows.values_list("id", "name", "taken_on")]
 
 
-def baseline_dates(baseline_id: int) -> dict[str, PlanDates]:
-    """The dates a baseline froze, by line uid; one query."""
-    rows = BaselineItem.objects.filter(baseline_id=baseline_id).values_list(
-        "uid", "start_date", "start_tbd", "end_date", "end_tbd"
-    )
+def baseline_dates(baseline_id: int, *, uids: QuerySet[Any] | None = None) -> dict[str, PlanDates]:
+    """The dates a baseline froze, by line uid (only of ``uids``, a query of uids, if given); one query."""
+    found = BaselineItem.objects.filter(baseline_id=baseline_id)
+    if uids is not None:
+        found = found.filter(uid__in=uids)
+    rows = found.values_list("uid", "start_date", "start_tbd", "end_date", "end_tbd")
     return {uid: (start, start_tbd, end, end_tbd) for uid, start, start_tbd, end, end_tbd in rows}
 
 
@@ -680,8 +681,14 @@ class PackLine:
     created_on: dt.date
 
 
-def pack_lines(programme: Programme) -> list[PackLine]:
-    """Every current line of the plan in the plan's order, with its strand's and owner's names; one query."""
+def line_uids(programme: Programme, where: Q) -> QuerySet[PlanItem, Any]:
+    """The uids of the current lines ``where`` picks, as a query to filter other tables by."""
+    return PlanItem.objects.filter(programme=programme).filter(where).values("uid")
+
+
+def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine]:
+    """Every current line of the plan (or those ``where`` picks) in the plan's order, with its
+    strand's and owner's names; one query."""
     fields = (
         "uid",
         "title",
@@ -701,6 +708,7 @@ def pack_lines(programme: Programme) -> list[PackLine]:
     )
     rows = (
         PlanItem.objects.filter(programme=programme)
+        .filter(where or Q())
         .order_by("strand__order", "strand__code", "order", "id")
         .values_list(*fields)
     )

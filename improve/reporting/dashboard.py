@@ -41,7 +41,6 @@ from improve.modelling import fiscal
 from improve.programmes.models import (
     CLOSED_STATUSES,
     ItemKind,
-    PlanItem,
     Programme,
     Strand,
 )
@@ -133,15 +132,13 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     # milestones: the plan as it stood at the date (a past month's dates come from the baseline
     # taken then, as in the board pack), slips measured since the month began
     horizon = as_at + dt.timedelta(days=HORIZON_DAYS)
-    plan = plan_as_at(programme, as_at=as_at, since=as_at.replace(day=1) - dt.timedelta(days=1))
-    watched_uids = set(PlanItem.objects.filter(_milestones(programme)).values_list("uid", flat=True))
+    watched_only = _milestones(programme)
+    plan = plan_as_at(programme, as_at=as_at, since=as_at.replace(day=1) - dt.timedelta(days=1), where=watched_only)
     # (end, line) for each watched line still open at the date and with an end date
     watched = [
         (end, line)
         for line in plan.lines
-        if (end := line.dates[2]) is not None
-        and line.uid in watched_uids
-        and plan.status_of(line) not in CLOSED_STATUSES
+        if (end := line.dates[2]) is not None and plan.status_of(line) not in CLOSED_STATUSES
     ]
     due = sorted(((end, line) for end, line in watched if as_at <= end <= horizon), key=lambda pair: pair[0])
     out.due = [Milestone(line.uid, line.title, line.strand_name, end) for end, line in due[:LISTED]]
@@ -149,7 +146,7 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     out.overdue_count = sum(1 for end, _ in watched if end < as_at)
     if plan.compared is not None:
         out.baseline = f"{plan.compared.name} ({plan.compared.taken_on:%d/%m/%Y})"
-        slipped = [s for s in plan.slipped() if s.line.uid in watched_uids and s.days is not None]
+        slipped = [s for s in plan.slipped() if s.days is not None]
         out.slipped = [
             Milestone(s.line.uid, s.line.title, s.line.strand_name, s.line.dates[2], s.baseline_end)
             for s in slipped[:LISTED]
