@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, When, Window
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from improve.core.audit import change_count as audit_change_count
@@ -704,11 +705,13 @@ def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine
         "start_tbd",
         "end_date",
         "end_tbd",
-        "created_at",
+        "created_on",
     )
     rows = (
         PlanItem.objects.filter(programme=programme)
         .filter(where or Q())
+        # the day it was entered, in the installation's time zone, worked out by the database
+        .annotate(created_on=TruncDate("created_at"))
         .order_by("strand__order", "strand__code", "order", "id")
         .values_list(*fields)
     )
@@ -724,7 +727,7 @@ def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine
             status=status,
             rag=rag,
             dates=(start, start_tbd, end, end_tbd),
-            created_on=timezone.localtime(created).date(),
+            created_on=created,
         )
         for (
             uid,
