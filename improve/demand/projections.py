@@ -39,9 +39,12 @@ if TYPE_CHECKING:
     from improve.modelling.demand.scenarios import Scenario
 
 Results = dict[str, Any]
-#: Paths per batch: a run of more draws is simulated in batches (each its own seed), so progress
-#: can be shown; the result is the same whether or not anyone watches.
+#: Paths per batch on a long run: a run of more than :data:`LONG` child-paths (children in care at
+#: the start × draws) is simulated in batches of this many paths (batch ``i`` seeded ``seed + i``),
+#: so progress can be shown. A short run is one batch (batching costs a council about half a
+#: second). The result depends on the data and the parameters only, not on anyone watching.
 BATCH = 250
+LONG = 2_000_000
 #: Paths of the backtest (12 months): enough for its coverage figures, and quick.
 BACKTEST_DRAWS = 300
 LEVELS = ("50", "80", "95")
@@ -195,8 +198,15 @@ def _money_rows(spend: Any, *, yearly: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _simulate(cohort: Any, rates: Any, months: int, *, draws: int, seed: int, step: Callable[[], None]) -> Projection:
-    """``draws`` paths in batches of :data:`BATCH` (batch ``i`` seeded ``seed + i``), joined."""
+def batch_size(children: int, draws: int) -> int:
+    """Paths per batch for ``children`` in care at the start (see :data:`BATCH`)."""
+    return BATCH if children * draws > LONG else draws
+
+
+def _simulate(
+    cohort: Any, rates: Any, months: int, *, draws: int, seed: int, step: Callable[[float], None]
+) -> Projection:
+    """``draws`` paths in batches (see :data:`BATCH`), joined; ``step(share done)`` after each."""
     import dataclasses
 
     import numpy as np
@@ -204,9 +214,10 @@ def _simulate(cohort: Any, rates: Any, months: int, *, draws: int, seed: int, st
     from improve.modelling.demand.projection import simulate
 
     parts = []
-    for i, first in enumerate(range(0, draws, BATCH)):
-        parts.append(simulate(cohort, rates, months, draws=min(BATCH, draws - first), seed=seed + i))
-        step()
+    batch = batch_size(len(cohort.band), draws)
+    for i, first in enumerate(range(0, draws, batch)):
+        parts.append(simulate(cohort, rates, months, draws=min(batch, draws - first), seed=seed + i))
+        step(min(first + batch, draws) / draws)
     if len(parts) == 1:
         return parts[0]
     return dataclasses.replace(
@@ -214,12 +225,6 @@ def _simulate(cohort: Any, rates: Any, months: int, *, draws: int, seed: int, st
         daily=np.concatenate([p.daily for p in parts]),
         snapshots=np.concatenate([p.snapshots for p in parts]),
     )
-
-
-def steps(draws: int, *, scenario: bool) -> int:
-    """How many steps :func:`compute` reports to its ``progress`` callback."""
-    batches = -(-draws // BATCH)
-    return 3 + batches * (2 if scenario else 1)
 
 
 def compute(
@@ -235,9 +240,12 @@ def compute(
     unit_costs: Mapping[str, Decimal],
     scenario: ScenarioSpec | None = None,
     classification: Classification | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Results:
-    """Fit, project, cost, backtest (and compare a scenario); return :data:`Results`."""
+    """Fit, project, cost, backtest (and compare a scenario); return :data:`Results`.
+
+    ``progress(share, what)`` is told the share of the work done (0 to 1) as it goes.
+    """
     import numpy as np
 
     from improve.modelling.demand import backtest as bt
@@ -249,8 +257,21 @@ def compute(
 
     check(start=start, reference_months=reference_months, data_start=data_start, data_end=data_end)
 
-    def step(what: str) -> Callable[[], None]:
-        return lambda: progress(what) if progress else None
+    # Shares of the work: the projection (and the scenario's) dominate; rates, costs, backtest are quick.
+    shares = {"rates": 0.05, "projection": 0.8, "costs": 0.03, "backtest": 0.12, "scenario": 0.8}
+    if scenario is None:
+        del shares["scenario"]
+    whole = sum(shares.values())
+
+    def step(what: str) -> Callable[[float], None]:
+        order = list(shares)
+        before = sum(shares[name] for name in order[: order.index(what)])
+
+        def report(part: float) -> None:
+            if progress is not None:
+                progress((before + part * shares[what]) / whole, what)
+
+        return report
 
     classification = classification or Classification()
     episodes = table if isinstance(table, Episodes) else episodes_of(table)
@@ -258,11 +279,11 @@ def compute(
     origin = day(start)
     rates = estimate_rates(episodes, classification, add_months(origin, -reference_months), origin)
     cohort = cohort_on(episodes, classification, origin)
-    step("rates")()
+    step("rates")(1.0)
     baseline_costs = dict(unit_costs)
     base = _simulate(cohort, rates, months, draws=draws, seed=seed, step=step("projection"))
     base_spend = model_costs.spend(base, baseline_costs)
-    step("costs")()
+    step("costs")(1.0)
 
     last = day(data_end)
     ends = [add_months(origin, m) for m in range(-reference_months, months + 1)]
@@ -315,7 +336,7 @@ def compute(
                 for m, d in enumerate(found.month_ends)
             ],
         }
-    step("backtest")()
+    step("backtest")(1.0)
 
     if scenario is not None:
         chosen = model_scenario(scenario, baseline_costs)

@@ -178,7 +178,7 @@ def projection_run(
     draws: int = 1000,
     scenario: str = "",
     seed: int = 0,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> ProjectionRun:
     """Project the programme's children in care from ``start`` and store the run (audited).
 

@@ -5,8 +5,11 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from improve.core.audit import SYSTEM
+from improve.demand import services
 from improve.demand.management.commands.demand import ProgressBar
 from improve.demand.models import ProjectionRun
+from improve.demand.projections import BATCH, batch_size
 
 
 def project(*args):
@@ -75,12 +78,27 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_the_progress_bar_fills_on_a_terminal_and_stays_quiet_in_a_pipe():
+def test_the_progress_bar_fills_on_a_terminal_and_stays_quiet_in_a_pipe(loaded):
     shown, piped = Terminal(), io.StringIO()
-    for stream in (shown, piped):
-        bar = ProgressBar(1000, scenario=False, stream=stream)
-        for _ in range(bar.total):
-            bar.step("projection")
+    shares = []
+    for stream in (piped, shown):
+        shares.clear()
+        bar = ProgressBar(stream=stream)
+        services.projection_run(
+            actor=SYSTEM,
+            programme=loaded,
+            start=dt.date(2023, 3, 31),
+            months=3,
+            draws=20,
+            scenario="fewer-entries",
+            progress=lambda share, what, bar=bar: (shares.append(share), bar.step(share, what)),
+        )
         bar.close()
-    assert "100%" in shown.getvalue() and " 14%" in shown.getvalue()
+    assert shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
+    assert "100% scenario" in shown.getvalue() and "backtest" in shown.getvalue()
     assert piped.getvalue() == ""
+
+
+def test_a_long_run_is_simulated_in_batches_and_a_short_one_in_one():
+    assert batch_size(430, 1000) == 1000  # a council
+    assert batch_size(80_000, 1000) == BATCH  # a nation

@@ -128,7 +128,7 @@ class Command(BaseCommand):
         if out is not None and out.suffix.lower() != ".xlsx":
             raise CommandError(f"--out {out}: give a file name ending .xlsx")
         started = time.perf_counter()
-        bar = ProgressBar(options["draws"], scenario=bool(options["scenario"]), stream=self.stderr._out)
+        bar = ProgressBar(stream=self.stderr._out)
         try:
             run = services.projection_run(
                 actor=Actor(user=None, via=Via.COMMAND),
@@ -173,24 +173,21 @@ class ProgressBar:
 
     WIDTH = 30
 
-    def __init__(self, draws: int, *, scenario: bool, stream: Any = None) -> None:
-        from improve.demand.projections import steps
-
-        self.total = steps(draws, scenario=scenario)
-        self.done = 0
+    def __init__(self, stream: Any = None) -> None:
         self.stream = stream or sys.stderr
         self.shown = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.drawn = False
 
-    def step(self, what: str) -> None:
-        self.done = min(self.done + 1, self.total)
+    def step(self, share: float, what: str) -> None:
         if self.shown:
-            filled = self.WIDTH * self.done // self.total
+            filled = round(self.WIDTH * share)
             bar = "█" * filled + "·" * (self.WIDTH - filled)
-            self.stream.write(f"\r{bar} {100 * self.done // self.total:3d}% {what:<12}")
+            self.stream.write(f"\r{bar} {100 * share:3.0f}% {what:<12}")
             self.stream.flush()
+            self.drawn = True
 
     def close(self) -> None:
-        if self.shown and self.done:
+        if self.drawn:
             self.stream.write("\r" + " " * (self.WIDTH + 18) + "\r")
             self.stream.flush()
 
