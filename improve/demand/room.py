@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
-from improve.demand import models
+from improve.demand import models, sections
 from improve.demand.permissions import RULES
 
 ROOM = Room(
@@ -29,6 +29,7 @@ ROOM = Room(
         ),
     ),
     permissions=RULES,
+    sections=(sections.SECTION,),
     # Children and episodes are written in bulk with their load: the load's event counts them.
     audited_models=(models.Load, models.UnitCost, models.ProjectionRun),
 )

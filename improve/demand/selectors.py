@@ -168,3 +168,22 @@ def latest_projection(programme: Programme, *, as_at: dt.datetime | None = None)
     if as_at is not None:
         runs = runs.filter(created_at__lte=as_at)
     return runs.select_related("created_by").order_by("-created_at", "-pk").first()
+
+
+def pack_projection(programme: Programme, as_at: dt.date) -> ProjectionRun | None:
+    """The projection a board pack as at ``as_at`` shows: the newest stored run starting on or before it."""
+    return (
+        ProjectionRun.objects.filter(programme=programme, start__lte=as_at)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def projections_made(programme: Programme, after: dt.date, until: dt.date) -> list[ProjectionRun]:
+    """Runs stored on a day after ``after`` up to ``until`` (for a pack's "what changed"), oldest first."""
+    return list(
+        ProjectionRun.objects.filter(
+            programme=programme, created_at__date__gt=after, created_at__date__lte=until
+        ).order_by("created_at", "pk")
+    )
