@@ -35,6 +35,7 @@ def test_project_prints_the_start_the_horizon_with_intervals_and_writes_a_workbo
     assert "2023/24 (366 days)" in printed  # 01/04/2023 to 31/03/2024, a leap year
     assert "Backtest (fitted to 31/03/2023" in printed
     assert "Scenario 'more-fostering'" in printed
+    assert "−£" in printed and "£-" not in printed and "£+" not in printed  # fewer children in homes: cheaper
     assert f"Stored as run {run.pk}" in printed
 
     workbook = openpyxl.load_workbook(book)

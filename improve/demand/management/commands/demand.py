@@ -192,6 +192,12 @@ class ProgressBar:
             self.stream.flush()
 
 
+def _signed(pounds: str) -> str:
+    """A difference in £ with its sign before the pound sign: +£1,234 / −£1,234."""
+    value = round(float(pounds))
+    return f"{'+' if value > 0 else '−' if value < 0 else ''}£{abs(value):,}"
+
+
 def _count(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -239,6 +245,6 @@ def report_lines(results: dict[str, Any], *, start: dt.date, months: int, draws:
             f"at the horizon (95%: {low:+,.0f} to {high:+,.0f})"
         )
         for year in scenario["difference"]["spend_years"]:
-            lo, hi = (float(x) for x in year["intervals"]["95"])
-            lines.append(f"  {year['label']}: £{float(year['mean']):+,.0f} (95%: £{lo:+,.0f} to £{hi:+,.0f})")
+            lo, hi = year["intervals"]["95"]
+            lines.append(f"  {year['label']}: {_signed(year['mean'])} (95%: {_signed(lo)} to {_signed(hi)})")
     return lines
