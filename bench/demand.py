@@ -121,31 +121,33 @@ def council(draws: int) -> None:
     print(f"  peak memory of this process {peak()}")
 
 
-def nation(draws: int) -> None:
+def nation(draws: int, *, read_csv: bool) -> None:
     import numpy as np
 
     from improve.demand.pseudonym import pseudonymiser
     from improve.demand.reader import read_return
     from improve.modelling.demand import costs
-    from improve.modelling.demand.episodes import OPEN, Classification, Episodes, add_months, day
+    from improve.modelling.demand.episodes import EPOCH, OPEN, Classification, Episodes, add_months, day
     from improve.modelling.demand.population import cohort_on, estimate_rates
 
     print("\nnation: 12,000,000 children aged 0–17, 10 collection years")
     data = timed("synthesise", lambda: synthetic.synthesise(children_0_17=12_000_000, years=10, seed=1))
-    timed("write the CSV files", lambda: synthetic.write_return(data, tmp / "nation"))
-    read = timed(
-        "read + check (the loader's validation, no database)",
-        lambda: read_return(tmp / "nation", pseudonymise=pseudonymiser(), today=dt.date(2024, 6, 1)),
-    )
-    print(f"  {sum(f.rows for f in read.files):,} rows read, {len(read.problems):,} problems")
-    del read
+    if read_csv:
+        timed("write the CSV files", lambda: synthetic.write_return(data, tmp / "nation"))
+        read = timed(
+            "read + check (the loader's validation, no database)",
+            lambda: read_return(tmp / "nation", pseudonymise=pseudonymiser(), today=dt.date(2024, 6, 1)),
+        )
+        print(f"  {sum(f.rows for f in read.files):,} rows read, {len(read.problems):,} problems")
+        del read
+    epoch = EPOCH.toordinal()  # the generator's days are ordinals; the model's count from 01/01/1970
     episodes = Episodes(
         child=data.child.astype(np.int64),
-        start=data.start.astype(np.int64),
-        end=np.where(data.end == synthetic.OPEN, OPEN, data.end).astype(np.int64),
+        start=data.start.astype(np.int64) - epoch,
+        end=np.where(data.end == synthetic.OPEN, OPEN, data.end - epoch).astype(np.int64),
         place=data.place.astype("<U4"),
         legal_status=data.ls.astype("<U4"),
-        dob=data.dob.astype(np.int64),
+        dob=data.dob.astype(np.int64) - epoch,
     )
     cls = Classification()
     origin = day(START)
@@ -170,12 +172,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nation", action="store_true", help="also the nation (several minutes)")
     parser.add_argument("--no-council", action="store_true")
+    parser.add_argument("--no-csv", action="store_true", help="nation: skip writing and reading its CSV files")
     parser.add_argument("--draws", type=int, default=1000)
     args = parser.parse_args()
     if not args.no_council:
         council(args.draws)
     if args.nation:
-        nation(args.draws)
+        nation(args.draws, read_csv=not args.no_csv)
 
 
 if __name__ == "__main__":
