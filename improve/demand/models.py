@@ -141,3 +141,73 @@ class Episode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} from {self.decom:%d/%m/%Y}"
+
+
+class UnitCost(TimeStampedModel):
+    """A programme's weekly unit cost of a placement in one category ``[£ per week]``.
+
+    A category without a row costs the model's default (``improve.modelling.demand.costs``).
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=40)
+    weekly = models.DecimalField("weekly unit cost (£)", max_digits=10, decimal_places=2)
+    note = models.CharField(max_length=200, blank=True, help_text="where the figure comes from")
+
+    audit_fields = ("category", "weekly", "note")
+
+    class Meta:
+        ordering = ("programme", "category")
+        constraints = [models.UniqueConstraint(fields=["programme", "category"], name="demand_unit_cost_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category}: £{self.weekly:,} a week"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.weekly is not None and self.weekly < 0:
+            raise ValidationError({"weekly": "The weekly unit cost cannot be negative: give £0 or more"})
+
+
+class ProjectionRun(TimeStampedModel):
+    """One stored projection: its parameters, who ran it and when, and its aggregate results.
+
+    ``results`` holds only aggregate figures (children by category at month ends, spend per month
+    and financial year, the backtest's errors) — never a child-level row; money as strings of
+    Decimal pounds. Its shape is described in :mod:`improve.demand.projections`.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField("start of the projection")
+    months = models.PositiveSmallIntegerField("months projected")
+    reference_months = models.PositiveSmallIntegerField("months of the reference window", default=12)
+    draws = models.PositiveIntegerField("simulated paths", default=1000)
+    scenario = models.CharField(max_length=40, blank=True, help_text="the scenario compared with the baseline")
+    seed = models.PositiveIntegerField(default=0)
+    data_end = models.DateField("last day of the loaded data")
+    unit_costs = models.JSONField(default=dict, help_text="{category: £ per week as a string}")
+    seconds = models.FloatField(default=0, help_text="how long the run took [s]")
+    results = models.JSONField(default=dict)
+
+    audit_fields = ("start", "months", "reference_months", "draws", "scenario", "seed", "data_end", "unit_costs")
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        scenario = f" ({self.scenario})" if self.scenario else ""
+        return f"Projection from {self.start:%d/%m/%Y}, {self.months} months{scenario}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not 1 <= self.months <= 120:
+            errors["months"] = "Project between 1 and 120 months ahead"
+        if not 1 <= self.reference_months <= 60:
+            errors["reference_months"] = "The reference window must be between 1 and 60 months"
+        if not 10 <= self.draws <= 100_000:
+            errors["draws"] = "Simulate between 10 and 100,000 paths"
+        if errors:
+            raise ValidationError(errors)

@@ -2,7 +2,9 @@
 
 Everyone in the programme sees the demand pages' aggregate figures (``view``), with counts under
 5 suppressed. Only the analyst loads a return and sees child-level rows (pseudonyms, dates of
-birth, episodes) and the data-quality problems row by row.
+birth, episodes) and the data-quality problems row by row, and downloads a projection's workbook
+(its counts are not suppressed). The analyst, the finance lead and the programme manager run
+projections; the analyst and the finance lead set the weekly unit costs.
 """
 
 from __future__ import annotations
@@ -12,8 +14,20 @@ from improve.programmes.models import Role
 
 LOAD_DEMAND = "load_demand"
 SEE_CHILDREN = "see_children"
+RUN_PROJECTION = "run_projection"
+EDIT_UNIT_COSTS = "edit_unit_costs"
 
 RULES: tuple[PermissionRule, ...] = (
     PermissionRule(LOAD_DEMAND, frozenset({Role.ANALYST}), description="load a statutory return (SSDA903)"),
     PermissionRule(SEE_CHILDREN, frozenset({Role.ANALYST}), description="see child-level rows and problems row by row"),
+    PermissionRule(
+        RUN_PROJECTION,
+        frozenset({Role.ANALYST, Role.FINANCE_LEAD, Role.PROGRAMME_MANAGER}),
+        description="run and store a demand projection (aggregate figures only)",
+    ),
+    PermissionRule(
+        EDIT_UNIT_COSTS,
+        frozenset({Role.ANALYST, Role.FINANCE_LEAD}),
+        description="set the programme's weekly unit costs of placements",
+    ),
 )

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
-from improve.demand import models
+from improve.demand import models, sections
 from improve.demand.permissions import RULES
 
 ROOM = Room(
     label="demand",
     title="Demand",
-    nav=(NavEntry("Demand", "demand:quality", "view", 70, frozenset({"demand:children", "demand:load"})),),
+    nav=(
+        NavEntry(
+            "Demand",
+            "demand:quality",
+            "view",
+            70,
+            frozenset(
+                {
+                    "demand:children",
+                    "demand:load",
+                    "demand:projections",
+                    "demand:projection",
+                    "demand:projection_new",
+                    "demand:unit_costs",
+                    "demand:unit_cost_edit",
+                }
+            ),
+        ),
+    ),
     permissions=RULES,
+    sections=(sections.SECTION,),
     # Children and episodes are written in bulk with their load: the load's event counts them.
-    audited_models=(models.Load,),
+    audited_models=(models.Load, models.UnitCost, models.ProjectionRun),
 )

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from improve.demand.models import Child, Episode, Load
+from improve.demand.models import Child, Episode, Load, ProjectionRun, UnitCost
 from improve.demand.reader import KINDS
 from improve.programmes.models import Programme
 
@@ -117,4 +118,72 @@ def episode_table(programme: Programme) -> EpisodeTable:
         legal_status=[latest[k][2] for k in order],
         placement=[latest[k][3] for k in order],
         reason_ended=[latest[k][4] for k in order],
+    )
+
+
+def data_range(programme: Programme) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the programme's loaded returns cover (1 April … 31 March), or None."""
+    years = Load.objects.filter(programme=programme).values_list("first_year", "last_year")
+    found = list(years)
+    if not found:
+        return None
+    return dt.date(min(f for f, _l in found) - 1, 4, 1), dt.date(max(last for _f, last in found), 3, 31)
+
+
+def default_unit_costs() -> dict[str, Decimal]:
+    """The model's documented default weekly unit costs ``[£ per week]`` by category."""
+    from improve.modelling.demand.costs import WEEKLY_UNIT_COSTS
+
+    return dict(WEEKLY_UNIT_COSTS)
+
+
+def unit_cost_rows(programme: Programme) -> dict[str, UnitCost]:
+    return {row.category: row for row in UnitCost.objects.filter(programme=programme)}
+
+
+def unit_costs(programme: Programme) -> dict[str, Decimal]:
+    """The programme's weekly unit costs ``[£ per week]``: its own where set, the defaults elsewhere."""
+    costs = default_unit_costs()
+    costs.update({category: row.weekly for category, row in unit_cost_rows(programme).items()})
+    return costs
+
+
+def projection_runs(programme: Programme) -> QuerySet[ProjectionRun]:
+    """Stored runs, newest first, without their results (a list needs only the parameters)."""
+    return (
+        ProjectionRun.objects.filter(programme=programme)
+        .select_related("created_by")
+        .defer("results")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def projection_run_of(programme: Programme, pk: int) -> ProjectionRun | None:
+    return ProjectionRun.objects.filter(programme=programme, pk=pk).select_related("created_by").first()
+
+
+def latest_projection(programme: Programme, *, as_at: dt.datetime | None = None) -> ProjectionRun | None:
+    """The newest stored run (made by ``as_at`` when given)."""
+    runs = ProjectionRun.objects.filter(programme=programme)
+    if as_at is not None:
+        runs = runs.filter(created_at__lte=as_at)
+    return runs.select_related("created_by").order_by("-created_at", "-pk").first()
+
+
+def pack_projection(programme: Programme, as_at: dt.date) -> ProjectionRun | None:
+    """The projection a board pack as at ``as_at`` shows: the newest stored run starting on or before it."""
+    return (
+        ProjectionRun.objects.filter(programme=programme, start__lte=as_at)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def projections_made(programme: Programme, after: dt.date, until: dt.date) -> list[ProjectionRun]:
+    """Runs stored on a day after ``after`` up to ``until`` (for a pack's "what changed"), oldest first."""
+    return list(
+        ProjectionRun.objects.filter(
+            programme=programme, created_at__date__gt=after, created_at__date__lte=until
+        ).order_by("created_at", "pk")
     )

@@ -12,16 +12,20 @@ carries its counts, and its children and episodes go with it.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from improve.core import services as core
 from improve.core.audit import Actor
 from improve.core.bulk import insert_many
-from improve.demand.models import KEPT_PROBLEMS, Child, Episode, Load
+from improve.demand.models import KEPT_PROBLEMS, Child, Episode, Load, ProjectionRun, UnitCost
 from improve.demand.pseudonym import pseudonymiser
 from improve.demand.reader import Problem, Return, read_return
 from improve.programmes.models import Programme
@@ -141,3 +145,110 @@ def demand_load_remove(*, actor: Actor, load: Load) -> None:
     Episode.objects.filter(child__load=load).delete()
     Child.objects.filter(load=load).delete()
     core.model_delete(actor=actor, instance=load)
+
+
+@transaction.atomic
+def unit_cost_set(*, actor: Actor, programme: Programme, category: str, weekly: Decimal, note: str = "") -> UnitCost:
+    """Set the programme's weekly unit cost of ``category`` ``[£ per week]`` (created or changed, audited)."""
+    from improve.demand import selectors
+
+    known = tuple(selectors.default_unit_costs())
+    if category not in known:
+        raise ValidationError({"category": f"No placement category '{category}': use one of {', '.join(known)}"})
+    row = UnitCost.objects.select_for_update().filter(programme=programme, category=category).first()
+    data = {"weekly": weekly, "note": note}
+    if row is None:
+        return core.model_create(
+            actor=actor,
+            instance=UnitCost(programme=programme),
+            fields={"category", "weekly", "note"},
+            data={"category": category, **data},
+        )
+    row, _changed = core.model_update(actor=actor, instance=row, fields={"weekly", "note"}, data=data)
+    return row
+
+
+def projection_run(
+    *,
+    actor: Actor,
+    programme: Programme,
+    start: dt.date,
+    months: int,
+    reference_months: int = 12,
+    draws: int = 1000,
+    scenario: str = "",
+    seed: int = 0,
+    progress: Callable[[float, str], None] | None = None,
+) -> ProjectionRun:
+    """Project the programme's children in care from ``start`` and store the run (audited).
+
+    The rates come from the ``reference_months`` before ``start``; the cost from the programme's
+    weekly unit costs. Raises ValidationError naming the field when the parameters, the data or
+    the scenario cannot support the run; nothing is stored then. The model runs before the
+    transaction opens, so a long run holds no lock.
+    """
+    from improve.demand import projections, selectors
+
+    instance = ProjectionRun(
+        programme=programme, start=start, months=months, reference_months=reference_months, draws=draws, seed=seed
+    )
+    instance.data_end = start  # checked below; clean() needs a value
+    instance.clean()
+    if scenario and scenario not in projections.SCENARIOS:
+        raise ValidationError(
+            {"scenario": f"No scenario '{scenario}': use one of {', '.join(projections.SCENARIOS)} (or none)"}
+        )
+    covered = selectors.data_range(programme)
+    if covered is None:
+        raise ValidationError({"start": "No SSDA903 return is loaded for this programme: load one first"})
+    costs = selectors.unit_costs(programme)
+    began = time.perf_counter()
+    try:
+        results = projections.compute(
+            selectors.episode_table(programme),
+            start=start,
+            months=months,
+            reference_months=reference_months,
+            draws=draws,
+            seed=seed,
+            data_start=covered[0],
+            data_end=covered[1],
+            unit_costs=costs,
+            scenario=projections.SCENARIOS[scenario] if scenario else None,
+            progress=progress,
+        )
+    except projections.ProjectionError as exc:
+        raise ValidationError({"start": str(exc)}) from exc
+    return _projection_store(
+        actor=actor,
+        instance=instance,
+        data={
+            "scenario": scenario,
+            "data_end": covered[1],
+            "unit_costs": {k: str(v) for k, v in costs.items()},
+            "seconds": round(time.perf_counter() - began, 2),
+            "results": results,
+        },
+    )
+
+
+@transaction.atomic
+def _projection_store(*, actor: Actor, instance: ProjectionRun, data: dict[str, object]) -> ProjectionRun:
+    return core.model_create(
+        actor=actor,
+        instance=instance,
+        fields={"start", "months", "reference_months", "draws", "seed", *data},
+        data={
+            "start": instance.start,
+            "months": instance.months,
+            "reference_months": instance.reference_months,
+            "draws": instance.draws,
+            "seed": instance.seed,
+            **data,
+        },
+    )
+
+
+@transaction.atomic
+def projection_run_remove(*, actor: Actor, run: ProjectionRun) -> None:
+    core.model_delete(actor=actor, instance=run)

@@ -32,3 +32,15 @@ TWO_CHILDREN = {
     + "B2,15/01/2021,S,C1,N4,K2,PR4,,,,RM9 4AA,SS1 2BB,SC123456\n",
     "missing.csv": "CHILD,DOB,MISSING,MIS_START,MIS_END\nB2,20/12/2006,M,01/02/2021,02/02/2021\n",
 }
+
+
+@pytest.fixture
+def loaded(tmp_path, programme):
+    """``programme`` with a small synthetic return loaded: 20,000 children, years 2021/22 to 2023/24."""
+    from improve.core.audit import SYSTEM
+    from improve.demand import services, synthetic
+
+    synthetic.write_return(synthetic.synthesise(children_0_17=20_000, years=3, seed=7), tmp_path / "return")
+    result = services.demand_load(actor=SYSTEM, programme=programme, folder=tmp_path / "return", strict=True)
+    assert result.load is not None
+    return programme
