@@ -127,7 +127,7 @@ def nation(draws: int, *, read_csv: bool) -> None:
     from improve.demand.pseudonym import pseudonymiser
     from improve.demand.reader import read_return
     from improve.modelling.demand import costs
-    from improve.modelling.demand.episodes import EPOCH, OPEN, Classification, Episodes, add_months, day
+    from improve.modelling.demand.episodes import Classification, Episodes, add_months, day
     from improve.modelling.demand.population import cohort_on, estimate_rates
 
     print("\nnation: 12,000,000 children aged 0–17, 10 collection years")
@@ -140,14 +140,13 @@ def nation(draws: int, *, read_csv: bool) -> None:
         )
         print(f"  {sum(f.rows for f in read.files):,} rows read, {len(read.problems):,} problems")
         del read
-    epoch = EPOCH.toordinal()  # the generator's days are ordinals; the model's count from 01/01/1970
-    episodes = Episodes(
+    episodes = Episodes(  # the generator counts days as the model does
         child=data.child.astype(np.int64),
-        start=data.start.astype(np.int64) - epoch,
-        end=np.where(data.end == synthetic.OPEN, OPEN, data.end - epoch).astype(np.int64),
+        start=data.start.astype(np.int64),
+        end=data.end.astype(np.int64),
         place=data.place.astype("<U4"),
         legal_status=data.ls.astype("<U4"),
-        dob=data.dob.astype(np.int64) - epoch,
+        dob=data.dob.astype(np.int64),
     )
     cls = Classification()
     origin = day(START)

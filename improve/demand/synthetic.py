@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from improve.demand.tables import EPISODES, HEADER
+from improve.modelling.demand.episodes import OPEN, date_of, day
 
 IntArray = npt.NDArray[np.int64]
 
@@ -226,13 +227,10 @@ def _draw(rng: np.random.Generator, shares: Sequence[tuple[str, float]], size: i
     return codes[rng.choice(len(codes), size=size, p=weights / weights.sum())]
 
 
-def _day(date: dt.date) -> int:
-    return date.toordinal()
-
-
 @dataclass(frozen=True)
 class Synthetic:
-    """Children and episodes, as columns. Days are proleptic ordinals (``date.toordinal()``).
+    """Children and episodes, as columns. Days count from 01/01/1970, as the model's do
+    (:func:`improve.modelling.demand.episodes.day`), so the arrays feed the model as they are.
 
     Children: ``dob`` [day], ``sex`` [1, 2], ``ethnic``, ``uasc`` [bool]. Episodes (in order of
     child, start): ``child`` [index], ``start`` and ``end`` [day; ``end`` is :data:`OPEN` while
@@ -261,7 +259,7 @@ class Synthetic:
 
     @property
     def until(self) -> int:
-        return _day(dt.date(self.last_year, 3, 31))
+        return day(dt.date(self.last_year, 3, 31))
 
     def in_care(self, day: int, *, short_breaks: bool = False) -> int:
         """[children] looked after on ``day`` (an episode covers its start, not its end day)."""
@@ -272,14 +270,11 @@ class Synthetic:
 
     def starts_and_ends(self, year: int) -> tuple[int, int]:
         """[periods] started and ended in the collection year ending 31 March ``year`` (short breaks left out)."""
-        first, last = _day(dt.date(year - 1, 4, 1)), _day(dt.date(year, 3, 31))
+        first, last = day(dt.date(year - 1, 4, 1)), day(dt.date(year, 3, 31))
         counted = ~np.isin(self.ls, ("V3", "V4"))
         starts = (self.rne == "S") & (self.start >= first) & (self.start <= last) & counted
         ends = (self.rec != "X1") & (self.rec != "") & (self.end >= first) & (self.end <= last) & counted
         return int(starts.sum()), int(ends.sum())
-
-
-OPEN = np.iinfo(np.int64).max
 
 
 def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 2024) -> Synthetic:
@@ -288,8 +283,8 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
         raise ValueError("The population and the number of years must be at least 1")
     rng = np.random.default_rng(seed)
     first_year = last_year - years + 1
-    horizon_start = _day(dt.date(first_year - 19, 4, 1))
-    until = _day(dt.date(last_year, 3, 31))
+    horizon_start = day(dt.date(first_year - 19, 4, 1))
+    until = day(dt.date(last_year, 3, 31))
     span = until - horizon_start + 1
     starts_a_day = children_0_17 * PER_10000 / 10_000 * STARTS_PER_STOCK / YEAR_DAYS
     n = int(rng.poisson(starts_a_day * span * (1 + SHORT_BREAK_SHARE)))
@@ -301,7 +296,7 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
     high = np.array([b for _a, b, _w in ENTRY_AGES])[band] * YEAR_DAYS
     age = (low + rng.random(n) * (high - low)).astype(np.int64)
     dob = p_start - age
-    eighteen = np.array([_day(_add_years(dt.date.fromordinal(int(d)), 18)) for d in dob], dtype=np.int64)
+    eighteen = np.array([day(_add_years(date_of(int(d)), 18)) for d in dob], dtype=np.int64)
     # length of the period [days]: a mixture of short stays and long ones, capped at the 18th birthday
     long_stay = rng.random(n) < 0.6
     length = np.where(long_stay, rng.exponential(LONG_MEAN_YEARS, n), rng.exponential(0.35, n)) * YEAR_DAYS
@@ -309,7 +304,7 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
     length = np.where(short, rng.integers(2, 15, size=n), length)
     p_end = np.minimum(p_start + length, eighteen)
     aged_out = (p_end == eighteen) & ~short
-    keep = p_end > _day(dt.date(first_year - 1, 4, 1))  # periods that reach the first collection year
+    keep = p_end > day(dt.date(first_year - 1, 4, 1))  # periods that reach the first collection year
     keep &= p_end > p_start
     idx = np.flatnonzero(keep)
     p_start, p_end, dob, eighteen = p_start[idx], p_end[idx], dob[idx], eighteen[idx]
@@ -433,11 +428,11 @@ def synthesise(*, children_0_17: int, years: int, seed: int, last_year: int = 20
 LONG_MEAN_YEARS = 6.2
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
+def _add_years(when: dt.date, years: int) -> dt.date:
     try:
-        return day.replace(year=day.year + years)
+        return when.replace(year=when.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        return when.replace(year=when.year + years, day=28)
 
 
 def folder_name(year: int) -> str:
@@ -450,7 +445,7 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
     out.mkdir(parents=True, exist_ok=True)
     day0 = int(min(int(data.dob.min()), int(data.start.min())))
     day1 = data.until
-    texts = np.array([dt.date.fromordinal(d).strftime("%d/%m/%Y") for d in range(day0, day1 + 1)], dtype=object)
+    texts = np.array([date_of(d).strftime("%d/%m/%Y") for d in range(day0, day1 + 1)], dtype=object)
 
     def dates(days: IntArray) -> npt.NDArray[np.object_]:
         return np.asarray(texts[np.where(days == OPEN, 0, days - day0)], dtype=object)
@@ -458,7 +453,7 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
     ids = np.char.add("C", np.char.zfill(np.arange(data.dob.size).astype("<U9"), 7))
     written: dict[int, tuple[int, int]] = {}
     for year in range(data.first_year, data.last_year + 1):
-        first, last = _day(dt.date(year - 1, 4, 1)), _day(dt.date(year, 3, 31))
+        first, last = day(dt.date(year - 1, 4, 1)), day(dt.date(year, 3, 31))
         rows = np.flatnonzero((data.start <= last) & (data.end >= first))
         closed = data.end[rows] <= last
         kids = np.unique(data.child[rows])
@@ -507,7 +502,7 @@ def write_return(data: Synthetic, out: Path) -> dict[int, tuple[int, int]]:
         with (folder / "uasc.csv").open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(("CHILD", "SEX", "DOB", "DUC"))
-            duc = [_add_years(dt.date.fromordinal(int(d)), 18).strftime("%d/%m/%Y") for d in data.dob[uasc]]
+            duc = [_add_years(date_of(int(d)), 18).strftime("%d/%m/%Y") for d in data.dob[uasc]]
             w.writerows(
                 zip(ids[uasc].tolist(), data.sex[uasc].tolist(), dates(data.dob[uasc]).tolist(), duc, strict=True)
             )

@@ -8,6 +8,8 @@ import pytest
 from improve.demand import synthetic
 from improve.demand.pseudonym import pseudonymiser
 from improve.demand.reader import read_return
+from improve.modelling.demand.episodes import Classification, Episodes, date_of, day
+from improve.modelling.demand.population import daily_stock
 
 
 def test_the_generated_return_passes_every_check(tmp_path):
@@ -37,7 +39,7 @@ def test_rates_starts_and_ends_match_england():
     state, so its ends come out near its starts: 1.7 % under England's)."""
     data = synthetic.synthesise(children_0_17=1_000_000, years=5, seed=5)
     for year in range(2020, 2025):
-        per_10000 = data.in_care(dt.date(year, 3, 31).toordinal()) / 100
+        per_10000 = data.in_care(day(dt.date(year, 3, 31))) / 100
         assert per_10000 == pytest.approx(70, rel=0.05), year
         starts, ends = data.starts_and_ends(year)
         assert starts == pytest.approx(7_000 * synthetic.STARTS_PER_STOCK, rel=0.05), year
@@ -46,8 +48,8 @@ def test_rates_starts_and_ends_match_england():
 
 def test_mostly_foster_care_and_mostly_care_orders():
     data = synthetic.synthesise(children_0_17=1_000_000, years=1, seed=2)
-    day = dt.date(2024, 3, 31).toordinal()
-    on = (data.start <= day) & (data.end > day)
+    when = day(dt.date(2024, 3, 31))
+    on = (data.start <= when) & (data.end > when)
     foster = sum(str(p).startswith("U") for p in data.place[on]) / on.sum()
     orders = sum(str(ls) in ("C1", "C2", "E1") for ls in data.ls[on]) / on.sum()
     assert 0.65 < foster < 0.8 and orders > 0.6
@@ -57,9 +59,22 @@ def test_a_council_is_about_70_per_10000_too():
     """60,000 children (about 420 looked after): within 15 % each year, as random as a council is."""
     data = synthetic.synthesise(children_0_17=60_000, years=10, seed=1)
     for year in range(2015, 2025):
-        assert data.in_care(dt.date(year, 3, 31).toordinal()) / 6 == pytest.approx(70, rel=0.15)
+        assert data.in_care(day(dt.date(year, 3, 31))) / 6 == pytest.approx(70, rel=0.15)
 
 
 def test_nonsense_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         synthetic.synthesise(children_0_17=0, years=1, seed=1)
+
+
+def test_the_generator_counts_days_as_the_model_does():
+    """Its arrays feed the model as they are: the model's stock on 31 March is the generator's."""
+    data = synthetic.synthesise(children_0_17=60_000, years=3, seed=4, last_year=2019)
+    assert date_of(data.until) == dt.date(2019, 3, 31)
+    assert dt.date(1990, 1, 1) < date_of(int(data.start.min())) < dt.date(2016, 4, 1)
+    episodes = Episodes(
+        child=data.child, start=data.start, end=data.end, place=data.place, legal_status=data.ls, dob=data.dob
+    )
+    for year in (2017, 2018, 2019):
+        when = day(dt.date(year, 3, 31))
+        assert daily_stock(episodes, Classification(), when, when).sum() == data.in_care(when), year
