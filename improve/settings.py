@@ -110,6 +110,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+#: The model of a programme, which rooms on the programme room's floor (demand) refer to by this
+#: setting rather than by import, as every room refers to the user model (``Programme.Meta.swappable``)
+IMPROVE_PROGRAMME_MODEL = "programmes.Programme"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is tried
     "django.contrib.auth.backends.ModelBackend",

@@ -14,7 +14,7 @@ A model says which fields its history shows with ``audit_fields`` (see :mod:`imp
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -159,3 +159,14 @@ class AuditEvent(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+#: A programme, in the signatures of rooms that may not import its model (``IMPROVE_PROGRAMME_MODEL``).
+ProgrammeLike: TypeAlias = Any
+
+
+def programme_model() -> type[models.Model]:
+    """The programme model (``settings.IMPROVE_PROGRAMME_MODEL``), for rooms that may not import it."""
+    from django.apps import apps
+
+    return apps.get_model(settings.IMPROVE_PROGRAMME_MODEL, require_ready=False)

@@ -161,6 +161,13 @@ class Room:
     change_handlers: tuple[ChangeHandler, ...] = ()
     #: the tables of printed figures the room holds, for the figure check (see :data:`FigureCheck`)
     figure_checks: tuple[FigureCheck, ...] = ()
+    #: the roles a member of a programme may hold (declared by the room that keeps membership);
+    #: every room's permission rules must name only these
+    roles: tuple[str, ...] = ()
+    #: ``access(user, slug)``: the user's standing in the programme ``slug`` (an object with
+    #: ``programme``, ``role``, ``can(perm)``, ``require(perm)`` and ``perms``), or None for a
+    #: non-member; declared by the room that keeps membership (see :func:`improve.core.access.programme_view`)
+    access: Callable[[Any, str], Any] | None = None
 
 
 @dataclass
@@ -202,9 +209,27 @@ class Registry:
         return self._nav
 
     def permissions(self) -> dict[str, PermissionRule]:
+        """Every room's permission rules, by name; each names only roles a member may hold."""
         if self._permissions is None:
+            known = self.roles()
+            for room in self.rooms():
+                for rule in room.permissions:
+                    if known and not rule.roles | rule.scoped <= known:
+                        unknown = ", ".join(sorted((rule.roles | rule.scoped) - known))
+                        raise ValueError(f"Permission '{rule.name}' of room {room.label} names unknown roles {unknown}")
             self._permissions = {rule.name: rule for room in self.rooms() for rule in room.permissions}
         return self._permissions
+
+    def roles(self) -> frozenset[str]:
+        """The roles a programme member may hold (empty until the membership room registers)."""
+        return frozenset(role for room in self.rooms() for role in room.roles)
+
+    def programme_access(self, user: Any, slug: str) -> Any:
+        """The user's standing in the programme ``slug``, or None (see :attr:`Room.access`)."""
+        for room in self.rooms():
+            if room.access is not None:
+                return room.access(user, slug)
+        raise LookupError("No room keeps programme membership (none declares Room.access)")
 
     def sheets(self) -> list[Any]:
         """Every room's workbook sheets (their :class:`~improve.core.workbook.SheetSpec`)."""

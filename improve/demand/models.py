@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from improve.core.models import TimeStampedModel
@@ -39,7 +40,7 @@ class Load(TimeStampedModel):
         STRICT = "strict", "Strict (any problem refuses the load)"
         LENIENT = "lenient", "Lenient (children with a problem are left out)"
 
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(settings.IMPROVE_PROGRAMME_MODEL, on_delete=models.CASCADE, related_name="+")
     first_year = models.PositiveSmallIntegerField(help_text="first collection year, ending 31 March")
     last_year = models.PositiveSmallIntegerField(help_text="last collection year, ending 31 March")
     mode = models.CharField(max_length=10, choices=Mode.choices)
@@ -103,7 +104,7 @@ class Load(TimeStampedModel):
 class Child(models.Model):
     """A child of a load, by pseudonym. Written in bulk with its load; the load's audit event counts it."""
 
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(settings.IMPROVE_PROGRAMME_MODEL, on_delete=models.CASCADE, related_name="+")
     load = models.ForeignKey(Load, on_delete=models.CASCADE, related_name="child_rows")
     key = models.CharField(max_length=64, help_text="HMAC-SHA256 of CHILD with the installation's key")
     sex = models.PositiveSmallIntegerField(choices=[(1, "Male"), (2, "Female")])
@@ -149,7 +150,7 @@ class UnitCost(TimeStampedModel):
     A category without a row costs the model's default (``improve.modelling.demand.costs``).
     """
 
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(settings.IMPROVE_PROGRAMME_MODEL, on_delete=models.CASCADE, related_name="+")
     category = models.CharField(max_length=40)
     weekly = models.DecimalField("weekly unit cost (£)", max_digits=10, decimal_places=2)
     note = models.CharField(max_length=200, blank=True, help_text="where the figure comes from")
@@ -178,7 +179,7 @@ class ProjectionRun(TimeStampedModel):
     Decimal pounds. Its shape is described in :mod:`improve.demand.projections`.
     """
 
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(settings.IMPROVE_PROGRAMME_MODEL, on_delete=models.CASCADE, related_name="+")
     start = models.DateField("start of the projection")
     months = models.PositiveSmallIntegerField("months projected")
     reference_months = models.PositiveSmallIntegerField("months of the reference window", default=12)

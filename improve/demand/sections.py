@@ -16,7 +16,7 @@ from typing import Any
 from improve.core import document as doc
 from improve.core.registry import PackContext, PackSection
 from improve.demand import presentation, selectors
-from improve.programmes.models import Role
+from improve.demand.permissions import role_sees_children
 
 KEY = "demand"
 TITLE = "Demand: children in care and what it costs"
@@ -40,7 +40,7 @@ def build(ctx: PackContext) -> doc.Section | None:
     run = selectors.pack_projection(ctx.programme, ctx.as_at)
     if run is None:
         return None
-    child_level = ctx.role == Role.ANALYST
+    child_level = role_sees_children(ctx.role)
     results: dict[str, Any] = run.results
     happened = {h["date"]: h for h in results["history"] if presentation.day(h["date"]) <= ctx.as_at}
     end = results["months"][-1]
@@ -171,7 +171,7 @@ def build(ctx: PackContext) -> doc.Section | None:
 
 
 def changes(ctx: PackContext) -> Iterator[doc.Change]:
-    child_level = ctx.role == Role.ANALYST
+    child_level = role_sees_children(ctx.role)
     for run in selectors.projections_made(ctx.programme, ctx.since, ctx.as_at):
         end = run.results["months"][-1]
         yield doc.Change(

@@ -13,15 +13,15 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from improve.core.models import ProgrammeLike
 from improve.demand.models import Child, Episode, Load, ProjectionRun, UnitCost
 from improve.demand.reader import KINDS
-from improve.programmes.models import Programme
 
 #: Counts below this are not shown to anyone but analysts (as the DfE's published statistics do).
 SMALL = 5
 
 
-def loads(programme: Programme) -> QuerySet[Load]:
+def loads(programme: ProgrammeLike) -> QuerySet[Load]:
     return Load.objects.filter(programme=programme).select_related("created_by").order_by("-last_year", "-pk")
 
 
@@ -41,7 +41,7 @@ class QualityReport:
     episodes: int = 0
 
 
-def quality_report(programme: Programme) -> QualityReport:
+def quality_report(programme: ProgrammeLike) -> QualityReport:
     found = list(loads(programme))
     kinds: Counter[str] = Counter()
     for load in found:
@@ -54,11 +54,11 @@ def quality_report(programme: Programme) -> QualityReport:
     )
 
 
-def load_of(programme: Programme, pk: int) -> Load | None:
+def load_of(programme: ProgrammeLike, pk: int) -> Load | None:
     return Load.objects.filter(programme=programme, pk=pk).first()
 
 
-def children_page(programme: Programme, *, offset: int, limit: int) -> list[Child]:
+def children_page(programme: ProgrammeLike, *, offset: int, limit: int) -> list[Child]:
     """Child-level rows (analysts only): children with their episodes, by pseudonym."""
     return list(
         Child.objects.filter(programme=programme)
@@ -90,7 +90,7 @@ class EpisodeTable:
     reason_ended: list[str]
 
 
-def episode_table(programme: Programme) -> EpisodeTable:
+def episode_table(programme: ProgrammeLike) -> EpisodeTable:
     children: dict[str, tuple[int, dt.date, int]] = {}  # key -> (sex, dob, last year)
     for key, sex, dob, year in Child.objects.filter(programme=programme).values_list(
         "key", "sex", "dob", "load__last_year"
@@ -121,7 +121,7 @@ def episode_table(programme: Programme) -> EpisodeTable:
     )
 
 
-def data_range(programme: Programme) -> tuple[dt.date, dt.date] | None:
+def data_range(programme: ProgrammeLike) -> tuple[dt.date, dt.date] | None:
     """The first and last day the programme's loaded returns cover (1 April … 31 March), or None."""
     years = Load.objects.filter(programme=programme).values_list("first_year", "last_year")
     found = list(years)
@@ -137,18 +137,18 @@ def default_unit_costs() -> dict[str, Decimal]:
     return dict(WEEKLY_UNIT_COSTS)
 
 
-def unit_cost_rows(programme: Programme) -> dict[str, UnitCost]:
+def unit_cost_rows(programme: ProgrammeLike) -> dict[str, UnitCost]:
     return {row.category: row for row in UnitCost.objects.filter(programme=programme)}
 
 
-def unit_costs(programme: Programme) -> dict[str, Decimal]:
+def unit_costs(programme: ProgrammeLike) -> dict[str, Decimal]:
     """The programme's weekly unit costs ``[£ per week]``: its own where set, the defaults elsewhere."""
     costs = default_unit_costs()
     costs.update({category: row.weekly for category, row in unit_cost_rows(programme).items()})
     return costs
 
 
-def projection_runs(programme: Programme) -> QuerySet[ProjectionRun]:
+def projection_runs(programme: ProgrammeLike) -> QuerySet[ProjectionRun]:
     """Stored runs, newest first, without their results (a list needs only the parameters)."""
     return (
         ProjectionRun.objects.filter(programme=programme)
@@ -158,11 +158,11 @@ def projection_runs(programme: Programme) -> QuerySet[ProjectionRun]:
     )
 
 
-def projection_run_of(programme: Programme, pk: int) -> ProjectionRun | None:
+def projection_run_of(programme: ProgrammeLike, pk: int) -> ProjectionRun | None:
     return ProjectionRun.objects.filter(programme=programme, pk=pk).select_related("created_by").first()
 
 
-def latest_projection(programme: Programme, *, as_at: dt.datetime | None = None) -> ProjectionRun | None:
+def latest_projection(programme: ProgrammeLike, *, as_at: dt.datetime | None = None) -> ProjectionRun | None:
     """The newest stored run (made by ``as_at`` when given)."""
     runs = ProjectionRun.objects.filter(programme=programme)
     if as_at is not None:
@@ -170,7 +170,7 @@ def latest_projection(programme: Programme, *, as_at: dt.datetime | None = None)
     return runs.select_related("created_by").order_by("-created_at", "-pk").first()
 
 
-def pack_projection(programme: Programme, as_at: dt.date) -> ProjectionRun | None:
+def pack_projection(programme: ProgrammeLike, as_at: dt.date) -> ProjectionRun | None:
     """The projection a board pack as at ``as_at`` shows: the newest stored run starting on or before it."""
     return (
         ProjectionRun.objects.filter(programme=programme, start__lte=as_at)
@@ -180,7 +180,7 @@ def pack_projection(programme: Programme, as_at: dt.date) -> ProjectionRun | Non
     )
 
 
-def projections_made(programme: Programme, after: dt.date, until: dt.date) -> list[ProjectionRun]:
+def projections_made(programme: ProgrammeLike, after: dt.date, until: dt.date) -> list[ProjectionRun]:
     """Runs stored on a day after ``after`` up to ``until`` (for a pack's "what changed"), oldest first."""
     return list(
         ProjectionRun.objects.filter(

@@ -25,10 +25,10 @@ from django.utils import timezone
 from improve.core import services as core
 from improve.core.audit import Actor
 from improve.core.bulk import insert_many
+from improve.core.models import ProgrammeLike
 from improve.demand.models import KEPT_PROBLEMS, Child, Episode, Load, ProjectionRun, UnitCost
 from improve.demand.pseudonym import pseudonymiser
 from improve.demand.reader import Problem, Return, read_return
-from improve.programmes.models import Programme
 
 
 @dataclass
@@ -51,7 +51,7 @@ class LoadResult:
 def demand_load(
     *,
     actor: Actor,
-    programme: Programme,
+    programme: ProgrammeLike,
     folder: Path,
     strict: bool,
     source: str = "",
@@ -69,7 +69,7 @@ def demand_load(
 
 
 @transaction.atomic
-def demand_load_read(*, actor: Actor, programme: Programme, read: Return, strict: bool, source: str) -> LoadResult:
+def demand_load_read(*, actor: Actor, programme: ProgrammeLike, read: Return, strict: bool, source: str) -> LoadResult:
     """Load a return already read (see :func:`demand_load`)."""
     clean = list(read.clean())
     if (strict and read.problems) or not clean or not read.years - {0}:
@@ -148,7 +148,9 @@ def demand_load_remove(*, actor: Actor, load: Load) -> None:
 
 
 @transaction.atomic
-def unit_cost_set(*, actor: Actor, programme: Programme, category: str, weekly: Decimal, note: str = "") -> UnitCost:
+def unit_cost_set(
+    *, actor: Actor, programme: ProgrammeLike, category: str, weekly: Decimal, note: str = ""
+) -> UnitCost:
     """Set the programme's weekly unit cost of ``category`` ``[£ per week]`` (created or changed, audited)."""
     from improve.demand import selectors
 
@@ -171,7 +173,7 @@ def unit_cost_set(*, actor: Actor, programme: Programme, category: str, weekly: 
 def projection_run(
     *,
     actor: Actor,
-    programme: Programme,
+    programme: ProgrammeLike,
     start: dt.date,
     months: int,
     reference_months: int = 12,

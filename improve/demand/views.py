@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from improve.core.access import ProgrammeRequest, programme_view
 from improve.core.views import actor, apply_validation_error
 from improve.demand import presentation, selectors, services
 from improve.demand.export import write_xlsx
@@ -23,7 +24,6 @@ from improve.demand.forms import ProjectionForm, UnitCostForm
 from improve.demand.models import ProjectionRun
 from improve.demand.permissions import EDIT_UNIT_COSTS, RUN_PROJECTION, SEE_CHILDREN
 from improve.demand.reader import KINDS
-from improve.programmes.permissions import ProgrammeRequest, programme_view
 
 PAGE = 50
 PROBLEMS_SHOWN = 200

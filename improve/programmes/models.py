@@ -63,6 +63,8 @@ class Programme(TimeStampedModel, VersionedModel):
 
     class Meta:
         ordering = ["council", "name"]
+        # rooms on this room's floor refer to it by the setting, not by import (see settings)
+        swappable = "IMPROVE_PROGRAMME_MODEL"
 
     def __str__(self) -> str:
         return f"{self.council}: {self.name}"

@@ -14,15 +14,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cached_property
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django_htmx.middleware import HtmxDetails
 
-from improve.core.access import View, mark
+from improve.core import access as core_access
+from improve.core.access import View
 from improve.core.registry import PermissionRule, registry
 from improve.programmes.models import Membership, Programme, Role
 
@@ -112,11 +110,10 @@ class Access:
         return [sid for sid in all_ids if self.can(Perm.EDIT_PLAN, strand_id=sid)]
 
 
-class ProgrammeRequest(HttpRequest):
-    """A request to a programme page: :func:`programme_view` has set ``access``."""
+class ProgrammeRequest(core_access.ProgrammeRequest):
+    """A request to a programme page of this room: its ``access`` is an :class:`Access`."""
 
     access: Access
-    htmx: HtmxDetails
 
 
 def programme_access(user: Any, slug: str) -> Access | None:
@@ -137,24 +134,7 @@ def scoped_roles() -> frozenset[str]:
 
 
 def programme_view(perm: str) -> Callable[[View], View]:
-    """A page of one programme (URL keyword ``slug``), open to roles holding ``perm``.
-
-    Non-members get 404 (a programme's existence is not disclosed); members without the
-    permission get 403. The view receives a :class:`ProgrammeRequest`.
-    """
+    """:func:`improve.core.access.programme_view`, refusing a permission no room declares."""
     if str(perm) not in {r.name for r in RULES} and str(perm) not in table():
         raise KeyError(f"No room declares the permission '{perm}'")
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponseBase:
-            access = programme_access(request.user, slug)
-            if access is None:
-                raise Http404("No such programme")
-            access.require(perm)
-            request.access = access  # type: ignore[attr-defined]
-            return view(request, *args, slug=slug, **kwargs)
-
-        return mark(login_required(wrapper), str(perm))
-
-    return decorate
+    return core_access.programme_view(perm)

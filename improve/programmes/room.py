@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
 from improve.programmes import models
-from improve.programmes.permissions import RULES, Perm
+from improve.programmes.permissions import RULES, Perm, programme_access
 from improve.programmes.sections import SECTION as PLAN_SECTION
 from improve.programmes.sheets import PLAN_WORKBOOK
 
@@ -62,6 +62,8 @@ ROOM = Room(
         NavEntry("History", "programmes:history", Perm.VIEW, 950, _names("object-history")),
     ),
     permissions=RULES,
+    roles=tuple(models.Role),
+    access=programme_access,
     workbook=PLAN_WORKBOOK,
     sections=(PLAN_SECTION,),
     audited_models=(

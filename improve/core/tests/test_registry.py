@@ -1,11 +1,11 @@
-"""The registry's seam for approved changes: every room's handler hears of each one, in order."""
+"""The registry: approved changes reach every room in order; membership, roles and access come from one room."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from improve.core.registry import ApprovedChange, Registry, Room
+from improve.core.registry import ApprovedChange, PermissionRule, Registry, Room
 
 
 def test_each_room_s_change_handler_is_called_with_the_approved_change():
@@ -40,3 +40,30 @@ def test_a_handler_that_refuses_stops_the_others():
     with pytest.raises(ValueError, match="CR-2"):
         registry.change_approved(change)
     assert heard == []
+
+
+def test_a_rule_naming_a_role_no_member_may_hold_is_refused():
+    registry = Registry()
+    registry.register(Room("members", "Members", roles=("analyst", "viewer")))
+    registry.register(Room("data", "Data", permissions=(PermissionRule("load", frozenset({"analist"})),)))
+    with pytest.raises(ValueError, match="Permission 'load' of room data names unknown roles analist"):
+        registry.permissions()
+    registry.register(Room("data", "Data", permissions=(PermissionRule("load", frozenset({"analyst"})),)))
+    assert registry.permissions()["load"].roles == {"analyst"}
+
+
+def test_programme_access_is_answered_by_the_room_that_keeps_membership():
+    registry = Registry()
+    registry.register(Room("data", "Data"))
+    with pytest.raises(LookupError, match="No room keeps programme membership"):
+        registry.programme_access(object(), "b-and-d")
+    registry.register(Room("members", "Members", access=lambda user, slug: (user, slug)))
+    assert registry.programme_access("ann", "b-and-d") == ("ann", "b-and-d")
+
+
+def test_every_room_s_rules_name_only_the_programme_room_s_roles():
+    from improve.core.registry import registry as live
+    from improve.programmes.models import Role
+
+    assert live.roles() == frozenset(Role)
+    assert all(rule.roles <= live.roles() for rule in live.permissions().values())

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("programmes", "0004_owner_user"),
+        migrations.swappable_dependency(settings.IMPROVE_PROGRAMME_MODEL),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -80,7 +80,9 @@ class Migration(migrations.Migration):
                 (
                     "programme",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.IMPROVE_PROGRAMME_MODEL,
                     ),
                 ),
             ],
@@ -98,7 +100,9 @@ class Migration(migrations.Migration):
                 (
                     "programme",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.IMPROVE_PROGRAMME_MODEL,
                     ),
                 ),
                 (

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("demand", "0001_initial"),
-        ("programmes", "0004_owner_user"),
+        migrations.swappable_dependency(settings.IMPROVE_PROGRAMME_MODEL),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -60,7 +60,9 @@ class Migration(migrations.Migration):
                 (
                     "programme",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.IMPROVE_PROGRAMME_MODEL,
                     ),
                 ),
             ],
@@ -102,7 +104,9 @@ class Migration(migrations.Migration):
                 (
                     "programme",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="programmes.programme"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.IMPROVE_PROGRAMME_MODEL,
                     ),
                 ),
             ],

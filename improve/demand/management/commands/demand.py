@@ -68,10 +68,10 @@ class Command(BaseCommand):
             )
 
     def _load(self, folder: Path, slug: str, *, strict: bool) -> None:
+        from improve.core.models import programme_model
         from improve.demand import services
-        from improve.programmes.models import Programme
 
-        programme = Programme.objects.filter(slug=slug).first()
+        programme = programme_model()._default_manager.filter(slug=slug).first()
         if programme is None:
             raise CommandError(f"There is no programme '{slug}'")
         if not folder.is_dir():
@@ -120,11 +120,11 @@ class Command(BaseCommand):
         )
 
     def _project(self, options: dict[str, Any]) -> None:
+        from improve.core.models import programme_model
         from improve.demand import services
-        from improve.programmes.models import Programme
 
         slug = options["programme"]
-        programme = Programme.objects.filter(slug=slug).first()
+        programme = programme_model()._default_manager.filter(slug=slug).first()
         if programme is None:
             raise CommandError(f"There is no programme '{slug}'")
         out = Path(options["out"]) if options["out"] else None
