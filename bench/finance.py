@@ -87,6 +87,7 @@ def build() -> object:
                     )
                 )
     LineAmount.objects.bulk_create(amounts, batch_size=5000)
+    services.year_totals_rebuild(programme=programme)  # what amounts_set keeps as it writes
     sources = FundingSource.objects.bulk_create(
         FundingSource(programme=programme, code=f"s{n}", name=f"Source {n}", kind="government_grant")
         for n in range(SOURCES)

@@ -245,6 +245,34 @@ class LineAmount(TimeStampedModel):
         return self.planned is None and self.projected is None and self.actual is None
 
 
+class LineYearTotal(models.Model):
+    """A line's amounts for one year ``[£]``: its yearly amount or, if none, the sum of its months.
+
+    Kept by :func:`improve.finance.services.amounts_set` in the same transaction as the amounts
+    (the only writer of :class:`LineAmount`), so the summary reads one row per line and year
+    rather than summing every month. Derived, so not audited: the amounts are. A line-year with
+    nothing entered has no row. ``improve.finance.services.year_totals_rebuild`` works every row
+    out again from the amounts.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="+")
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="+")
+    planned = money_field("planned")
+    projected = money_field("projected")
+    actual = money_field("actual")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line", "year"], name="finance_year_total_unique")]
+        # The summary reads every total of a programme: from this index alone.
+        indexes = [
+            models.Index(fields=["programme", "line", "year", "planned", "projected", "actual"], name="finance_totals")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}, {self.year_id}"
+
+
 class Adjustment(TimeStampedModel):
     """A recorded change to the actual of a closed period (or a closed year's yearly actual) ``[£]``."""
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db import connections
 from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
@@ -33,6 +33,7 @@ from improve.finance.models import (
     FinancialYear,
     FundingSource,
     LineAmount,
+    LineYearTotal,
     Period,
     PrintedFigure,
     SavingsAmount,
@@ -221,26 +222,21 @@ def current_year(programme: Programme, years: list[int]) -> int:
 # --- amounts --------------------------------------------------------------------------------------
 
 
-def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tuple[int, int], YearFigures]:
-    """Each line's figures per (line id, year) ``[£]``: yearly amount or sum of months, with
-    draw-downs and approved changes' costs in the planned figure and adjustments in the actual.
-    Archived years are left out.
-
-    One pass over the amounts table (or one line's), summed in the database (whole pence: exact),
-    without joins.
+def amount_sums(
+    programme: Programme, *, line: BudgetLine | None = None, year: FinancialYear | None = None
+) -> list[tuple[int, int, int | None, int | None, int | None]]:
+    """Each (line id, year id)'s planned, projected and actual ``[pence]``, summed from the amounts:
+    the yearly amount or, if none, the sum of the months (whole pence: exact). What
+    :class:`~improve.finance.models.LineYearTotal` keeps; one pass over the amounts, no joins.
     """
-    only = {"line": line} if line is not None else {}
-    years = dict(FinancialYear.objects.filter(programme=programme).values_list("pk", "start_year"))
+    only: dict[str, Any] = {"line": line} if line is not None else {}
+    if year is not None:
+        only["year"] = year
     whole, months = Q(period=WHOLE_YEAR), Q(period__gt=WHOLE_YEAR)
 
     def year_figure(measure: str) -> Coalesce:
-        # A year's figure is its yearly amount or, if none, the sum of its months: read as whole
-        # pence and turned into pounds below (cheaper than a converter per value).
         pence = BigIntegerField()
         return Coalesce(Sum(measure, filter=whole, output_field=pence), Sum(measure, filter=months, output_field=pence))
-
-    def pounds(pence: int | None) -> Decimal | None:
-        return None if pence is None else Decimal(pence).scaleb(-2)
 
     query = (
         LineAmount.objects.filter(programme=programme, **only)
@@ -248,12 +244,35 @@ def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tup
         .annotate(p=year_figure("planned"), f=year_figure("projected"), a=year_figure("actual"))
         .order_by()
     )
+    return _raw_rows(query)
+
+
+def _raw_rows(query: QuerySet[Any]) -> list[Any]:
     # The ORM writes the query; its rows are fetched straight from the cursor, which skips the
-    # per-value int() converter of each sum (15,000 calls at 1,000 lines × 5 years).
+    # per-value converter of each money column (15,000 calls at 1,000 lines × 5 years).
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
-        rows: list[tuple[int, int, int | None, int | None, int | None]] = cursor.fetchall()
+        rows: list[Any] = cursor.fetchall()
+    return rows
+
+
+def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tuple[int, int], YearFigures]:
+    """Each line's figures per (line id, year) ``[£]``: yearly amount or sum of months (kept in
+    :class:`~improve.finance.models.LineYearTotal`), with draw-downs and approved changes' costs
+    in the planned figure and adjustments in the actual. Archived years are left out.
+    """
+    only = {"line": line} if line is not None else {}
+    years = dict(FinancialYear.objects.filter(programme=programme).values_list("pk", "start_year"))
+
+    def pounds(pence: int | None) -> Decimal | None:
+        return None if pence is None else Decimal(pence).scaleb(-2)
+
+    rows: list[tuple[int, int, int | None, int | None, int | None]] = _raw_rows(
+        LineYearTotal.objects.filter(programme=programme, **only)
+        .values_list("line_id", "year_id", "planned", "projected", "actual")
+        .order_by()
+    )
     adjustments: dict[tuple[int, int], Decimal] = {
         (line_id, years[year_id]): cast(Decimal, amount)
         for line_id, year_id, amount in Adjustment.objects.filter(programme=programme, year_id__in=years, **only)

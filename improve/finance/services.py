@@ -46,6 +46,7 @@ from improve.finance.models import (
     FinancialYear,
     FundingSource,
     LineAmount,
+    LineYearTotal,
     Measure,
     Period,
     PrintedFigure,
@@ -250,6 +251,8 @@ def amounts_set(*, actor: Actor, line: BudgetLine, year: FinancialYear, entries:
     entry with nothing in it removes that row.
     """
     _check_year(line.programme, year)
+    # One writer of a line's amounts at a time, so the year's total kept below is never stale.
+    BudgetLine.all_objects.select_for_update().filter(pk=line.pk).first()
     existing = {a.period: a for a in LineAmount.objects.select_for_update().filter(line=line, year=year)}
     closed = set(Period.objects.filter(year=year, closed_at__isnull=False).values_list("number", flat=True))
     if 12 in closed:
@@ -296,7 +299,60 @@ def amounts_set(*, actor: Actor, line: BudgetLine, year: FinancialYear, entries:
             changed += 1
         else:
             changed += model_update(actor=actor, instance=row, fields=set(MEASURES), data=values)[1]
+    if changed:
+        _year_total_keep(line, year)
     return changed
+
+
+def _pounds(pence: int | None) -> Decimal | None:
+    return None if pence is None else Decimal(pence).scaleb(-2)
+
+
+def _year_total_keep(line: BudgetLine, year: FinancialYear) -> None:
+    """Work out again the line's total for the year (:class:`LineYearTotal`) from its amounts."""
+    from improve.finance import selectors
+
+    sums = selectors.amount_sums(line.programme, line=line, year=year)
+    if not sums or all(v is None for v in sums[0][2:]):
+        LineYearTotal.objects.filter(line=line, year=year).delete()
+        return
+    _line, _year, planned, projected, actual = sums[0]
+    LineYearTotal.objects.update_or_create(
+        line=line,
+        year=year,
+        defaults={
+            "programme_id": line.programme_id,
+            "planned": _pounds(planned),
+            "projected": _pounds(projected),
+            "actual": _pounds(actual),
+        },
+    )
+
+
+@transaction.atomic
+def year_totals_rebuild(*, programme: Programme) -> int:
+    """Work out every line's yearly totals of ``programme`` again from its amounts; return how many.
+
+    :func:`amounts_set` keeps them as it writes; this is for amounts written another way (a bulk
+    load of a benchmark) and for checking that what is kept is what the amounts say.
+    """
+    from improve.finance import selectors
+
+    LineYearTotal.objects.filter(programme=programme).delete()
+    rows = [
+        LineYearTotal(
+            programme=programme,
+            line_id=line_id,
+            year_id=year_id,
+            planned=_pounds(planned),
+            projected=_pounds(projected),
+            actual=_pounds(actual),
+        )
+        for line_id, year_id, planned, projected, actual in selectors.amount_sums(programme)
+        if (planned, projected, actual) != (None, None, None)
+    ]
+    LineYearTotal.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _next_number(model: type[Adjustment] | type[ContingencyDrawdown], programme_id: int) -> int:

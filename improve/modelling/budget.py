@@ -30,7 +30,7 @@ import decimal
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 ZERO = Decimal("0.00")
@@ -75,9 +75,12 @@ def variation(planned: Decimal | None, projected: Decimal | None) -> Decimal | N
     return EXACT.subtract(projected, planned or ZERO)
 
 
-@dataclass(frozen=True)
-class YearFigures:
-    """One line's figures for one year ``[£]``; ``None`` where nothing is entered."""
+class YearFigures(NamedTuple):
+    """One line's figures for one year ``[£]``; ``None`` where nothing is entered.
+
+    A named tuple: the summary makes one per line and year (5,000 at 1,000 lines), and a tuple is
+    made several times faster than a frozen dataclass.
+    """
 
     planned: Decimal | None = None
     projected: Decimal | None = None

@@ -55,3 +55,22 @@ def test_b_and_d_s_money_page_in_thousands(bd):
     # A row's rules: the endorsed budget is capital, funded from capital funding: within the rules.
     line_page = client.get(reverse("finance:line", args=[bd.slug, "endorsed"])).content.decode()
     assert "Within its rules" in line_page and "£953,000.00" in line_page
+
+
+def test_the_yearly_totals_kept_are_what_b_and_d_s_amounts_say(bd):
+    """Every line's total per year is kept as amounts are written (B&D: the endorsed £953k line and the
+    £143k contingency, in 2019/20); working them out again changes nothing."""
+    from improve.finance import services
+    from improve.finance.models import LineYearTotal
+
+    def kept():
+        return sorted(
+            LineYearTotal.objects.filter(programme=bd).values_list(
+                "line_id", "year_id", "planned", "projected", "actual"
+            )
+        )
+
+    before = kept()
+    assert len(before) == len([r for r in selectors.amount_sums(bd) if r[2:] != (None, None, None)]) == 2
+    assert services.year_totals_rebuild(programme=bd) == len(before)
+    assert kept() == before

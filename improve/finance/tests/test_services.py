@@ -187,3 +187,27 @@ def test_a_line_changed_by_someone_else_meanwhile_is_not_overwritten(programme, 
             actor=SYSTEM, programme=programme, line=budget["line"], data={"name": "Second"}, expected_version=loaded
         )
     assert selectors.line_in(programme, "1").name == "First"
+
+
+def test_a_line_s_year_total_follows_its_amounts_as_they_are_entered_changed_and_removed(programme):
+    """Yearly or by month, entered, changed and cleared: the summary's total is always the amounts'."""
+    from improve.finance.models import LineYearTotal
+
+    b = small_budget(programme)
+
+    def total():
+        found = LineYearTotal.objects.filter(line=b["line"], year=b["y2"]).values_list("planned", "projected", "actual")
+        return found.first()
+
+    def summary():
+        return selectors.budget_summary(programme).groups[0].lines[0].years.get(2020)
+
+    assert total() is None
+    services.amounts_set(actor=SYSTEM, line=b["line"], year=b["y2"], entries=[AmountEntry(0, planned=D("500000.01"))])
+    assert total() == (D("500000.01"), None, None)
+    months = [AmountEntry(0)] + [AmountEntry(m, projected=D("1000.10"), actual=D("-5.00")) for m in (1, 2, 3)]
+    services.amounts_set(actor=SYSTEM, line=b["line"], year=b["y2"], entries=months)
+    assert total() == (None, D("3000.30"), D("-15.00"))
+    assert (summary().planned, summary().projected, summary().actual) == (None, D("3000.30"), D("-15.00"))
+    services.amounts_set(actor=SYSTEM, line=b["line"], year=b["y2"], entries=[AmountEntry(m) for m in (1, 2, 3)])
+    assert total() is None and summary() is None

@@ -104,7 +104,9 @@ def test_an_accepted_report_keeps_its_facts_when_the_plan_changes(programme):
 
 
 def test_the_strand_s_spend_comes_from_its_budget_lines(programme):
-    from improve.finance.models import BudgetGroup, BudgetLine, FinancialYear, LineAmount
+    from improve.core.audit import Actor
+    from improve.finance import services as money
+    from improve.finance.models import BudgetGroup, BudgetLine, FinancialYear
 
     year = FinancialYear.objects.create(programme=programme, start_year=2019)
     group = BudgetGroup.objects.create(programme=programme, code="g", name="Programme")
@@ -117,8 +119,11 @@ def test_the_strand_s_spend_comes_from_its_budget_lines(programme):
         duration="one_off",
         strand=programme.strands.get(code="1"),
     )
-    LineAmount.objects.create(
-        programme=programme, line=line, year=year, period=0, planned=Decimal("1000"), projected=Decimal("1250")
+    money.amounts_set(
+        actor=Actor(user=None, via="test"),
+        line=line,
+        year=year,
+        entries=[money.AmountEntry(0, planned=Decimal("1000"), projected=Decimal("1250"))],
     )
     spend = _start(programme).facts["spend"]
     assert spend == {
