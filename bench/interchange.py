@@ -76,6 +76,7 @@ def main() -> int:
         "MSPDI": timed("export: MS Project XML (MSPDI), whole", lambda: msproject_export(programme=programme)),
         "MPX": timed("export: MPX, whole", lambda: msproject_export(programme=programme, fmt="mpx")),
     }
+    options = Options(summaries=SUMMARIES_AS_STRANDS)
     for n, (kind, data) in enumerate(files.items()):
         print(f"{'':<44} {kind}: {len(data) / 1e6:.1f} MB")
         name = "plan.xml" if kind == "MSPDI" else "plan.mpx"
@@ -90,7 +91,6 @@ def main() -> int:
             },
         ).programme
         assert copy is not None
-        options = Options(summaries=SUMMARIES_AS_STRANDS)
         preview = timed(
             f"import {kind}: preview (dry run)",
             lambda p=project, c=copy: msproject_import(
