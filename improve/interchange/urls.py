@@ -12,4 +12,5 @@ urlpatterns = [
     path(P + "import/confirm/", views.import_confirm, name="import-confirm"),
     path(P + "msproject/", msproject_views.msproject_upload, name="msproject"),
     path(P + "msproject/confirm/", msproject_views.msproject_confirm, name="msproject-confirm"),
+    path(P + "msproject/download/", msproject_views.msproject_download, name="msproject-export"),
 ]

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from improve.core.audit import Actor
 from improve.interchange import services
 from improve.interchange.forms import WorkbookUploadForm
+from improve.interchange.msproject.reader import java_problem
 from improve.interchange.services import ImportResult
 from improve.interchange.uploads import UploadGoneError, upload_discard, upload_keep, upload_read
 from improve.interchange.workbook import WorkbookError, read_upload
@@ -34,7 +35,13 @@ def _actor(request: HttpRequest) -> Actor:
 
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     access = request.access  # type: ignore[attr-defined]
-    return {"programme": access.programme, "access": access, "sheets": services.sheet_specs(), **extra}
+    return {
+        "programme": access.programme,
+        "access": access,
+        "sheets": services.sheet_specs(),
+        "msproject_problem": java_problem(),
+        **extra,
+    }
 
 
 def _fingerprint(result: ImportResult) -> str:
@@ -43,7 +50,7 @@ def _fingerprint(result: ImportResult) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _workbook_page(
+def workbook_page(
     request: HttpRequest, form: WorkbookUploadForm | None = None, *, page_error: str = ""
 ) -> HttpResponse:
     access = request.access  # type: ignore[attr-defined]
@@ -90,7 +97,7 @@ def _preview(
 
 @programme_view(Perm.VIEW)
 def workbook(request: HttpRequest, slug: str) -> HttpResponse:
-    return _workbook_page(request)
+    return workbook_page(request)
 
 
 @programme_view(Perm.EXPORT)
@@ -111,7 +118,7 @@ def import_workbook(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("interchange:workbook", slug=slug)
     form = WorkbookUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _workbook_page(request, form)
+        return workbook_page(request, form)
     result = services.workbook_import(actor=_actor(request), sheets=form.sheets, dry_run=True, expect_slug=slug)
     return _preview(request, result, filename=form.cleaned_data["file"].name, data=form.file_bytes)
 
@@ -128,7 +135,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         or not secrets.compare_digest(pending.get("token", ""), token)
         or pending.get("slug") != slug
     ):
-        return _workbook_page(
+        return workbook_page(
             request, page_error="This upload has expired or has already been imported: upload the workbook again"
         )
     try:
@@ -136,11 +143,11 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     except UploadGoneError as gone:
         request.session.pop(SESSION_KEY, None)  # an expired file is gone already; another's is not ours
         if gone.expired:
-            return _workbook_page(
+            return workbook_page(
                 request,
                 page_error="This upload has expired: an upload waits an hour at most. Upload the workbook again",
             )
-        return _workbook_page(
+        return workbook_page(
             request, page_error="This upload has expired or has already been imported: upload the workbook again"
         )
     filename = pending["filename"]
@@ -148,7 +155,7 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         sheets = read_upload(filename, data)
     except WorkbookError:
         _forget_pending(request)
-        return _workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")
+        return workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")
     # If someone changed the programme since the preview, show the new preview instead.
     check = services.workbook_import(actor=_actor(request), sheets=sheets, dry_run=True, expect_slug=slug)
     if not check.ok or _fingerprint(check) != pending.get("fingerprint"):

@@ -34,3 +34,20 @@ def test_a_pmo_officer_imports_an_mpp_file_after_checking_the_preview(web, scena
     web.submit(page.get_by_role("button", name="Confirm and import"), "imported")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("mpp14relations.mpp was imported")
     assert Dependency.objects.filter(successor__programme__slug=scenario.slug, type="SF").count() == 1
+
+
+def test_a_board_member_downloads_the_plan_as_ms_project_xml(web, scenario, tmp_path):
+    from improve.interchange.msproject.reader import read_in_process
+
+    page = web.page
+    web.sign_in(scenario.board_member)
+    web.visit(scenario.path("workbook/"))
+    expect(page.get_by_role("heading", name="The plan for MS Project")).to_be_visible()
+    web.screenshot("msproject-download")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Download the plan").click()
+    download = waiting.value
+    assert download.suggested_filename == f"{scenario.slug}-plan.xml"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert any(t.kept.get("kind") for t in read_in_process(path).tasks)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from improve.core.dates import TBD
+from improve.interchange.msproject.export import from_stand_in, parse_summary_notes
 from improve.interchange.msproject.reader import ProjectData, Task
 
 #: How summary tasks are brought in.
@@ -83,12 +84,59 @@ class Conversion:
     mapped: list[Mapped] = field(default_factory=list)
 
 
-def _status(percent: int, before: Mapping[str, Any] | None) -> str:
+def _status(percent: int, before: Mapping[str, Any] | None, kept: str = "") -> str:
+    """The line's status from its percent complete, keeping what a percentage cannot say.
+
+    ``kept`` is the status our export wrote in the file: "in progress" at 0% stays so.
+    """
     if percent >= 100:
         return "complete"
-    if before and before.get("status") in ("on_hold", "cancelled"):
+    if kept in ("on_hold", "cancelled") or (kept == "in_progress" and percent == 0):
+        return kept
+    if not kept and before and before.get("status") in ("on_hold", "cancelled"):
         return str(before["status"])
     return "in_progress" if percent > 0 else "not_started"
+
+
+#: The kinds of owner, as our export writes them in a resource's Group.
+OWNER_KINDS = ("person", "board", "team")
+
+
+def _kept_date(task: Task, key: str, shown: dt.date | None) -> tuple[bool, dt.date | str | None]:
+    """A ``TBD`` or missing date our export showed on a stand-in day, while the task still shows it."""
+    return from_stand_in(task.kept.get(key, ""), shown) if key in task.kept else (False, None)
+
+
+def is_our_strand(task: Task) -> bool:
+    """A strand as our export writes it: a top-level task with a kept ID and no kind (even when empty)."""
+    return task.level == 1 and bool(task.kept.get("id")) and "kind" not in task.kept
+
+
+def line_uids(project: ProjectData, skip: set[int]) -> tuple[dict[int, str], list[str]]:
+    """Each task's plan ``uid``: the one our export kept in the file, else MS Project's unique ID.
+
+    A kept ID met twice (a task copied in MS Project copies its custom fields) is kept by the first
+    task only; the others get their unique ID (told in the list returned).
+    """
+    uids: dict[int, str] = {}
+    used: set[str] = set()
+    told: list[str] = []
+    tasks = [t for t in project.tasks if t.uid not in skip]
+    wanted = {t.uid: t.kept.get("id", "") for t in tasks}
+    own = {str(t.uid) for t in tasks if not wanted[t.uid]}
+    for t in tasks:
+        kept = wanted[t.uid]
+        if kept and kept not in used and (kept == str(t.uid) or kept not in own):
+            uids[t.uid] = kept
+        else:
+            uid = str(t.uid)
+            while uid in used:
+                uid = f"msp-{uid}"
+            if kept:
+                told.append(f"{task_label(t)}: its kept ID {kept} is another task's, so it comes in as {uid}")
+            uids[t.uid] = uid
+        used.add(uids[t.uid])
+    return uids, told
 
 
 def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], options: Options) -> Conversion:
@@ -107,12 +155,22 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
         fallback = NEW_STRAND_CODE
         name = (options.strand_name or project.title or "MS Project plan")[:MAX_NAME]
         new_strand_row = {"code": fallback, "name": name, "aim": "", "lead": "", "order": None}
-    top_summaries = {t.uid for t in project.tasks if as_strands and t.summary and t.level == 1}
+    top_summaries = {t.uid for t in project.tasks if as_strands and t.level == 1 and (t.summary or is_our_strand(t))}
     fallback_used = False
+    uid_of, told = line_uids(project, top_summaries)
+    out.dropped.extend(told)
 
     # -- owners: resource names, matched to the programme's owners without regard to capitals
     owners = sheets.setdefault("owners", [])
     owner_names = {str(r.get("name")).casefold(): str(r.get("name")) for r in owners}
+    if project.ours:  # every resource of our own export is an owner, with its kind and title
+        for resource in project.resources:
+            if resource.name.upper() == TBD or resource.name.casefold() in owner_names:
+                continue
+            kind = resource.group.casefold() if resource.group.casefold() in OWNER_KINDS else "person"
+            owner_names[resource.name.casefold()] = resource.name
+            owners.append({"name": resource.name[:MAX_NAME], "kind": kind, "title": resource.notes})
+            out.labels[("owners", len(owners) + 1)] = f"resource '{resource.name}'"
 
     def owner_for(task: Task) -> str:
         if not task.resources:
@@ -141,20 +199,29 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
             stack.pop()
         parent_of[task.uid] = stack[-1].uid if stack else None
         stack.append(task)
+    orders = [t.kept.get("order", "") for t in project.tasks if t.uid not in top_summaries]
+    kept_order = bool(orders) and all(o.isdigit() for o in orders)  # else the file's order
+    project_strands = {str(r.get("code")): str(r.get("strand")) for r in existing.get("projects", [])}
     strand_of: dict[int, str] = {}
     for task in project.tasks:
         label = task_label(task)
         if task.uid in top_summaries:
-            code = str(task.uid)
+            code = task.kept.get("id") or str(task.uid)
             row = next((r for r in strands if str(r.get("code")) == code), None)
             if row is None:
-                strands.append({"code": code, "name": task.name[:MAX_NAME], "aim": "", "lead": "", "order": None})
+                row = {"code": code, "name": task.name[:MAX_NAME], "aim": "", "lead": "", "order": None}
+                strands.append(row)
                 out.labels[("strands", len(strands) + 1)] = f"summary {label}"
             else:
                 row["name"] = task.name[:MAX_NAME]
                 out.labels[("strands", strands.index(row) + 2)] = f"summary {label}"
+            if project.ours:  # the strand's aim, lead and order, as our export wrote them
+                row["aim"] = task.notes
+                row["lead"] = owner_names.get(task.resources[0].casefold(), "") if task.resources else ""
+                if task.kept.get("order", "").isdigit():
+                    row["order"] = int(task.kept["order"])
             out.mapped.append(Mapped(label, f"{_strand_word()} {code}"))
-            if task.start or task.finish:
+            if (task.start or task.finish) and not project.ours:
                 out.dropped.append(f"summary {label}: its dates, which MS Project works out from its tasks")
             strand_of[task.uid] = code
             continue
@@ -164,7 +231,7 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
         while parent_of.get(top.uid) is not None:
             top = by_uid[parent_of[top.uid]]  # type: ignore[index]
         if top.uid in top_summaries:
-            strand = str(top.uid)
+            strand = strand_of.get(top.uid, str(top.uid))
             level -= 1
             if parent == top.uid:
                 parent = None
@@ -178,33 +245,44 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
             out.problems.append(f"{label}: its name is longer than {MAX_TITLE} characters")
         if level > MAX_LEVEL:
             out.problems.append(f"{label}: outline level {level} is deeper than the {MAX_LEVEL} levels a plan holds")
-        if task.start is None or task.finish is None:
+        kept_start, start = _kept_date(task, "start", task.start)
+        kept_end, end = _kept_date(task, "end", task.finish)
+        if not kept_start:
+            start = task.start
+        if not kept_end:
+            end = task.finish
+        if (task.start is None and not kept_start) or (task.finish is None and not kept_end):
             missing = " or ".join(w for w, v in (("start", task.start), ("finish", task.finish)) if v is None)
             out.problems.append(f"{label}: has no {missing} date: give it dates in MS Project and save it again")
-        elif task.finish < task.start:
+        elif not kept_start and not kept_end and task.finish < task.start:  # type: ignore[operator]
             out.problems.append(
                 f"{label}: finish before start (finish {_d(task.finish)}, start {_d(task.start)}): "
                 "correct its dates in MS Project"
             )
+        elif isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            out.problems.append(
+                f"{label}: finish before start (finish {_d(end)}, start {_d(start)}): correct its dates in MS Project"
+            )
         percent = min(max(round(task.percent_complete), 0), 100)
-        before = before_items.get(str(task.uid))
+        uid = uid_of[task.uid]
+        before = before_items.get(uid)
         row = {
-            "uid": str(task.uid),
+            "uid": uid,
             "level": level,
             "kind": "milestone" if task.milestone else "deliverable",
             "gate_type": "",
             "title": task.name[:MAX_TITLE] if task.name else "",
             "strand": strand,
             "project": "",
-            "parent": str(parent) if parent is not None else "",
+            "parent": uid_of[parent] if parent is not None else "",
             "owner": owner_for(task),
             "team": "",
-            "start": task.start,
-            "end": task.finish,
-            "status": _status(percent, before),
+            "start": start,
+            "end": end,
+            "status": _status(percent, before, task.kept.get("status", "")),
             "rag": "",
             "percent_complete": percent,
-            "order": len(items) + 1,
+            "order": int(task.kept["order"]) if kept_order else len(items) + 1,
             "notes": task.notes,
         }
         if before is not None:  # keep what MS Project does not hold
@@ -214,6 +292,21 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
                 row["project"] = before.get("project") or ""
             if before.get("kind") == "gate" and not task.milestone:
                 row["kind"], row["gate_type"] = "gate", before.get("gate_type") or ""
+        for key in ("team", "rag"):  # what our export kept in the file
+            if key in task.kept:
+                row[key] = task.kept[key]
+        if task.kept.get("kind") == "gate" and task.kept.get("gate_type") and not task.milestone:
+            row["kind"], row["gate_type"] = "gate", task.kept["gate_type"]
+        elif task.kept.get("kind") in ("deliverable", "milestone"):
+            row["kind"], row["gate_type"] = ("milestone" if task.milestone else "deliverable"), ""
+        kept_project = task.kept.get("project", "")
+        if kept_project:
+            if project_strands.get(kept_project) == strand:
+                row["project"] = kept_project
+            else:
+                out.dropped.append(
+                    f"{label}: its project {kept_project}, which this programme's {_strand_word()} {strand} has not"
+                )
         items.append(row)
         out.labels[("plan_items", len(items) + 1)] = label
         where = f"{_strand_word()} {strand}" + (f", under line {row['parent']}" if row["parent"] else "")
@@ -224,7 +317,7 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
     sheets["plan_items"] = items
 
     # -- dependencies
-    line_uids = {int(r["uid"]) for r in items}
+    line_tasks = {t.uid for t in project.tasks if t.uid not in top_summaries}
     links: list[dict[str, Any]] = []
     for task in project.tasks:
         for link in task.links:
@@ -233,7 +326,7 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
             if pred is None:
                 out.dropped.append(f"{what}: task {link.predecessor} is not in the file")
                 continue
-            if task.uid not in line_uids or link.predecessor not in line_uids:
+            if task.uid not in line_tasks or link.predecessor not in line_tasks:
                 out.dropped.append(f"{what}: it links a summary task brought in as a {_strand_word()}")
                 continue
             lag = 0
@@ -244,7 +337,12 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
                 if lag != link.lag_days:
                     out.dropped.append(f"{what}: its lag of {link.lag_text} rounded to {lag} whole days")
             links.append(
-                {"predecessor": str(link.predecessor), "successor": str(task.uid), "type": link.type, "lag_days": lag}
+                {
+                    "predecessor": uid_of[link.predecessor],
+                    "successor": uid_of[task.uid],
+                    "type": link.type,
+                    "lag_days": lag,
+                }
             )
             out.labels[("dependencies", len(links) + 1)] = f"{what} ({pred.name} → {task.name})"
     sheets["dependencies"] = links
@@ -252,24 +350,33 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
     # -- baselines
     numbers = sorted({n for t in project.tasks for n in t.baselines})
     if numbers:
-        names = {n: baseline_name(n) for n in numbers}
+        ours = parse_summary_notes(project.summary_notes) if project.ours else {}
+        names = {n: ours[n][0] if n in ours else baseline_name(n) for n in numbers}
         baselines = [r for r in existing.get("baselines", []) if r.get("name") not in names.values()]
+        taken_on = {n: ours[n][1] if n in ours else project.baseline_dates.get(n) for n in numbers}
+        numbers.sort(key=lambda n: (taken_on[n] or dt.date.max, n))  # oldest first
         for n in numbers:
-            taken = project.baseline_dates.get(n)
+            taken = taken_on[n]
             if taken is None:
                 taken = project.saved or dt.date.today()
                 out.dropped.append(
                     f"{names[n]}: the file does not say when it was saved; taken as {_d(taken)}"
                     + (" (when the file was last saved)" if project.saved else " (today)")
                 )
-            baselines.append({"name": names[n], "taken": taken, "note": "From MS Project"})
+            note = ours[n][2] if n in ours else "From MS Project"
+            baselines.append({"name": names[n], "taken": taken, "note": note})
             out.labels[("baselines", len(baselines) + 1)] = f"baseline '{names[n]}'"
         sheets["baselines"] = baselines
         b_items = [r for r in existing.get("baseline_items", []) if r.get("baseline") not in names.values()]
-        for task in project.tasks:
-            for n, (start, finish) in sorted(task.baselines.items()):
+        line_order = {r["uid"]: r["order"] for r in items}
+        in_order = sorted(project.tasks, key=lambda t: line_order.get(uid_of.get(t.uid, ""), 0))
+        for n in numbers:  # baseline by baseline (oldest first), each in the plan's order
+            for task in in_order:
+                if n not in task.baselines:
+                    continue
+                start, finish = task.baselines[n]
                 label = f"{task_label(task)} in {names[n]}"
-                if task.uid not in line_uids:
+                if task.uid not in line_tasks:
                     out.dropped.append(f"{label}: a summary task brought in as a {_strand_word()}")
                     continue
                 if start and finish and finish < start:
@@ -277,7 +384,7 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
                         f"{label}: finish before start (finish {_d(finish)}, start {_d(start)}), left out"
                     )
                     continue
-                b_items.append({"baseline": names[n], "uid": str(task.uid), "start": start, "end": finish})
+                b_items.append({"baseline": names[n], "uid": uid_of[task.uid], "start": start, "end": finish})
                 out.labels[("baseline_items", len(b_items) + 1)] = label
         sheets["baseline_items"] = b_items
     return out

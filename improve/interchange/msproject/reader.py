@@ -70,6 +70,15 @@ class Task:
     links: list[Link] = field(default_factory=list)
     #: baseline number (0 = "Baseline") to (start, finish)
     baselines: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    #: what our own export keeps in custom fields (:data:`~.export.KEPT`), by key: "id", "team"...
+    kept: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Resource:
+    name: str
+    group: str = ""
+    notes: str = ""
 
 
 @dataclass
@@ -80,6 +89,16 @@ class ProjectData:
     #: baseline number to the date it was saved (when the file records it)
     baseline_dates: dict[int, dt.date] = field(default_factory=dict)
     saved: dt.date | None = None  # when the file was last saved (or created)
+    resources: list[Resource] = field(default_factory=list)
+    #: the project summary task's notes (where our export names its baselines)
+    summary_notes: str = ""
+    #: problems the reader noted and went past (a file MS Project wrote well has none)
+    reader_warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ours(self) -> bool:
+        """Whether the file carries our kept fields (it was exported from Improvement Office)."""
+        return any(t.kept.get("id") for t in self.tasks)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), default=_json_default)
@@ -105,6 +124,9 @@ class ProjectData:
             tasks=tasks,
             baseline_dates={int(n): d for n, v in data["baseline_dates"].items() if (d := _date(v))},
             saved=_date(data["saved"]),
+            resources=[Resource(**r) for r in data.get("resources", [])],
+            summary_notes=data.get("summary_notes", ""),
+            reader_warnings=list(data.get("reader_warnings", [])),
         )
 
 
@@ -190,7 +212,7 @@ WORKER_REFUSED = 3
 _jvm_started = False
 
 
-def _start_jvm() -> None:
+def start_jvm() -> None:
     """Start the JVM the first time a file is read in this process (never at import)."""
     global _jvm_started  # noqa: PLW0603 - one JVM per process, started once
     if _jvm_started:
@@ -209,7 +231,7 @@ def _start_jvm() -> None:
 
 def read_in_process(path: str | os.PathLike[str]) -> ProjectData:
     """Read a file with MPXJ in this process (starting the JVM here): the child's work, and tests'."""
-    _start_jvm()
+    start_jvm()
     from java.lang import Exception as JavaException
     from org.mpxj.reader import UniversalProjectReader
 
@@ -256,14 +278,39 @@ def extract(project: Any) -> ProjectData:
     """MPXJ's ``ProjectFile`` as :class:`ProjectData`: every real task, in file order."""
     from org.mpxj import TimeUnit
 
+    from improve.interchange.msproject.export import KEPT_BY_ALIAS, KEPT_OWNER
+
     props = project.getProjectProperties()
+    kept_fields = []  # (key, field) of the custom fields our export names
+    owner_field = None  # the resource field that keeps an owner's name as it is
+    for custom in project.getCustomFields():
+        alias = _text(custom.getAlias())
+        key = KEPT_BY_ALIAS.get(alias)
+        if key is not None and custom.getFieldType() is not None:
+            kept_fields.append((key, custom.getFieldType()))
+        if alias == KEPT_OWNER[1] and custom.getFieldType() is not None:
+            owner_field = custom.getFieldType()
+
+    def resource_name(resource: Any) -> str:
+        kept = _text(resource.get(owner_field)) if owner_field is not None else ""
+        return kept or _text(resource.getName())
+
     tasks: list[Task] = []
+    summary_notes = ""
     for task in project.getTasks():
         if task.getNull() or task.getUniqueID() is None:
             continue  # a blank row in MS Project
         level = task.getOutlineLevel()
         if level is None or int(level) < 1:
+            if int(task.getUniqueID()) == 0:
+                summary_notes = _text(task.getNotes())
             continue  # the project summary task (task 0)
+        kept = {}
+        for key, custom_field in kept_fields:
+            value = task.get(custom_field)
+            if value is not None and _text(value):
+                text = _text(value)
+                kept[key] = text[:-2] if key == "order" and text.endswith(".0") else text
         links = []
         for relation in task.getPredecessors():
             lag = relation.getLag()
@@ -283,12 +330,12 @@ def extract(project: Any) -> ProjectData:
                     lag_text=lag_text,
                 )
             )
-        resources = []
+        names: list[str] = []
         for assignment in task.getResourceAssignments():
             resource = assignment.getResource()
-            name = _text(resource.getName()) if resource is not None else ""
-            if name and name not in resources:
-                resources.append(name)
+            name = resource_name(resource) if resource is not None else ""
+            if name and name not in names:
+                names.append(name)
         baselines: dict[int, tuple[dt.date | None, dt.date | None]] = {}
         for n in BASELINES:
             start = _local_date(task.getBaselineStart() if n == 0 else task.getBaselineStart(n))
@@ -308,11 +355,17 @@ def extract(project: Any) -> ProjectData:
                 summary=bool(task.getSummary()),
                 percent_complete=float(percent) if percent is not None else 0.0,
                 notes=_text(task.getNotes()),
-                resources=resources,
+                resources=names,
                 links=links,
                 baselines=baselines,
+                kept=kept,
             )
         )
+    resources = [
+        Resource(name=resource_name(r), group=_text(r.getGroup()), notes=_text(r.getNotes()))
+        for r in project.getResources()
+        if r.getUniqueID() is not None and int(r.getUniqueID()) != 0 and resource_name(r)
+    ]
     baseline_dates = {}
     for n in BASELINES:
         taken = _local_date(props.getBaselineDate() if n == 0 else props.getBaselineDate(n))
@@ -324,4 +377,7 @@ def extract(project: Any) -> ProjectData:
         tasks=tasks,
         baseline_dates=baseline_dates,
         saved=_local_date(props.getLastSaved()) or _local_date(props.getCreationDate()),
+        resources=resources,
+        summary_notes=summary_notes,
+        reader_warnings=[_text(e) for e in project.getIgnoredErrors()],
     )

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from improve.core.audit import Actor
 from improve.interchange.msproject.convert import Conversion, Mapped, Options, convert, describe
+from improve.interchange.msproject.export import ExportPlan, project_from_sheets
 from improve.interchange.msproject.reader import ProjectData
+from improve.interchange.msproject.writer import write_project
 from improve.interchange.services import ImportResult, workbook_export, workbook_import
 from improve.programmes.models import Programme
 
-__all__ = ["MsProjectResult", "Options", "msproject_import"]
+__all__ = ["MsProjectResult", "Options", "msproject_export", "msproject_export_plan", "msproject_import"]
 
 
 @dataclass
@@ -63,3 +65,17 @@ def msproject_import(
     if result.problems_not_listed:
         out.problems.append(f"… {result.problems_not_listed_text} problems")
     return out
+
+
+def msproject_export_plan(*, programme: Programme) -> ExportPlan:
+    """The programme's current plan laid out as an MS Project plan (see :mod:`.export`)."""
+    return project_from_sheets(workbook_export(programme=programme), today=programme.as_at)
+
+
+def msproject_export(*, programme: Programme, fmt: str = "mspdi") -> bytes:
+    """The programme's current plan as an MS Project XML (``mspdi``) or ``mpx`` file's bytes.
+
+    Written by MPXJ in a child process (:func:`~.writer.write_project`); raises
+    :class:`~.writer.ProjectWriteError` with a message fit for a person when it cannot be written.
+    """
+    return write_project(msproject_export_plan(programme=programme), fmt=fmt)

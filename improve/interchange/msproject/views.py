@@ -22,8 +22,10 @@ from improve.interchange import services as workbook_services
 from improve.interchange.msproject.convert import Options
 from improve.interchange.msproject.forms import MsProjectUploadForm
 from improve.interchange.msproject.reader import READ_SECONDS, ProjectData, java_problem
-from improve.interchange.msproject.services import MsProjectResult, msproject_import
+from improve.interchange.msproject.services import MsProjectResult, msproject_export, msproject_import
+from improve.interchange.msproject.writer import FORMATS, ProjectWriteError
 from improve.interchange.uploads import UploadGoneError, upload_discard, upload_keep, upload_read
+from improve.interchange.views import workbook_page
 from improve.programmes.permissions import Perm, programme_view
 from improve.programmes.selectors import strands_for
 
@@ -171,3 +173,17 @@ def msproject_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     assert out.result is not None  # noqa: S101 - applied means there is a result
     messages.success(request, f"{filename} was imported: {out.result.summary()}.")
     return redirect("programmes:overview", slug=slug)
+
+
+@programme_view(Perm.EXPORT)
+def msproject_download(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's current plan as an MS Project XML file (MSPDI), for MS Project or ProjectLibre."""
+    programme = request.access.programme  # type: ignore[attr-defined]
+    try:
+        data = msproject_export(programme=programme)
+    except ProjectWriteError as exc:
+        return workbook_page(request, page_error=f"The plan could not be exported for MS Project: {exc}")
+    suffix, content_type = FORMATS["mspdi"]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-plan{suffix}"'
+    return response
