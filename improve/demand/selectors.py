@@ -130,6 +130,11 @@ def data_range(programme: ProgrammeLike) -> tuple[dt.date, dt.date] | None:
     return dt.date(min(f for f, _l in found) - 1, 4, 1), dt.date(max(last for _f, last in found), 3, 31)
 
 
+def synthetic(programme: ProgrammeLike) -> bool:
+    """Whether any of the programme's loaded returns is synthetic (made up for a demo)."""
+    return Load.objects.filter(programme=programme, synthetic=True).exists()
+
+
 def default_unit_costs() -> dict[str, Decimal]:
     """The model's documented default weekly unit costs ``[£ per week]`` by category."""
     from improve.modelling.demand.costs import WEEKLY_UNIT_COSTS
@@ -156,6 +161,11 @@ def projection_runs(programme: ProgrammeLike) -> QuerySet[ProjectionRun]:
         .defer("results")
         .order_by("-created_at", "-pk")
     )
+
+
+def synthetic_runs(programme: ProgrammeLike) -> list[ProjectionRun]:
+    """The stored runs projected from synthetic data (an example's; replaced when it is reloaded)."""
+    return list(ProjectionRun.objects.filter(programme=programme, synthetic=True).defer("results"))
 
 
 def projection_run_of(programme: ProgrammeLike, pk: int) -> ProjectionRun | None:
