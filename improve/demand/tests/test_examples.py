@@ -111,3 +111,37 @@ def test_the_demand_room_offers_its_projected_spend_as_forecasts_of_money():
     low, high = total.year(2020).intervals[95]
     assert low < total.year(2020).mean < high
     assert total.synthetic and "Demand projection from 31/03/2019" in total.provenance
+
+
+@pytest.mark.django_db
+def test_every_page_and_the_board_pack_say_the_demo_data_is_synthetic(client):
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from improve.core.registry import PackContext
+    from improve.demand import sections
+    from improve.programmes.tests.factories import MembershipFactory, UserFactory
+
+    _said, programme = _load()
+    analyst = UserFactory()
+    MembershipFactory(user=analyst, programme=programme, role="analyst")
+    client.force_login(analyst)
+    run = ProjectionRun.objects.get()
+    load = Load.objects.get()
+    for name, args in (
+        ("quality", ()),
+        ("load", (load.pk,)),
+        ("children", ()),
+        ("projections", ()),
+        ("projection", (run.pk,)),
+    ):
+        page = client.get(reverse(f"demand:{name}", args=[programme.slug, *args])).content.decode()
+        assert "synthetic data made up for a demonstration" in page, name
+    as_at = dt.date(2019, 6, 30)
+    section = sections.build(PackContext(programme, as_at, dt.date(2019, 6, 1), dt.date(2019, 6, 1)))
+    assert any(getattr(b, "tone", "") == "warning" and "synthetic data" in b.text for b in section.blocks)
+    out = io.StringIO()
+    call_command("demand", "project", "--programme", EXAMPLE, "--start", "31/03/2019", "--months", "3",
+                 "--draws", "50", stdout=out)  # fmt: skip
+    assert out.getvalue().startswith("SYNTHETIC DATA")
