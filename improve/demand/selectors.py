@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -166,6 +167,33 @@ def projection_runs(programme: ProgrammeLike) -> QuerySet[ProjectionRun]:
 def synthetic_runs(programme: ProgrammeLike) -> list[ProjectionRun]:
     """The stored runs projected from synthetic data (an example's; replaced when it is reloaded)."""
     return list(ProjectionRun.objects.filter(programme=programme, synthetic=True).defer("results"))
+
+
+def stored_backtest(programme: ProgrammeLike, *, reference_months: int, seed: int) -> dict[str, Any] | None:
+    """A stored run's backtest that a new run with this window and seed would compute again, or None.
+
+    The backtest depends only on the loaded data, the reference window's length and the seed (not
+    on the start or the horizon): a run stored after the newest load with the same window and
+    seed holds it already.
+    """
+    newest_load = Load.objects.filter(programme=programme).order_by("-created_at").values_list("created_at", flat=True)
+    loaded = newest_load.first()
+    if loaded is None:
+        return None
+    found = (
+        ProjectionRun.objects.filter(
+            programme=programme,
+            reference_months=reference_months,
+            seed=seed,
+            created_at__gt=loaded,
+            results__backtest__isnull=False,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("results", flat=True)
+        .first()
+    )
+    backtest = found.get("backtest") if found else None
+    return backtest if isinstance(backtest, dict) else None
 
 
 def projection_run_of(programme: ProgrammeLike, pk: int) -> ProjectionRun | None:

@@ -225,6 +225,7 @@ def projection_run(
             unit_costs=costs,
             scenario=projections.SCENARIOS[scenario] if scenario else None,
             progress=progress,
+            backtest=selectors.stored_backtest(programme, reference_months=reference_months, seed=seed),
         )
     except projections.ProjectionError as exc:
         raise ValidationError({"start": str(exc)}) from exc
