@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -143,6 +144,82 @@ class PackSection:
 FigureCheck = Callable[[Any], Iterable[Any]]
 
 
+#: A room's example data: called by ``improve load-example`` after the example's workbook is
+#: imported, with (programme, the example's folder, actor). The room reads its own files in the
+#: folder (none: it does nothing) and returns a line saying what it loaded, or None.
+ExampleHook = Callable[[Any, Path, "Actor"], "str | None"]
+
+
+@dataclass(frozen=True)
+class ForecastYear:
+    """One financial year of a forecast series ``[£]``: the mean and central intervals.
+
+    ``start_year`` is the calendar year the financial year starts in (2019 for 2019/20);
+    ``intervals`` maps a level ``[%]`` (50, 80, 95) to ``(low, high)``; ``days`` is how many of
+    the year's days the forecast covers (a part year covers fewer than 365).
+    """
+
+    start_year: int
+    mean: Decimal
+    intervals: Mapping[int, tuple[Decimal, Decimal]]
+    days: int
+
+
+@dataclass(frozen=True)
+class ForecastSeries:
+    """A named series of money per financial year that a room forecasts (e.g. placement spend).
+
+    ``key`` is stable across new forecasts (a budget line links to the key and always shows the
+    newest figures); ``provenance`` says where the figures come from in words (which run, made
+    when and by whom, on what data); ``made_at`` is when they were made; ``synthetic`` is True
+    when the data behind them is made up (a demo), so whoever shows them can say so.
+    """
+
+    key: str
+    title: str
+    years: tuple[ForecastYear, ...]
+    provenance: str
+    made_at: dt.datetime
+    synthetic: bool = False
+
+    def year(self, start_year: int) -> ForecastYear | None:
+        return next((y for y in self.years if y.start_year == start_year), None)
+
+
+#: A room's forecasts of money: called with a programme, yields its :class:`ForecastSeries`.
+ForecastSource = Callable[[Any], Iterable[ForecastSeries]]
+
+
+@dataclass(frozen=True)
+class ChildrenInCare:
+    """Projected children in care by category at dates, with intervals ``[children]``.
+
+    For a caseload calculator (the workforce room): ``dates`` are the month ends projected (the
+    first is the start); ``mean[category][i]`` and ``intervals[level][category][i] = (low, high)``
+    for each date, with ``"total"`` among the categories (its interval is of the total, not a sum
+    of the categories' intervals). The figures are unsuppressed aggregates: a room that shows them
+    to anyone but an analyst must suppress small counts itself. ``provenance`` and ``synthetic`` as
+    for :class:`ForecastSeries`.
+    """
+
+    categories: tuple[str, ...]
+    dates: tuple[dt.date, ...]
+    mean: Mapping[str, tuple[float, ...]]
+    intervals: Mapping[int, Mapping[str, tuple[tuple[float, float], ...]]]
+    provenance: str
+    made_at: dt.datetime
+    synthetic: bool = False
+
+    def on(self, day: dt.date) -> int | None:
+        """The index of the last date on or before ``day`` (None before the first)."""
+        found = [i for i, d in enumerate(self.dates) if d <= day]
+        return found[-1] if found else None
+
+
+#: A room's projection of children in care: called with a programme, returns one or None.
+CareProjection = Callable[[Any], "ChildrenInCare | None"]
+
+
 @dataclass(frozen=True)
 class Room:
     label: str
@@ -168,6 +245,12 @@ class Room:
     #: ``programme``, ``role``, ``can(perm)``, ``require(perm)`` and ``perms``), or None for a
     #: non-member; declared by the room that keeps membership (see :func:`improve.core.access.programme_view`)
     access: Callable[[Any, str], Any] | None = None
+    #: example data the room loads with an example programme (see :data:`ExampleHook`)
+    examples: tuple[ExampleHook, ...] = ()
+    #: forecasts of money the room offers other rooms (a budget line may follow one)
+    forecasts: tuple[ForecastSource, ...] = ()
+    #: the room's projection of children in care, for a caseload calculator (see :class:`ChildrenInCare`)
+    children_in_care: CareProjection | None = None
 
 
 @dataclass
@@ -259,6 +342,28 @@ class Registry:
                     raise ValueError(f"Board-pack section '{section.key}' of room {room.label} is offered twice")
                 found[section.key] = section
         return sorted(found.values(), key=lambda s: (s.order, s.title))
+
+    def load_examples(self, programme: Any, folder: Path, actor: Actor) -> list[str]:
+        """Let every room load its example data for ``programme`` from ``folder``; what each said it did."""
+        return [said for room in self.rooms() for hook in room.examples if (said := hook(programme, folder, actor))]
+
+    def forecast_series(self, programme: Any) -> dict[str, ForecastSeries]:
+        """Every room's forecast series for the programme, by key (keys are unique)."""
+        found: dict[str, ForecastSeries] = {}
+        for room in self.rooms():
+            for source in room.forecasts:
+                for series in source(programme):
+                    if series.key in found:
+                        raise ValueError(f"Forecast series '{series.key}' of room {room.label} is offered twice")
+                    found[series.key] = series
+        return found
+
+    def children_in_care(self, programme: Any) -> ChildrenInCare | None:
+        """The projected children in care of the programme, from the room that projects them (or None)."""
+        for room in self.rooms():
+            if room.children_in_care is not None and (found := room.children_in_care(programme)) is not None:
+                return found
+        return None
 
     def audited_models(self) -> list[type]:
         return [model for room in self.rooms() for model in room.audited_models]

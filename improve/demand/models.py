@@ -45,6 +45,9 @@ class Load(TimeStampedModel):
     last_year = models.PositiveSmallIntegerField(help_text="last collection year, ending 31 March")
     mode = models.CharField(max_length=10, choices=Mode.choices)
     source = models.CharField(max_length=200, help_text="the folder's name, or how synthetic data was made")
+    synthetic = models.BooleanField(
+        default=False, help_text="made up by the synthetic generator (a demo), not a council's return"
+    )
     files = models.JSONField(default=list, blank=True, help_text="[{name, table, rows, year}]")
     children = models.PositiveIntegerField(default=0)
     episodes = models.PositiveIntegerField(default=0)
@@ -62,6 +65,7 @@ class Load(TimeStampedModel):
         "last_year",
         "mode",
         "source",
+        "synthetic",
         "children",
         "episodes",
         "children_rejected",
@@ -190,8 +194,19 @@ class ProjectionRun(TimeStampedModel):
     unit_costs = models.JSONField(default=dict, help_text="{category: £ per week as a string}")
     seconds = models.FloatField(default=0, help_text="how long the run took [s]")
     results = models.JSONField(default=dict)
+    synthetic = models.BooleanField(default=False, help_text="projected from synthetic data (a demo)")
 
-    audit_fields = ("start", "months", "reference_months", "draws", "scenario", "seed", "data_end", "unit_costs")
+    audit_fields = (
+        "start",
+        "months",
+        "reference_months",
+        "draws",
+        "scenario",
+        "seed",
+        "data_end",
+        "unit_costs",
+        "synthetic",
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -242,10 +242,13 @@ def compute(
     scenario: ScenarioSpec | None = None,
     classification: Classification | None = None,
     progress: Callable[[float, str], None] | None = None,
+    backtest: Mapping[str, Any] | None = None,
 ) -> Results:
     """Fit, project, cost, backtest (and compare a scenario); return :data:`Results`.
 
-    ``progress(share, what)`` is told the share of the work done (0 to 1) as it goes.
+    ``progress(share, what)`` is told the share of the work done (0 to 1) as it goes. ``backtest``:
+    a stored run's backtest of the same data, reference window and seed, used rather than
+    computed again (it does not depend on the start or the horizon).
     """
     import numpy as np
 
@@ -306,7 +309,9 @@ def compute(
         "scenario": None,
     }
     backtest_origin = add_months(last, -12)
-    if add_months(backtest_origin, -reference_months) >= day(data_start):
+    if backtest is not None:
+        results["backtest"] = dict(backtest)
+    elif add_months(backtest_origin, -reference_months) >= day(data_start):
         found = bt.backtest(
             episodes, classification, last, reference_months=reference_months, draws=BACKTEST_DRAWS, seed=seed
         )

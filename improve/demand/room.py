@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from improve.core.registry import NavEntry, Room
-from improve.demand import models, sections
+from improve.demand import examples, links, models, sections
 from improve.demand.permissions import RULES
 
 ROOM = Room(
@@ -30,6 +30,9 @@ ROOM = Room(
     ),
     permissions=RULES,
     sections=(sections.SECTION,),
+    examples=(examples.load_example,),
+    forecasts=(links.forecasts,),
+    children_in_care=links.children_in_care,
     # Children and episodes are written in bulk with their load: the load's event counts them.
     audited_models=(models.Load, models.UnitCost, models.ProjectionRun),
 )

@@ -55,6 +55,14 @@ def build(ctx: PackContext) -> doc.Section | None:
             f"{presentation.between(*end['intervals']['95']['total'], child_level=child_level)})."
         )
     ]
+    if run.synthetic:
+        blocks.append(
+            doc.Note(
+                "These figures come from synthetic data made up for a demonstration (a council of this size, "
+                "calibrated to England), not from the council's own return.",
+                "warning",
+            )
+        )
     months = results["months"]
     blocks.append(
         doc.Chart(

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -130,6 +131,11 @@ def data_range(programme: ProgrammeLike) -> tuple[dt.date, dt.date] | None:
     return dt.date(min(f for f, _l in found) - 1, 4, 1), dt.date(max(last for _f, last in found), 3, 31)
 
 
+def synthetic(programme: ProgrammeLike) -> bool:
+    """Whether any of the programme's loaded returns is synthetic (made up for a demo)."""
+    return Load.objects.filter(programme=programme, synthetic=True).exists()
+
+
 def default_unit_costs() -> dict[str, Decimal]:
     """The model's documented default weekly unit costs ``[£ per week]`` by category."""
     from improve.modelling.demand.costs import WEEKLY_UNIT_COSTS
@@ -156,6 +162,38 @@ def projection_runs(programme: ProgrammeLike) -> QuerySet[ProjectionRun]:
         .defer("results")
         .order_by("-created_at", "-pk")
     )
+
+
+def synthetic_runs(programme: ProgrammeLike) -> list[ProjectionRun]:
+    """The stored runs projected from synthetic data (an example's; replaced when it is reloaded)."""
+    return list(ProjectionRun.objects.filter(programme=programme, synthetic=True).defer("results"))
+
+
+def stored_backtest(programme: ProgrammeLike, *, reference_months: int, seed: int) -> dict[str, Any] | None:
+    """A stored run's backtest that a new run with this window and seed would compute again, or None.
+
+    The backtest depends only on the loaded data, the reference window's length and the seed (not
+    on the start or the horizon): a run stored after the newest load with the same window and
+    seed holds it already.
+    """
+    newest_load = Load.objects.filter(programme=programme).order_by("-created_at").values_list("created_at", flat=True)
+    loaded = newest_load.first()
+    if loaded is None:
+        return None
+    found = (
+        ProjectionRun.objects.filter(
+            programme=programme,
+            reference_months=reference_months,
+            seed=seed,
+            created_at__gt=loaded,
+            results__backtest__isnull=False,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("results", flat=True)
+        .first()
+    )
+    backtest = found.get("backtest") if found else None
+    return backtest if isinstance(backtest, dict) else None
 
 
 def projection_run_of(programme: ProgrammeLike, pk: int) -> ProjectionRun | None:

@@ -56,6 +56,7 @@ def demand_load(
     strict: bool,
     source: str = "",
     today: dt.date | None = None,
+    synthetic: bool = False,
 ) -> LoadResult:
     """Read, check and load the return in ``folder`` into ``programme``.
 
@@ -65,12 +66,16 @@ def demand_load(
     child left to load, is refused in either mode.
     """
     read = read_return(folder, pseudonymise=pseudonymiser(), today=today or timezone.localdate())
-    return demand_load_read(actor=actor, programme=programme, read=read, strict=strict, source=source or folder.name)
+    return demand_load_read(
+        actor=actor, programme=programme, read=read, strict=strict, source=source or folder.name, synthetic=synthetic
+    )
 
 
 @transaction.atomic
-def demand_load_read(*, actor: Actor, programme: ProgrammeLike, read: Return, strict: bool, source: str) -> LoadResult:
-    """Load a return already read (see :func:`demand_load`)."""
+def demand_load_read(
+    *, actor: Actor, programme: ProgrammeLike, read: Return, strict: bool, source: str, synthetic: bool = False
+) -> LoadResult:
+    """Load a return already read (see :func:`demand_load`); ``synthetic``: made up, for a demo."""
     clean = list(read.clean())
     if (strict and read.problems) or not clean or not read.years - {0}:
         return LoadResult(None, read)
@@ -88,6 +93,7 @@ def demand_load_read(*, actor: Actor, programme: ProgrammeLike, read: Return, st
             "last_year": years[-1],
             "mode": Load.Mode.STRICT if strict else Load.Mode.LENIENT,
             "source": source[:200],
+            "synthetic": synthetic,
             "files": [{"name": f.name, "table": f.table, "rows": f.rows, "year": f.year} for f in read.files],
             "children": len(clean),
             "episodes": sum(len(episodes) for _child, episodes in clean),
@@ -127,6 +133,7 @@ _LOAD_FIELDS = (
     "last_year",
     "mode",
     "source",
+    "synthetic",
     "files",
     "children",
     "episodes",
@@ -218,6 +225,7 @@ def projection_run(
             unit_costs=costs,
             scenario=projections.SCENARIOS[scenario] if scenario else None,
             progress=progress,
+            backtest=selectors.stored_backtest(programme, reference_months=reference_months, seed=seed),
         )
     except projections.ProjectionError as exc:
         raise ValidationError({"start": str(exc)}) from exc
@@ -230,6 +238,7 @@ def projection_run(
             "unit_costs": {k: str(v) for k, v in costs.items()},
             "seconds": round(time.perf_counter() - began, 2),
             "results": results,
+            "synthetic": selectors.synthetic(programme),
         },
     )
 

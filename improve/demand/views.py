@@ -56,7 +56,8 @@ def quality(request: ProgrammeRequest, slug: str) -> HttpResponse:
         for load in report.loads
     ]
     kinds = [(label, _shown(n, request)) for label, n in report.kinds]
-    return render(request, "demand/quality.html", _context(request, loads=rows, kinds=kinds))
+    synthetic = any(load.synthetic for load in report.loads)
+    return render(request, "demand/quality.html", _context(request, loads=rows, kinds=kinds, synthetic=synthetic))
 
 
 @programme_view("view")
@@ -93,7 +94,13 @@ def children(request: ProgrammeRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "demand/children.html",
-        _context(request, children=rows[:PAGE], page=page, has_next=len(rows) > PAGE),
+        _context(
+            request,
+            children=rows[:PAGE],
+            page=page,
+            has_next=len(rows) > PAGE,
+            synthetic=selectors.synthetic(request.access.programme),
+        ),
     )
 
 

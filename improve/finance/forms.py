@@ -490,3 +490,22 @@ class ChangePlaceForm(forms.Form):
             (k, f"{x.code} {x.name}") for k, x in self.lines.items()
         ]
         _choices(self.fields["year"]).choices = [("", "Choose a year")] + [(k, k) for k in self.years]
+
+
+class ForecastLinkForm(forms.Form):
+    """Which forecast a budget line follows (the series other rooms offer), or none."""
+
+    NONE = "none"
+    series = forms.ChoiceField(
+        label="Forecast the line follows",
+        widget=forms.RadioSelect,
+        help_text="The line's page shows the forecast's figure for each year next to the plan. "
+        "The plan itself does not change.",
+    )
+
+    def __init__(self, *args: Any, offered: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["series"]).choices = [
+            *offered.items(),
+            (self.NONE, "None: stop following a forecast"),
+        ]

@@ -722,3 +722,26 @@ class SavingsEvidence(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ForecastLink(TimeStampedModel):
+    """A budget line that follows another room's forecast of money (see docs/finance.md, "Forecasts").
+
+    ``series`` is the key of a :class:`improve.core.registry.ForecastSeries` (e.g.
+    ``demand:placements``, the demand room's projected placement spend): the line's page shows
+    that series' newest figure for each year next to the line's plan, with where it comes from.
+    The link stores no figure: a new forecast changes what is shown.
+    """
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    line = models.OneToOneField(BudgetLine, on_delete=models.CASCADE, related_name="forecast_link")
+    series = models.CharField("forecast", max_length=100)
+
+    audit_fields = ("line", "series")
+
+    def __str__(self) -> str:
+        return f"{self.line} follows {self.series}"
+
+    def clean(self) -> None:
+        if self.line_id and self.line.programme_id != self.programme_id:
+            raise ValidationError({"line": "Choose a budget line of this programme"})

@@ -19,6 +19,7 @@ from django.db.models import BigIntegerField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from improve.core.models import without_bookkeeping
+from improve.core.registry import ForecastSeries
 from improve.finance import rules
 from improve.finance.models import (
     WHOLE_YEAR,
@@ -31,6 +32,7 @@ from improve.finance.models import (
     DemoData,
     Duration,
     FinancialYear,
+    ForecastLink,
     FundingSource,
     LineAmount,
     LineYearTotal,
@@ -763,3 +765,64 @@ def savings_report(
         delivered = total(a.delivered for a in by_year.values())
         rows.append(SavingsRow(p, plan_years, expected, delivered, savings.rag(expected, delivered), all_files[p.pk]))
     return SavingsReport(programme, as_at, [(y, fiscal.label(y)) for y in years], rows)
+
+
+# --- forecasts another room offers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """A year of a line that follows a forecast: its plan and the forecast's mean and 95 % interval [£]."""
+
+    year: str
+    planned: Decimal | None
+    forecast: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    days: int | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Forecast − planned (positive: the forecast is above the plan)."""
+        return None if self.forecast is None or self.planned is None else self.forecast - self.planned
+
+
+@dataclass(frozen=True)
+class LineForecast:
+    """The forecast a line follows: the series (None when no room offers it now) and a row per year."""
+
+    link: ForecastLink
+    series: ForecastSeries | None
+    rows: list[ForecastRow]
+
+
+def forecast_series(programme: Programme) -> dict[str, ForecastSeries]:
+    """The forecasts of money the rooms offer for the programme, by key (through the registry)."""
+    from improve.core.registry import registry
+
+    return registry.forecast_series(programme)
+
+
+def line_forecast(line: BudgetLine, years: list[LineYear]) -> LineForecast | None:
+    """The forecast ``line`` follows, year by year next to its plan (``years`` from :func:`line_detail`)."""
+    link = ForecastLink.objects.filter(line=line).first()
+    if link is None:
+        return None
+    series = forecast_series(line.programme).get(link.series)
+    planned = {entry.year.start_year: entry.figures.planned for entry in years}
+    offered = {y.start_year: y for y in series.years} if series else {}
+    rows = []
+    for start in sorted(set(planned) | set(offered)):
+        found = offered.get(start)
+        low, high = found.intervals.get(95, (None, None)) if found else (None, None)
+        rows.append(
+            ForecastRow(
+                fiscal.label(start),
+                planned.get(start),
+                found.mean if found else None,
+                low,
+                high,
+                found.days if found else None,
+            )
+        )
+    return LineForecast(link, series, rows)

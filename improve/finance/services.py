@@ -44,6 +44,7 @@ from improve.finance.models import (
     ContingencyDrawdown,
     DemoData,
     FinancialYear,
+    ForecastLink,
     FundingSource,
     LineAmount,
     LineYearTotal,
@@ -958,3 +959,38 @@ def savings_evidence_add(
     except Exception:
         evidence.file.delete(save=False)
         raise
+
+
+# --- forecasts another room offers (a budget line following one) ------------------------------------------
+
+
+@transaction.atomic
+def forecast_link_set(*, actor: Actor, line: BudgetLine, series: str) -> ForecastLink:
+    """Make ``line`` follow the forecast ``series`` (a key offered through the registry); audited.
+
+    A line follows one forecast at most: linking it again changes which.
+    """
+    from improve.core.registry import registry
+
+    offered = registry.forecast_series(line.programme)
+    if series not in offered:
+        choices = ", ".join(f"'{key}' ({s.title})" for key, s in offered.items()) or "none is offered yet"
+        raise ValidationError({"series": f"No forecast '{series}' is offered for this programme: choose {choices}"})
+    link = ForecastLink.objects.select_for_update().filter(line=line).first()
+    if link is None:
+        return model_create(
+            actor=actor,
+            instance=ForecastLink(programme=line.programme, line=line),
+            fields={"series"},
+            data={"series": series},
+        )
+    link, _changed = model_update(actor=actor, instance=link, fields={"series"}, data={"series": series})
+    return link
+
+
+@transaction.atomic
+def forecast_link_remove(*, actor: Actor, line: BudgetLine) -> None:
+    """Stop ``line`` following a forecast (audited); nothing happens if it follows none."""
+    link = ForecastLink.objects.select_for_update().filter(line=line).first()
+    if link is not None:
+        model_delete(actor=actor, instance=link)

@@ -15,6 +15,7 @@ urlpatterns = [
     path(M + "lines/<str:code>/amounts/<str:year>/", views.amounts_edit, name="amounts"),
     path(M + "lines/<str:code>/adjust/<str:year>/", views.adjustment_add, name="adjustment-add"),
     path(M + "lines/<str:code>/allocate/", views.allocation_set, name="allocation-set"),
+    path(M + "lines/<str:code>/forecast/", views.forecast_link, name="forecast-link"),
     path(M + "groups/", views.groups, name="groups"),
     path(M + "groups/new/", views.group_edit, name="group-create"),
     path(M + "groups/<str:code>/edit/", views.group_edit, name="group-edit"),

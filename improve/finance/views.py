@@ -24,6 +24,7 @@ from improve.finance.forms import (
     ChangePlaceForm,
     DrawdownForm,
     EvidenceForm,
+    ForecastLinkForm,
     GroupForm,
     LineForm,
     SavingsPlanForm,
@@ -149,14 +150,16 @@ def lines(request: ProgrammeRequest, slug: str) -> HttpResponse:
 def line_detail(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
     programme = _programme(request)
     line = _line(request, code)
+    entries = selectors.line_detail(line)
     return render(
         request,
         "finance/line.html",
         _context(
             request,
             line=line,
-            years=[(y, year_slug(y.year)) for y in selectors.line_detail(line)],
+            years=[(y, year_slug(y.year)) for y in entries],
             allocations=selectors.allocations_for(programme, line=line),
+            forecast=selectors.line_forecast(line, entries),
             WHOLE_YEAR=WHOLE_YEAR,
         ),
     )
@@ -823,3 +826,41 @@ def summary_xlsx(request: ProgrammeRequest, slug: str) -> HttpResponse:
 
 def year_slug_of(start_year: int) -> str:
     return fiscal.label(start_year).replace("/", "-")
+
+
+NO_FORECAST = (
+    "No room offers a forecast for this programme yet: the demand room offers one once a projection is stored."
+)
+
+
+@programme_view(EDIT_FINANCE)
+def forecast_link(request: ProgrammeRequest, slug: str, code: str) -> HttpResponse:
+    """Choose the forecast (offered by another room through the registry) a budget line follows."""
+    programme = _programme(request)
+    line = _line(request, code)
+    offered = {
+        key: f"{series.title} ({series.provenance})" for key, series in selectors.forecast_series(programme).items()
+    }
+    following = selectors.line_forecast(line, [])
+    form = ForecastLinkForm(
+        request.POST or None,
+        offered=offered,
+        initial={"series": following.link.series if following else ForecastLinkForm.NONE},
+    )
+
+    def save() -> Any:
+        chosen = form.cleaned_data["series"]
+        if chosen == ForecastLinkForm.NONE:
+            services.forecast_link_remove(actor=actor(request), line=line)
+            return None
+        return services.forecast_link_set(actor=actor(request), line=line, series=chosen)
+
+    return _form_page(
+        request,
+        form,
+        heading=f"Follow a forecast on {line.name}",
+        save=save,
+        done_url=_url("line", programme, line.code),
+        done_message=lambda saved: "The line follows the forecast" if saved else "The line follows no forecast",
+        intro="" if offered else NO_FORECAST,
+    )

@@ -120,3 +120,32 @@ def test_an_unknown_category_or_a_negative_cost_is_refused(programme):
         services.unit_cost_set(actor=SYSTEM, programme=programme, category="kennels", weekly=Decimal("1"))
     with pytest.raises(ValidationError, match="give £0 or more"):
         services.unit_cost_set(actor=SYSTEM, programme=programme, category="fostering", weekly=Decimal("-1"))
+
+
+def test_a_later_run_of_the_same_data_window_and_seed_takes_the_stored_backtest(loaded, monkeypatch):
+    from improve.modelling.demand import backtest as model_backtest
+
+    first = run(loaded)
+    assert first.results["backtest"] is not None
+    calls = []
+    real = model_backtest.backtest
+    monkeypatch.setattr(model_backtest, "backtest", lambda *a, **k: calls.append(1) or real(*a, **k))
+    second = run(loaded, months=12, start=dt.date(2023, 9, 30))  # another start and horizon: the same backtest
+    assert calls == [] and second.results["backtest"] == first.results["backtest"]
+    run(loaded, reference_months=6)  # another window: computed
+    run(loaded, seed=1)  # another seed: computed
+    assert len(calls) == 2
+
+
+def test_a_new_load_makes_the_next_run_backtest_again(loaded, tmp_path, monkeypatch):
+    from improve.demand import synthetic
+    from improve.modelling.demand import backtest as model_backtest
+
+    run(loaded)
+    synthetic.write_return(synthetic.synthesise(children_0_17=20_000, years=3, seed=8), tmp_path / "again")
+    services.demand_load(actor=SYSTEM, programme=loaded, folder=tmp_path / "again", strict=True)
+    calls = []
+    real = model_backtest.backtest
+    monkeypatch.setattr(model_backtest, "backtest", lambda *a, **k: calls.append(1) or real(*a, **k))
+    run(loaded)
+    assert calls == [1]

@@ -5,11 +5,12 @@ from decimal import Decimal as D  # noqa: N817 - the amounts read better
 
 from improve.core.audit import history_for
 from improve.core.models import AuditEvent
-from improve.core.registry import ApprovedChange
+from improve.core.registry import ApprovedChange, ForecastSeries, Room, registry
 from improve.finance import selectors, services
 from improve.finance.models import (
     Adjustment,
     Allocation,
+    ForecastLink,
     LineAmount,
     Period,
     PrintedFigure,
@@ -21,6 +22,11 @@ from improve.finance.room import ROOM
 from improve.finance.services import AmountEntry
 from improve.finance.tests.world import SYSTEM, savings_plan, small_budget
 from improve.programmes.models import Owner
+
+
+def _two_series(programme):
+    for key in ("stub:a", "stub:b"):
+        yield ForecastSeries(key, key, (), "a stub", dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
 
 
 def test_every_registered_model_has_its_writes_in_the_trail(programme):
@@ -67,7 +73,16 @@ def test_every_registered_model_has_its_writes_in_the_trail(programme):
     cost = services.change_cost_record(
         ApprovedChange(programme.pk, "CR-1", "Extra trainer", D("10"), 0, dt.date(2019, 7, 1), "1", SYSTEM, "CIB")
     )
+    registry.register(Room("stub", "Stub", forecasts=(_two_series,)))
+    try:
+        services.forecast_link_set(actor=SYSTEM, line=b["line"], series="stub:a")
+        services.forecast_link_set(actor=SYSTEM, line=b["line"], series="stub:b")
+        link = ForecastLink.objects.get()
+        services.forecast_link_remove(actor=SYSTEM, line=b["line"])
+    finally:
+        registry.unregister("stub")
     expected = {
+        link: ["create", "update", "delete"],
         plan: ["create", "update"],
         saving: ["create", "delete"],
         SavingsEvidence.objects.get(): ["create"],

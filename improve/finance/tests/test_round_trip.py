@@ -21,6 +21,7 @@ from improve.finance.models import (
     ContingencyDrawdown,
     DemoData,
     FinancialYear,
+    ForecastLink,
     FundingSource,
     LineAmount,
     Period,
@@ -60,6 +61,7 @@ SHEET_OF = {
 #: Tables that are not in the workbook, and why.
 NOT_IN_THE_WORKBOOK = {
     SavingsEvidence: "files are kept in the file storage, not in a spreadsheet (docs/finance.md)",
+    ForecastLink: "a link to another room's forecast, made on the line's page (docs/finance.md, Forecasts)",
 }
 FINANCE_SHEETS = [spec.name for spec in SHEETS]
 

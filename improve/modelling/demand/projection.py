@@ -23,10 +23,15 @@ per day, which the simulation uses: so a large group of 15-year-olds at the star
 ``(draws, bands, categories)``). Each day each cell draws how many children leave it — ageing
 out of the band or one of the events, ``Binomial(n, 1 − (1 − h)(1 − p_event))`` — and those
 are shared among their destinations by a multinomial; entries are Poisson. The draws are exact,
-and cheap where most cells see nothing on most days: one exponential variate per cell decides
-whether anything happens (``P(none) = e^(−n·hazard)``), and only the cells where it does walk
-up the distribution by inversion and give each departing child a destination; cells with a
-large population use NumPy's binomial sampler outcome by outcome. Children who arrive in a
+and cheap where most cells see nothing on most days: one exponential variate ``E`` per occupied
+cell decides whether anything happens (``P(none) = e^(−n·hazard)``: something happens when
+``E < n·hazard``, and then the first departure comes a share ``E / (n·hazard)`` into the day), and
+only the cells where it does draw the rest — each of the other ``n − 1`` children leaves in the
+rest of the day with probability ``1 − e^(−hazard·(1 − E / (n·hazard)))``, one binomial — and give
+each departing child a destination. Small entry flows are drawn for the whole horizon at once
+(:func:`_arrivals`: a path's entries on a day are Poisson in its total rate, each going to a cell
+in proportion to its rate); large ones day by day. Cells with a large population use NumPy's
+binomial sampler outcome by outcome. Children who arrive in a
 cell by a move are not at risk of a second event the same day. Because every child's move is
 a draw within one path, a move between placements changes two categories and leaves the
 total as it was: the total's interval is computed from each path's total, so it carries the
@@ -280,13 +285,11 @@ def simulate(
     event_hazard = -log_no_event  # (draws, cells per draw): −log P(no event in a day) per child
     # A cell has no departure today when an exponential variate E exceeds n × hazard (P = e^(−n·hazard));
     # only the cells where it does not are drawn further. Entries likewise, with the Poisson mean.
+    arrivals, arrival_days = _arrivals(rng, few_cells, few_lam, per_draw, horizon)
     for t in range(horizon):
         # Entries.
-        e = rng.standard_exponential(len(few_cells))
-        hit = np.flatnonzero(e < few_lam)
-        if len(hit):
-            arrivals = _walk(np.exp(-e[hit]), few_lam[hit], few_lam[hit], np.exp(-few_lam[hit]), binomial=False)
-            flat[few_cells[hit]] += arrivals
+        if arrival_days[t + 1] > arrival_days[t]:
+            np.add.at(flat, arrivals[arrival_days[t] : arrival_days[t + 1]], 1)
         if len(many_cells):
             flat[many_cells] += rng.poisson(many_lam)
         # Departures (ageing into the next band or out at 18, leaving care, moving): per cell, a
@@ -320,14 +323,17 @@ def simulate(
                 # Several categories of one draw and band move into category k: add, do not assign.
                 flat += np.bincount(first_of_band[cells] + k, weights=moved, minlength=flat.size).astype(np.int64)
             expected_out[cells] = 0.0  # done: no sparse draw for these
-        # Sparse cells: the few with a departure walk up the binomial from P(nobody goes).
-        e = rng.standard_exponential(flat.size)
-        hit = np.flatnonzero(e < expected_out)
+        # Sparse cells: the few with a departure (see the module's note).
+        occupied = np.flatnonzero(expected_out)
+        e = rng.standard_exponential(len(occupied))
+        hit = np.flatnonzero(e < expected_out[occupied])
         if len(hit):
-            cells = hit
+            cells = occupied[hit]
             p_leave = -np.expm1(-hazard[cells])
-            trials = at_risk[cells].astype(np.float64)
-            left = _at_least_one(rng, np.exp(-e[cells]), trials, p_leave, np.exp(-expected_out[cells]))
+            # The cell's first departure comes a share τ = e / (n × hazard) into the day; each of the
+            # other n − 1 children leaves in the rest of it with probability 1 − e^(−hazard × (1 − τ)).
+            rest = 1.0 - e[hit] / expected_out[cells]
+            left = 1 + rng.binomial(at_risk[cells] - 1, -np.expm1(-hazard[cells] * rest))
             flat[cells] -= left
             # Each departing child's destination: one uniform against the shares of ageing, leaving, moving.
             age_share = np.minimum(ageing[cells % per_draw] / p_leave, 1.0)
@@ -341,11 +347,38 @@ def simulate(
             pick = (rng.random(len(child))[:, None] * bounds[child, -1:] >= bounds[child]).sum(axis=1)
             where = targets[child, np.minimum(pick, cats + 1)]
             flat += np.bincount(where[where >= 0], minlength=flat.size)
-        daily[:, t] = state.sum(axis=1)
+        daily[:, t] = np.einsum("dbk->dk", state)  # (quicker than state.sum(axis=1))
         if t + 1 in snapshot_at:
             snapshots[:, snapshot_at[t + 1]] = state
     days = np.arange(start + 1, start + horizon + 1, dtype=np.int64)
     return Projection(classification, start, days, month_ends, daily, snapshots, expected)
+
+
+def _arrivals(
+    rng: np.random.Generator, cells: Counts, lam: Floats, per_draw: int, horizon: int
+) -> tuple[Counts, Counts]:
+    """Every day's entries into the cells of small entry rates, drawn at once, exactly.
+
+    ``cells`` (flat indices, in order; cell ``c`` is in path ``c // per_draw``) receive Poisson
+    flows ``lam`` ``[children per day]``. By Poisson splitting, a path's entries on a day are
+    Poisson(its total rate), each going to one of its cells with probability ``lam / total``.
+    Returns each entry's cell, by day, and where each day's entries begin (``horizon + 1`` bounds).
+    """
+    if not len(cells):
+        return np.zeros(0, dtype=np.int64), np.zeros(horizon + 1, dtype=np.int64)
+    path = cells // per_draw
+    paths = int(path[-1]) + 1
+    total = np.bincount(path, weights=lam, minlength=paths)
+    counts = rng.poisson(np.broadcast_to(total, (horizon, paths)))
+    cumulative = np.cumsum(lam)
+    first = np.searchsorted(path, np.arange(paths))
+    last = np.searchsorted(path, np.arange(paths), side="right") - 1
+    before = np.concatenate([[0.0], cumulative])[first]
+    who = np.repeat(np.tile(np.arange(paths), horizon), counts.ravel())
+    at = np.searchsorted(cumulative, before[who] + rng.random(len(who)) * total[who], side="right")
+    at = np.clip(at, first[who], last[who])  # a uniform within a rounding error of its path's end
+    bounds = np.concatenate([[0], np.cumsum(counts.sum(axis=1))])
+    return cells[at], bounds
 
 
 #: Entries per cell per day above which NumPy's Poisson sampler is used rather than a walk ``[children]``.
@@ -430,24 +463,6 @@ def _walk(u: Floats, n: Floats, p: Floats, pmf: Floats, *, binomial: bool) -> Co
         if ratio is not None:
             ratio = ratio[going]
     return k
-
-
-def _at_least_one(rng: np.random.Generator, u: Floats, n: Floats, p: Floats, p0: Floats) -> Counts:
-    """Binomial(``n``, ``p``) counts given that ``u > P(0) = p0`` (so at least one), exactly.
-
-    Small means continue the inversion from ``u``; large ones redraw NumPy's binomial until it is
-    at least one (the condition's probability is then all but 1, so redraws are rare).
-    """
-    out = np.zeros(len(u), dtype=np.int64)
-    big = n * p > INVERSION_MEAN
-    small = ~big
-    if small.any():
-        out[small] = _walk(u[small], n[small], p[small], p0[small], binomial=True)
-    todo = np.flatnonzero(big)
-    while len(todo):
-        out[todo] = rng.binomial(n[todo].astype(np.int64), p[todo])
-        todo = todo[out[todo] == 0]
-    return out
 
 
 def _repeat(rate_set: RateSet, draws: int) -> RateSet:

@@ -150,6 +150,8 @@ class Command(BaseCommand):
                 "; ".join(f"--{name.replace('_', '-')}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items())
             ) from exc
         bar.close()
+        if run.synthetic:
+            self.stdout.write("SYNTHETIC DATA: the loaded return was made up for a demonstration, not a council's.")
         for line in report_lines(run.results, start=run.start, months=run.months, draws=run.draws):
             self.stdout.write(line)
         if out is not None:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from improve.core.audit import Actor
+from improve.core.models import programme_model
+from improve.core.registry import registry
 from improve.interchange import selectors, services
 from improve.interchange.management.commands.workbook import print_problems, sheet_counts
 from improve.interchange.workbook import WorkbookError, read_workbook
@@ -82,3 +84,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Replaced {result.slug} with the example: {sheet_counts(result)}.")
+        # Each room's own example data (e.g. the demand room's synthetic return), after the workbook.
+        programme = programme_model()._default_manager.get(slug=result.slug)
+        for said in registry.load_examples(programme, examples_dir() / name, actor):
+            self.stdout.write(said)
