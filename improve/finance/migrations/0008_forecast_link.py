@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("finance", "0006_trajectory_rows_archived"),
+        ("finance", "0007_line_year_totals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.IMPROVE_PROGRAMME_MODEL),
     ]
