@@ -15,7 +15,6 @@ import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from improve.core.dates import TBD
@@ -32,6 +31,10 @@ FORMATS = ("json", "csv")
 
 class BadQuery(ValueError):  # noqa: N818 - a query the user can correct, named as the views read it
     """A query parameter that cannot be read; the message names it and says what would be accepted."""
+
+
+class NoSuchPage(BadQuery):
+    """A page past the last (404, as a page of a list that is not there)."""
 
 
 def date_columns(spec: SheetSpec) -> list[str]:
@@ -54,7 +57,7 @@ def _parse_date(param: str, text: str) -> dt.date:
 
 def _whole(param: str, text: str, lo: int, hi: int) -> int:
     stripped = text.strip()
-    if not stripped.isdigit() or len(stripped) > 9 or not lo <= int(stripped) <= hi:
+    if not stripped.isdigit() or len(stripped) > 10 or not lo <= int(stripped) <= hi:
         raise BadQuery(f"{param}: '{text}' is not allowed: use a whole number from {lo} to {hi:,}")
     return int(stripped)
 
@@ -84,8 +87,6 @@ def read_query(spec: SheetSpec, params: Mapping[str, str]) -> Query:
         lo, hi = (params.get(column + end) for end in (FROM, TO))
         earliest = _parse_date(column + FROM, lo) if lo else None
         latest = _parse_date(column + TO, hi) if hi else None
-        if earliest and latest and latest < earliest:
-            raise BadQuery(f"{column}{TO}: {latest:%d/%m/%Y} is before {column}{FROM} ({earliest:%d/%m/%Y})")
         if earliest or latest:
             dates.append((column, earliest, latest))
     return Query(page=page, page_size=size, format=fmt, dates=tuple(dates))
@@ -129,11 +130,11 @@ class Page:
 
 
 def page_of(rows: Sequence[dict[str, Any]], query: Query) -> Page:
-    """One page of the rows; a page past the last is :class:`BadQuery`."""
+    """One page of the rows; a page past the last is :class:`NoSuchPage`."""
     count = len(rows)
     pages = max(1, math.ceil(count / query.page_size))
     if query.page > pages:
-        raise BadQuery(f"page: there is no page {query.page}: this register has {pages} page{'s' * (pages != 1)}")
+        raise NoSuchPage(f"page: there is no page {query.page}: this register has {pages} page{'s' * (pages != 1)}")
     start = (query.page - 1) * query.page_size
     return Page(rows[start : start + query.page_size], count, query.page, query.page_size)
 
@@ -141,40 +142,37 @@ def page_of(rows: Sequence[dict[str, Any]], query: Query) -> Page:
 # --- JSON ------------------------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or value.__class__ in (str, int):
-        return value
+def _date_value(value: Any) -> str | None:
+    """A date column's JSON value: ISO 8601, ``TBD`` (a plan date still to be decided) or ``None``."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, bool):
+    return TBD if value == TBD else None
+
+
+def _text_value(value: Any) -> str:
+    """A text or choice column's JSON value: always a string (money as its exact decimal text)."""
+    if value.__class__ is str:
         return value
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def row_converter(spec: SheetSpec) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """How to turn the register's canonical rows into JSON objects (column order kept)."""
-    names = spec.column_names
-    ints = {c.name for c in spec.columns if c.type == INT}
+    """How to turn the register's canonical rows into JSON objects, each value of its column's type."""
+    kinds = [(c.name, c.type) for c in spec.columns]
 
     def convert(row: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in names:
+        for name, kind in kinds:
             value = row.get(name)
-            if value is None and name not in ints and spec.by_name[name].type not in (DATE, PLANDATE):
-                value = ""
-            out[name] = value if value.__class__ in (str, int) else _json_value(value)
+            if kind == INT:
+                out[name] = value if value is None or value.__class__ is int else int(value)
+            elif kind in (DATE, PLANDATE):
+                out[name] = _date_value(value)
+            else:
+                out[name] = _text_value(value)
         return out
 
     return convert
-
-
-def plan_date_text(value: Any) -> str | None:
-    """A plan date's JSON value: ISO date, ``TBD`` or ``None``."""
-    if value == TBD:
-        return TBD
-    return value.isoformat() if isinstance(value, dt.date) else None
 
 
 # --- CSV -------------------------------------------------------------------------------------------

@@ -106,9 +106,30 @@ class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-
         return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
 
 
-@functools.cache
 def openapi() -> dict[str, Any]:
-    """The API's OpenAPI 3 schema (worked out once per process: the rooms are fixed at start-up)."""
-    generator = SchemaGenerator(urlconf="improve.interchange.api.urls")  # type: ignore[no-untyped-call]
+    """The API's OpenAPI 3 schema: a path and two components for each register of every room."""
+    from improve.interchange.api import selectors
+
+    return _openapi(tuple(r.name for r in selectors.registers()))
+
+
+@functools.cache
+def _openapi(names: tuple[str, ...]) -> dict[str, Any]:
+    """The schema for these registers (worked out once for each set of rooms)."""
+    from django.urls import path
+
+    from improve.interchange.api import selectors, views
+
+    prefix = "api/programmes/<slug:slug>/"
+    patterns = [
+        path("api/programmes/", views.ProgrammesView.as_view()),
+        path(prefix, views.ProgrammeView.as_view()),
+        *(
+            path(f"{prefix}{r.name}/", views.register_view(r).as_view())
+            for r in selectors.registers()
+            if r.name in names
+        ),
+    ]
+    generator = SchemaGenerator(patterns=patterns)  # type: ignore[no-untyped-call]
     schema: dict[str, Any] = generator.get_schema(request=None, public=True)  # type: ignore[no-untyped-call]
     return schema

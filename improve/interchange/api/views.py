@@ -59,7 +59,7 @@ ERRORS: dict[Any, Any] = {
     ),
     (403, "application/json"): OpenApiResponse(ERROR, description="Your role in the programme does not allow this"),
     (404, "application/json"): OpenApiResponse(
-        ERROR, description="No such programme, or you are not one of its members"
+        ERROR, description="No such programme (or you are not one of its members), register or page"
     ),
 }
 
@@ -115,7 +115,7 @@ class ProgrammesView(ApiView):
                 "ProgrammeList",
                 {
                     "results": inline_serializer(
-                        "Programme",
+                        "ProgrammeLink",
                         {
                             "slug": serializers.CharField(),
                             "council": serializers.CharField(),
@@ -175,7 +175,7 @@ class ProgrammeView(ApiView):
         programme = self.access.programme
         registers = []
         for register in selectors.registers():
-            url = request.build_absolute_uri(reverse(f"api:register-{register.name}", args=[programme.slug]))
+            url = request.build_absolute_uri(reverse("api:register", args=[programme.slug, register.name]))
             registers.append(
                 {
                     "name": register.name,
@@ -194,10 +194,23 @@ class RegisterView(ApiView):
 
     perm = READ_PERM
     renderer_classes: ClassVar[list[type]] = [JSONRenderer, CSVRenderer]
-    register: ClassVar[ApiRegister]
+    #: set on the views the schema describes (one per register); otherwise found by the URL's name
+    register: ClassVar[ApiRegister | None] = None
 
-    def get(self, request: Request, slug: str) -> Any:
-        register = self.register
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # ?format= names no renderer: the query check below says what is allowed
+            return (JSONRenderer(), JSONRenderer.media_type)
+
+    def get(self, request: Request, slug: str, register: str = "") -> Any:
+        found = self.register or selectors.register_named(register)
+        if found is None:
+            names = ", ".join(r.name for r in selectors.registers())
+            return Response({"detail": f"There is no register called '{register}': the registers are {names}"}, 404)
+        return self.rows(request, found)
+
+    def rows(self, request: Request, register: ApiRegister) -> Any:
         programme = self.access.programme
         params = {k: v for k, v in request.query_params.items()}
         try:
@@ -207,7 +220,7 @@ class RegisterView(ApiView):
                 return _csv_response(register, programme, rows)
             page = listing.page_of(rows, query)
         except listing.BadQuery as exc:
-            return Response({"detail": str(exc)}, status=400)
+            return Response({"detail": str(exc)}, status=404 if isinstance(exc, listing.NoSuchPage) else 400)
         convert = listing.row_converter(register.spec)
         url = request.build_absolute_uri()
         return Response(
@@ -241,10 +254,12 @@ def _csv_response(register: ApiRegister, programme: Any, rows: Any) -> HttpRespo
 
 def _register_parameters(register: ApiRegister) -> list[OpenApiParameter]:
     params = [
-        OpenApiParameter("page", int, description="The page, from 1 (JSON only)."),
+        OpenApiParameter(
+            "page", {"type": "integer", "minimum": 1, "maximum": 10**9}, description="The page, from 1 (JSON only)."
+        ),
         OpenApiParameter(
             "page_size",
-            int,
+            {"type": "integer", "minimum": 1, "maximum": listing.MAX_PAGE_SIZE},
             description=f"Rows a page, 1 to {listing.MAX_PAGE_SIZE:,} "
             f"(default {listing.DEFAULT_PAGE_SIZE}; JSON only).",
         ),
@@ -269,7 +284,7 @@ def register_view(register: ApiRegister) -> type[RegisterView]:
     spec = register.spec
 
     def get(self: RegisterView, request: Request, slug: str) -> Any:
-        return RegisterView.get(self, request, slug)
+        return RegisterView.rows(self, request, register)
 
     described = extend_schema(
         operation_id=f"{spec.name}_list",
