@@ -7,12 +7,18 @@ import pytest
 from django.test import Client
 
 from improve.core.audit import Actor
-from improve.interchange.api import services
+from improve.interchange.api import selectors, services
 from improve.interchange.tests.conftest import load
 from improve.programmes.models import Programme, Role
 from improve.programmes.tests.factories import MembershipFactory, UserFactory
 
 BD = "barking-dagenham-2019"
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    """Each test starts with no register rows kept in the process (see selectors.register_rows)."""
+    selectors._KEPT.clear()
 
 
 @pytest.fixture
