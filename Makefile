@@ -153,7 +153,7 @@ lint: install-python
 	$(BIN)/mypy improve || rc=1; \
 	exit $$rc
 
-BENCH := $(BIN)/python bench/plan.py && $(BIN)/python bench/raid.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/governance.py && $(BIN)/python bench/reporting.py && $(BIN)/python bench/reporting_dashboard.py && $(BIN)/python bench/demand_load.py && $(BIN)/python bench/demand_model.py && $(BIN)/python bench/demand.py && $(BIN)/python bench/interchange.py && $(BIN)/python bench/http_pages.py $(if $(BASE),--base $(BASE))
+BENCH := $(BIN)/python bench/plan.py && $(BIN)/python bench/raid.py && $(BIN)/python bench/finance.py && $(BIN)/python bench/governance.py && $(BIN)/python bench/reporting.py && $(BIN)/python bench/reporting_dashboard.py && $(BIN)/python bench/demand_load.py && $(BIN)/python bench/demand_model.py && $(BIN)/python bench/demand.py && $(BIN)/python bench/interchange.py && $(BIN)/python bench/api.py && $(BIN)/python bench/http_pages.py $(if $(BASE),--base $(BASE))
 
 bench: install doclibs
 ifeq ($(DB),postgres)

@@ -110,10 +110,8 @@ def main() -> int:
         f"peak memory: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
         f"largest child (Java reader or writer) {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
     )
-
-    # --- the read API (bench/api.py, from the API helper's branch) -------------------------------
-    # LEAD: call bench/api.py here once it is merged (list endpoints at 10x scale, p95 < 100 ms, and
-    # the schema-driven run), e.g. ``import api; api.main(programme)`` or from the Makefile's BENCH list.
+    # The read API's figures (list endpoints at B&D and 10x scale, schemathesis) are bench/api.py's,
+    # which make bench runs next, in a database of its own.
     return 0
 
 

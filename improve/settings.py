@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "improve.reporting",
     "improve.demand",
     "improve.interchange",
+    "improve.interchange.api",
+    "drf_spectacular",
 ]
 
 # The test suite adds a room that exists only there: it proves that a room plugs in untouched.
@@ -199,6 +201,28 @@ if env("SECURE"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The read API (Django REST framework, its schema by drf-spectacular; decision record 0027). Each API
+# view names its own authentication and renderers; these are the defaults the schema reads.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "improve.interchange.api.authentication.BearerTokenAuthentication",
+        "improve.interchange.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Improvement Office read API",
+    "DESCRIPTION": "Every register of a programme (each sheet of the programme workbook) as JSON or CSV. "
+    "Send a personal API token as 'Authorization: Bearer <token>'. Read-only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [],  # each column's choices stay in its register's schema
+}
 
 LOGGING = {
     "version": 1,
