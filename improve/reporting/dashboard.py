@@ -9,9 +9,10 @@ benefits. :func:`dashboard` reads it in a fixed number of queries, however big t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     F,
@@ -45,6 +46,7 @@ from improve.programmes.models import (
     Strand,
 )
 from improve.programmes.sections import plan_as_at
+from improve.programmes.selectors import change_count
 from improve.raid import selectors as raid
 from improve.raid.models import Issue, IssueStatus, Risk, RiskStatus
 from improve.reporting.highlights import selectors as highlights
@@ -56,6 +58,9 @@ RAG_MONTHS = 6
 LISTED = 8
 
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "": ""}
+
+#: How long a worked-out dashboard is kept at most (a newer change makes it unused at once). [s]
+KEEP_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,26 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
             _sum([line.figures.variation for line in lines]),
         )
     return out
+
+
+def dashboard_kept(programme: Programme, *, as_at: dt.date | None = None) -> Dashboard:
+    """:func:`dashboard`, kept in Django's cache until the programme changes (decision 0014's key).
+
+    Kept under the programme, its status date, the date asked for and
+    :func:`~improve.programmes.selectors.change_count`: every write to the programme, in any room
+    (a plan line, a baseline, a risk, a highlight report, a budget amount), is audited under it,
+    so any change makes a new key and a kept dashboard is never shown after it. The page uses it;
+    a board pack is built from :func:`dashboard` itself.
+    """
+    as_at = as_at or programme.as_at
+    status = programme.as_at.isoformat()
+    key = f"reporting:dashboard:{programme.pk}:{status}:{as_at.isoformat()}:{change_count(programme)}"
+    found = cache.get(key)
+    if isinstance(found, Dashboard):
+        return replace(found, programme=programme)
+    found = dashboard(programme, as_at=as_at)
+    cache.set(key, found, KEEP_SECONDS)
+    return found
 
 
 # --- as board-pack blocks ---------------------------------------------------------------------

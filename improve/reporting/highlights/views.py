@@ -283,7 +283,7 @@ def dashboard(request: ProgrammeRequest, slug: str) -> HttpResponse:
     programme = request.access.programme
     asked = selectors.parse_period(request.GET.get("month", ""))
     as_at = month_end(asked) if asked is not None and 2000 <= asked.year <= 2100 else None
-    found = dashboards.dashboard(programme, as_at=as_at)
+    found = dashboards.dashboard_kept(programme, as_at=as_at)
     return render(
         request,
         "reporting/dashboard/page.html",

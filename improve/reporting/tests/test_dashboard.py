@@ -155,3 +155,69 @@ def test_a_past_month_s_dashboard_shows_the_plan_and_the_money_as_they_stood_the
     assert d.money is not None and d.money.year == "2019/20"
     assert (d.money.budget, d.money.actual) == (Decimal("1096000.00"), Decimal("516690.00"))
     assert d.money.variation == Decimal("25690.00")
+
+
+def test_the_kept_dashboard_is_read_once_and_changes_after_any_write(programme, django_assert_num_queries):
+    from improve.programmes import services as plan
+    from improve.raid import services as raid
+
+    _world(programme)
+    as_at = dt.date(2019, 10, 31)
+    first = dashboards.dashboard_kept(programme, as_at=as_at)
+    assert [m.uid for m in first.due] == ["17"] and [r.reference for r in first.risks] == ["R1"]
+    with django_assert_num_queries(1):  # the audit trail's count, nothing else: the kept copy
+        again = dashboards.dashboard_kept(programme, as_at=as_at)
+    assert again.due == first.due and again.programme is programme
+    # a write in another room (a risk scoring higher than R1) is seen at once
+    raid.risk_create(
+        actor=SYSTEM,
+        programme=programme,
+        data={"reference": "R2", "title": "Funding", "residual_likelihood": 5, "residual_impact": 5},
+    )
+    assert [r.reference for r in dashboards.dashboard_kept(programme, as_at=as_at).risks] == ["R2", "R1"]
+    # and a plan line moved into the next 30 days through the plan's service
+    item = PlanItem.objects.get(programme=programme, uid="23")  # a top-level line, end TBD
+    plan.plan_item_update(
+        actor=SYSTEM,
+        item=item,
+        expected_version=item.version,
+        data={"end_date": dt.date(2019, 11, 5), "end_tbd": False},
+    )
+    kept = dashboards.dashboard_kept(programme, as_at=as_at)
+    assert [m.uid for m in kept.due] == ["23", "17"]
+    assert kept == dashboards.dashboard(programme, as_at=as_at)  # the same figures as worked out afresh
+    # another month is another dashboard
+    assert dashboards.dashboard_kept(programme, as_at=dt.date(2019, 9, 30)).as_at == dt.date(2019, 9, 30)
+
+
+def test_the_dashboard_page_makes_as_many_queries_for_ten_times_the_plan(programme, pmo):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from improve.programmes.tests.factories import PlanItemFactory
+
+    _world(programme)
+    url = reverse("reporting:dashboard", args=[programme.slug]) + "?month=2019-10"
+    strand = programme.strands.get(code="1")
+
+    def grow(n):
+        for k in range(n):  # milestones due, overdue and slipped: every list the page shows grows
+            PlanItemFactory(strand=strand, uid=f"m{n}-{k}", kind="milestone", end_date=dt.date(2019, 11, 1 + k % 20))
+            PlanItemFactory(strand=strand, uid=f"o{n}-{k}", kind="milestone", end_date=dt.date(2019, 9, 1 + k % 20))
+
+    def queries():
+        cache.clear()  # worked out afresh, not the kept copy
+        connection.queries_log.clear()  # (a full log of the set-up's queries would capture none)
+        with CaptureQueriesContext(connection) as found:
+            assert pmo.get(url).status_code == 200
+        return found
+
+    grow(7)
+    pmo.get(url)
+    small = queries()
+    grow(70)
+    big = queries()
+    assert len(big) == len(small), [q["sql"] for q in big.captured_queries]
+    assert len(big) > 5
+    assert "78 due in the next 30 days; 78 overdue" in pmo.get(url).content.decode()
