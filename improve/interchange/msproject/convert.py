@@ -144,7 +144,8 @@ def convert(project: ProjectData, existing: Mapping[str, list[dict[str, Any]]], 
     sheets = {name: [dict(r) for r in rows] for name, rows in existing.items()}
     out = Conversion(sheets=sheets)
     by_uid = {t.uid: t for t in project.tasks}
-    as_strands = options.summaries == SUMMARIES_AS_STRANDS
+    # Our own export's top-level summaries were strands: they come back so, whichever was asked.
+    as_strands = options.summaries == SUMMARIES_AS_STRANDS or project.ours
 
     # -- strands: the chosen (or a new) strand, and top-level summaries if the user chose so
     strands = sheets.setdefault("strands", [])

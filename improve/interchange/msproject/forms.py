@@ -28,6 +28,7 @@ class MsProjectUploadForm(forms.Form):
             (SUMMARIES_AS_STRANDS, "Strands: each top-level summary task becomes a strand holding its tasks"),
         ],
         initial=SUMMARIES_AS_PARENTS,
+        help_text="A plan exported from Improvement Office brings its strands back as strands either way.",
         widget=forms.RadioSelect,
     )
     strand = forms.ChoiceField(

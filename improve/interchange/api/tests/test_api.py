@@ -250,6 +250,8 @@ def test_the_session_works_and_the_api_is_read_only(programme, member):
 def test_the_token_page_makes_shows_once_and_revokes(programme, member):
     client = member(Role.ANALYST)
     page = reverse("api:tokens")
+    home = client.get(reverse("programmes:home"), follow=True).content.decode()
+    assert f'<a class="io-header__link" href="{page}">API tokens</a>' in home  # every page's header
     assert "You have no API tokens" in client.get(page).content.decode()
     response = client.post(page, {"name": "Power BI dashboard"}, follow=True)
     text = response.content.decode()
