@@ -134,15 +134,15 @@ class PlanAsAt:
             and self.status_of(line) not in CLOSED_STATUSES
         ]
 
-    def added_since(self, since: dt.date) -> list[PackLine]:
-        """Lines new to the plan since ``since``: not in the compared baseline when the dates come
-        from a later baseline; else entered after ``since`` and by the pack's date."""
+    def added(self) -> list[PackLine]:
+        """Lines new to the plan in the period: not in the compared baseline when the dates come
+        from a later baseline; else entered after the period's ``since`` and by the pack's date."""
         if self.snapshot is not None and self.compared is not None:
             if self.snapshot.pk == self.compared.pk:
                 return []
             new = self.snapshot_uids - set(self.compared_dates)
             return [line for line in self.lines if line.uid in new]
-        return [line for line in self.lines if since < line.created_on <= self.as_at]
+        return [line for line in self.lines if line.entered]
 
 
 def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date, where: Q | None = None) -> PlanAsAt:
@@ -165,7 +165,7 @@ def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date, where: Q
         why = f"the programme's first baseline (none was taken on or before {uk(since)})"
     else:
         compared, why = None, ""
-    lines = selectors.pack_lines(programme, where=where)
+    lines = selectors.pack_lines(programme, where=where, entered_between=(since, as_at))
     uids = selectors.line_uids(programme, where) if where is not None else None
     snapshot_dates: dict[str, PlanDates] = {}
     if snapshot is not None:
@@ -387,7 +387,7 @@ def changes(ctx: PackContext) -> list[PackChange]:
     after = ctx.since + dt.timedelta(days=1)
     for line in plan.completed_between(after, ctx.as_at):
         out.append(PackChange(AREA, f"{line.uid} '{line.title}' completed (due {uk(line.dates[2])})"))
-    for line in plan.added_since(ctx.since):
+    for line in plan.added():
         due = format_plan_date(line.dates[2], line.dates[3])
         out.append(PackChange(AREA, f"{line.uid} '{line.title}' added to the plan" + (f", due {due}" if due else "")))
     for b in plan.taken_in_period:

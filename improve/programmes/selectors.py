@@ -9,9 +9,21 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from improve.core.audit import change_count as audit_change_count
@@ -679,7 +691,8 @@ class PackLine:
     status: str
     rag: str
     dates: PlanDates
-    created_on: dt.date
+    #: entered into the plan within the window :func:`pack_lines` was asked about
+    entered: bool = False
 
 
 def line_uids(programme: Programme, where: Q) -> QuerySet[PlanItem, Any]:
@@ -687,9 +700,26 @@ def line_uids(programme: Programme, where: Q) -> QuerySet[PlanItem, Any]:
     return PlanItem.objects.filter(programme=programme).filter(where).values("uid")
 
 
-def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine]:
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the installation's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def pack_lines(
+    programme: Programme, *, where: Q | None = None, entered_between: tuple[dt.date, dt.date] | None = None
+) -> list[PackLine]:
     """Every current line of the plan (or those ``where`` picks) in the plan's order, with its
-    strand's and owner's names; one query."""
+    strand's and owner's names; one query. With ``entered_between=(after, until)`` each line says
+    whether it was entered after the day ``after`` and by the end of ``until`` (the database
+    compares the moments; nothing is worked out per line in Python)."""
+    if entered_between is None:
+        entered: Any = Value(False)
+    else:
+        after, until = entered_between
+        window = Q(created_at__gte=_local_midnight(after + dt.timedelta(days=1))) & Q(
+            created_at__lt=_local_midnight(until + dt.timedelta(days=1))
+        )
+        entered = ExpressionWrapper(window, output_field=BooleanField())
     fields = (
         "uid",
         "title",
@@ -705,13 +735,12 @@ def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine
         "start_tbd",
         "end_date",
         "end_tbd",
-        "created_on",
+        "entered",
     )
     rows = (
         PlanItem.objects.filter(programme=programme)
         .filter(where or Q())
-        # the day it was entered, in the installation's time zone, worked out by the database
-        .annotate(created_on=TruncDate("created_at"))
+        .annotate(entered=entered)
         .order_by("strand__order", "strand__code", "order", "id")
         .values_list(*fields)
     )
@@ -727,7 +756,7 @@ def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine
             status=status,
             rag=rag,
             dates=(start, start_tbd, end, end_tbd),
-            created_on=created,
+            entered=bool(new),
         )
         for (
             uid,
@@ -744,6 +773,6 @@ def pack_lines(programme: Programme, *, where: Q | None = None) -> list[PackLine
             start_tbd,
             end,
             end_tbd,
-            created,
+            new,
         ) in rows
     ]

@@ -167,3 +167,18 @@ def test_the_section_s_queries_do_not_grow_with_the_plan(bd):
         sections.changes(ctx)
     assert len(large) == len(small) <= 10
     assert section is not None and not any(isinstance(b, Paragraph) and "No line" in b.text for b in section.blocks[:3])
+
+
+def test_a_line_counts_as_added_in_the_period_it_was_entered_in_local_days(db):
+    """Entered at 23:30 on 31 October (London, summer time over): added in October, not in November."""
+    from django.utils import timezone
+
+    programme = ProgrammeFactory(status_date=dt.date(2019, 11, 30))
+    strand = StrandFactory(programme=programme, code="1", name="Practice")
+    PlanItemFactory(strand=strand, uid="7", title="Family hubs", end_date=dt.date(2020, 1, 31))
+    late_evening = timezone.make_aware(dt.datetime(2019, 10, 31, 23, 30))
+    PlanItem.objects.filter(uid="7").update(created_at=late_evening)
+    november = PackContext(programme, dt.date(2019, 11, 30), dt.date(2019, 11, 1), dt.date(2019, 10, 31))
+    added = "7 'Family hubs' added to the plan, due 31/01/2020"
+    assert added in [c.text for c in sections.changes(PackContext(programme, **OCTOBER))]
+    assert added not in [c.text for c in sections.changes(november)]
