@@ -16,16 +16,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-tmp = tempfile.mkdtemp(prefix="improve-bench-")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improve.settings")
+from benchenv import prepare  # noqa: E402
+
+prepare()
 
 import django  # noqa: E402
 

@@ -15,17 +15,13 @@ from __future__ import annotations
 import os
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-tmp = tempfile.mkdtemp(prefix="improve-bench-")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "improve.settings")
+from benchenv import prepare  # noqa: E402
+
+prepare()
 
 import django  # noqa: E402
 from builder import SLUG, build_sheets  # noqa: E402
