@@ -14,7 +14,6 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from improve.core.registry import Room, registry
-        from improve.interchange.api import schema  # noqa: F401 - registers the schema's extensions
         from improve.interchange.api.models import ApiToken
 
         registry.register(Room(label="interchange_api", title="Read API", audited_models=(ApiToken,)))
