@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Every register of a programme (each sheet of the programme workbook) as JSON or CSV. "
     "Send a personal API token as 'Authorization: Bearer <token>'. Read-only.",
     "VERSION": "1",
+    "DEFAULT_GENERATOR_CLASS": "improve.interchange.api.schema.RegistrySchemaGenerator",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "POSTPROCESSING_HOOKS": [],  # each column's choices stay in its register's schema
