@@ -19,6 +19,11 @@ from django.db import models
 LIMIT = Decimal("999999999999999999.99")
 
 
+def pounds_of(pence: int | None) -> Decimal | None:
+    """Whole ``pence`` as exact pounds ``[£]`` (a sum read straight from the database); None stays None."""
+    return None if pence is None else Decimal(int(pence)).scaleb(-2)
+
+
 if TYPE_CHECKING:  # Field is generic only in the type stubs
     _Field = models.Field[Decimal | None, Decimal]
 else:
@@ -34,9 +39,7 @@ class PenceField(_Field):
         return "BigIntegerField"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
-        if value is None:
-            return None
-        return Decimal(int(value)).scaleb(-2)
+        return pounds_of(value)
 
     def to_python(self, value: Any) -> Decimal | None:
         if value is None or value == "":

@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 from improve.core.models import without_bookkeeping
 from improve.core.registry import ForecastSeries
 from improve.finance import rules
+from improve.finance.fields import pounds_of
 from improve.finance.models import (
     WHOLE_YEAR,
     Adjustment,
@@ -267,9 +268,6 @@ def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tup
     only = {"line": line} if line is not None else {}
     years = dict(FinancialYear.objects.filter(programme=programme).values_list("pk", "start_year"))
 
-    def pounds(pence: int | None) -> Decimal | None:
-        return None if pence is None else Decimal(pence).scaleb(-2)
-
     rows: list[tuple[int, int, int | None, int | None, int | None]] = _raw_rows(
         LineYearTotal.objects.filter(programme=programme, **only)
         .values_list("line_id", "year_id", "planned", "projected", "actual")
@@ -300,7 +298,7 @@ def _year_sums(programme: Programme, line: BudgetLine | None = None) -> dict[tup
         if year_id not in years:
             continue
         key = (line_id, years[year_id])
-        planned, projected, actual = pounds(planned_pence), pounds(projected_pence), pounds(actual_pence)
+        planned, projected, actual = pounds_of(planned_pence), pounds_of(projected_pence), pounds_of(actual_pence)
         if key in moved:
             planned = (planned or Decimal("0.00")) + moved.pop(key)
         if key in adjustments:

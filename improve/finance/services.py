@@ -34,6 +34,7 @@ from improve.core.services import (
     version_claim,
 )
 from improve.finance import rules
+from improve.finance.fields import pounds_of
 from improve.finance.models import (
     WHOLE_YEAR,
     Adjustment,
@@ -305,10 +306,6 @@ def amounts_set(*, actor: Actor, line: BudgetLine, year: FinancialYear, entries:
     return changed
 
 
-def _pounds(pence: int | None) -> Decimal | None:
-    return None if pence is None else Decimal(pence).scaleb(-2)
-
-
 def _year_total_keep(line: BudgetLine, year: FinancialYear) -> None:
     """Work out again the line's total for the year (:class:`LineYearTotal`) from its amounts."""
     from improve.finance import selectors
@@ -323,9 +320,9 @@ def _year_total_keep(line: BudgetLine, year: FinancialYear) -> None:
         year=year,
         defaults={
             "programme_id": line.programme_id,
-            "planned": _pounds(planned),
-            "projected": _pounds(projected),
-            "actual": _pounds(actual),
+            "planned": pounds_of(planned),
+            "projected": pounds_of(projected),
+            "actual": pounds_of(actual),
         },
     )
 
@@ -345,9 +342,9 @@ def year_totals_rebuild(*, programme: Programme) -> int:
             programme=programme,
             line_id=line_id,
             year_id=year_id,
-            planned=_pounds(planned),
-            projected=_pounds(projected),
-            actual=_pounds(actual),
+            planned=pounds_of(planned),
+            projected=pounds_of(projected),
+            actual=pounds_of(actual),
         )
         for line_id, year_id, planned, projected, actual in selectors.amount_sums(programme)
         if (planned, projected, actual) != (None, None, None)
