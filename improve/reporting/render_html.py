@@ -34,9 +34,16 @@ from improve.core.document import (
 )
 from improve.reporting.cells import RAG_CLASS, as_cell, cell_text, column_label, is_numeric
 from improve.reporting.charts import chart_svg
+from improve.reporting.widths import column_widths
 
 Mode = Literal["page", "print"]
 PRINT_CSS = Path(__file__).parent / "static" / "reporting" / "pack-print.css"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;·'()&-/£" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
 
 
 def anchor(section: Section) -> str:
@@ -49,13 +56,21 @@ def rag_html(rag: str) -> str:
     return f'<strong class="govuk-tag {RAG_CLASS.get(rag, "govuk-tag--grey")}">{escape(rag)}</strong>'
 
 
-def _cell(numeric: bool, cell: Cell, header: bool) -> str:
+def _cell(numeric: bool, cell: Cell, header: bool, mode: Mode = "page") -> str:
     classes = ["govuk-table__header" if header else "govuk-table__cell"]
     if numeric:
         classes.append("govuk-table__cell--numeric" if not header else "govuk-table__header--numeric")
     if cell.total:
         classes.append("io-total")
-    text = rag_html(str(cell.value or "")) if cell.kind == "rag" else escape(cell_text(cell))
+    if cell.kind == "rag" and mode == "print":
+        # on paper the cell itself is the tag: one box fewer per RAG for WeasyPrint to lay out
+        rag = str(cell.value or "")
+        classes += ["io-rag", RAG_CLASS.get(rag, "govuk-tag--grey")]
+        text = escape(rag or "Not given")
+    elif cell.kind == "rag":
+        text = rag_html(str(cell.value or ""))
+    else:
+        text = escape(cell_text(cell))
     if cell.note:
         text += f' <span class="io-cell-note">({escape(cell.note)})</span>'
     tag = "th" if header else "td"
@@ -63,13 +78,19 @@ def _cell(numeric: bool, cell: Cell, header: bool) -> str:
     return f'<{tag}{scope} class="{" ".join(classes)}">{text}</{tag}>'
 
 
-def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") -> str:
+def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s", mode: Mode = "page") -> str:
+    """The table; on paper with its columns' widths worked out beforehand (:mod:`widths`)."""
     # a table of many columns is set smaller on paper, so it fits the page's width
-    wide = " io-wide-table" if len(table.columns) > 6 else ""
+    is_wide = len(table.columns) > 6
+    wide = " io-wide-table" if is_wide else ""
     out = [
         f'<table class="govuk-table io-pack-table{wide}">',
         f'<caption class="govuk-table__caption {caption_class}">{escape(table.caption)}</caption>',
     ]
+    if mode == "print":
+        out.append("<colgroup>")
+        out += [f'<col style="width:{w:.2f}%">' for w in column_widths(table, wide=is_wide)]
+        out.append("</colgroup>")
     out += [
         '<thead class="govuk-table__head"><tr class="govuk-table__row">',
     ]
@@ -83,7 +104,7 @@ def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s") 
         out.append(f'<tr class="govuk-table__row{" io-total-row" if total else ""}">')
         for i, raw in enumerate(row):
             numeric_cell = numeric_columns[i] if i < len(numeric_columns) else False
-            out.append(_cell(numeric_cell, as_cell(raw), header=table.row_header and i == 0))
+            out.append(_cell(numeric_cell, as_cell(raw), header=table.row_header and i == 0, mode=mode))
         out.append("</tr>")
     out.append("</tbody></table>")
     if table.note:
@@ -134,7 +155,7 @@ def _places(values: tuple[object, ...]) -> int:
 
 
 def chart_html(chart: Chart, mode: Mode) -> str:
-    data = table_html(chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "")
+    data = table_html(chart_table(chart), caption_class="govuk-visually-hidden" if mode == "page" else "", mode=mode)
     svg = chart_svg(chart)
     if mode == "print":
         # an image with its alt text: the PDF's Figure element takes the alt as its text alternative
@@ -165,7 +186,7 @@ def block_html(block: Block, mode: Mode) -> str:
         items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
         return f'<ul class="govuk-list govuk-list--bullet">{items}</ul>'
     if isinstance(block, Table):
-        return table_html(block)
+        return table_html(block, mode=mode)
     if isinstance(block, Chart):
         return chart_html(block, mode)
     if isinstance(block, Status):
@@ -236,13 +257,15 @@ def pack_body_html(pack: Pack, mode: Mode = "page") -> str:
 def pack_document_html(pack: Pack, mode: Mode = "print") -> str:
     """The pack as one standalone HTML document: cover, contents, sections, its own stylesheet."""
     css = PRINT_CSS.read_text(encoding="utf-8")
-    footer = escape(f"{pack.title} · {pack.status}")
+    # the running footer is a string in the page's margin box: cheaper for WeasyPrint than a
+    # running element, which it lays out again on every page
+    footer = css_string(f"{pack.title} · {pack.status}")
     return (
         f'<!DOCTYPE html><html lang="{escape(pack.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(pack.title)}</title>"
         f'<meta name="author" content="{escape(pack.council)}">'
         f'<meta name="description" content="{escape(pack.programme)}: {escape(pack.board)} board pack">'
-        f"<style>{css}</style></head>"
-        f'<body><div class="io-running-footer">{footer}</div><main class="io-pack">'
+        f"<style>{css}@page {{ @bottom-left {{ content: {footer}; }} }}</style></head>"
+        f'<body><main class="io-pack">'
         f"{cover_html(pack)}{pack_body_html(pack, mode)}</main></body></html>"
     )

@@ -1,0 +1,89 @@
+"""A printed table's column widths are worked out before WeasyPrint lays it out (fixed layout).
+
+What a reader relies on: a date, a figure or a RAG word keeps to one line, a long title takes the
+room that is left, and the columns fill the page's width.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pypdfium2
+import pytest
+
+from improve.core.document import Cell, Column, Pack, Section, Table
+from improve.reporting import formats
+from improve.reporting.charts import text_width
+from improve.reporting.render_html import css_string, pack_document_html, table_html
+from improve.reporting.widths import PAGE_WIDTH_PT, TABLE_PT, WIDE_TABLE_PT, column_widths
+
+LONG = "Proposal endorsed by the Workforce Board or by the Procurement Board after consultation " * 2
+
+
+def _table(columns: int = 5) -> Table:
+    rows = tuple(
+        (
+            Cell(str(n)),
+            Cell(LONG if n == 3 else f"Line {n}"),
+            Cell(dt.date(2019, 10, n), kind="date"),
+            Cell(Decimal("-1234567.89"), kind="money"),
+            Cell("" if n % 2 else "Amber", kind="rag"),
+            *(Cell("x") for _ in range(columns - 5)),
+        )
+        for n in range(1, 8)
+    )
+    labels = ("ID", "Line", "Due", Column("Cost", numeric=True), "RAG", *(f"Extra {i}" for i in range(columns - 5)))
+    return Table(caption="Lines", columns=tuple(Column(c) if isinstance(c, str) else c for c in labels), rows=rows)
+
+
+@pytest.mark.parametrize("columns", [5, 9])
+def test_the_widths_fill_the_page_and_never_wrap_a_date_a_figure_or_a_rag(columns):
+    table = _table(columns)
+    wide = columns > 6
+    size = WIDE_TABLE_PT if wide else TABLE_PT
+    widths = column_widths(table, wide=wide)
+    assert len(widths) == columns and sum(widths) == pytest.approx(100)
+    points = [w * PAGE_WIDTH_PT / 100 for w in widths]
+    assert points[2] > text_width("07/10/2019", size)
+    assert points[3] > text_width("(£1,234,567.89)", size)
+    assert points[4] > text_width("Not given", size, bold=True)  # an empty RAG is written "Not given"
+    assert points[1] == max(points), "the long title takes the room that is left"
+
+
+def test_a_short_table_shares_the_spare_room_in_proportion():
+    table = Table(caption="Two", columns=(Column("A"), Column("Bbbbbbbbbbbb")), rows=((Cell("a"), Cell("b")),))
+    narrow, wide = column_widths(table, wide=False)
+    assert narrow < wide and narrow + wide == pytest.approx(100)
+
+
+def test_only_the_printed_table_carries_its_widths():
+    table = _table()
+    assert "<colgroup>" in table_html(table, mode="print")
+    assert "<colgroup>" not in table_html(table)  # the page keeps the browser's own layout
+
+
+def test_the_footer_is_a_css_string_that_cannot_break_out_of_the_stylesheet():
+    text = css_string('Board "A" \\ </style><script>')
+    assert text.startswith('"') and text.endswith('"')
+    inner = text[1:-1]
+    assert '"' not in inner and "<" not in inner and ">" not in inner
+    assert css_string("Children's Board: October 2019 · Draft") == '"Children\'s Board: October 2019 · Draft"'
+
+
+def test_the_printed_footer_names_the_pack_and_its_status_from_page_two_on():
+    section = Section(key="s", title="Section", blocks=(_table(),))
+    pack = Pack(
+        title='Board "B": October 2019',
+        programme="P",
+        council="C",
+        board="B",
+        as_at=dt.date(2019, 10, 31),
+        period_start=dt.date(2019, 10, 1),
+        status="Draft",
+        sections=(section,),
+    )
+    assert "io-running-footer" not in pack_document_html(pack)
+    document = pypdfium2.PdfDocument(formats.render(pack, "pdf"))
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    document.close()
+    assert 'Board "B": October 2019 · Draft' not in pages[0]
+    assert 'Board "B": October 2019 · Draft' in pages[1]
