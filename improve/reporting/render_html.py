@@ -38,6 +38,8 @@ from improve.reporting.widths import column_widths
 
 Mode = Literal["page", "print"]
 PRINT_CSS = Path(__file__).parent / "static" / "reporting" / "pack-print.css"
+#: A chart's description longer than this is not printed under it (it stays its alt text) [characters].
+PRINTED_DESCRIPTION_CHARS = 400
 
 
 def css_string(text: str) -> str:
@@ -161,10 +163,16 @@ def chart_html(chart: Chart, mode: Mode) -> str:
         # an image with its alt text: the PDF's Figure element takes the alt as its text alternative
         source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
         svg = f'<img src="{source}" alt="{escape(chart.title)}: {escape(chart.description)}">'
+    # on paper a long description (one clause per category) is left to the figure's alt text: the
+    # data table printed under the chart says the same, and a page of prose helps no one reading it
+    desc = (
+        ""
+        if mode == "print" and len(chart.description) > PRINTED_DESCRIPTION_CHARS
+        else f'<p class="govuk-body-s io-chart-desc">{escape(chart.description)}</p>'
+    )
     figure = (
         f'<figure class="io-chart-figure"><figcaption class="govuk-heading-s">{escape(chart.title)}</figcaption>'
-        f"{svg}"
-        f'<p class="govuk-body-s io-chart-desc">{escape(chart.description)}</p></figure>'
+        f"{svg}{desc}</figure>"
     )
     if mode == "page":
         return (

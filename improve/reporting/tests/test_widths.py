@@ -87,3 +87,22 @@ def test_the_printed_footer_names_the_pack_and_its_status_from_page_two_on():
     document.close()
     assert 'Board "B": October 2019 · Draft' not in pages[0]
     assert 'Board "B": October 2019 · Draft' in pages[1]
+
+
+def test_a_long_chart_description_is_left_to_the_alt_text_on_paper():
+    from improve.core.document import Chart, Series
+    from improve.reporting.render_html import PRINTED_DESCRIPTION_CHARS, chart_html
+
+    names = tuple(f"Strand {n}" for n in range(40))
+    description = "; ".join(f"{name}: 5 not started, 2 complete" for name in names)
+    assert len(description) > PRINTED_DESCRIPTION_CHARS
+    chart = Chart(
+        title="Lines", chart="bar", categories=names, series=(Series("Lines", (1,) * 40),), description=description
+    )
+    printed = chart_html(chart, "print")
+    assert f"{description}</p>" not in printed
+    assert f'alt="Lines: {description}"' in printed  # the figure's text alternative keeps all of it
+    assert "Data for the chart: Lines" in printed  # and so does the table under it
+    assert f"{description}</p>" in chart_html(chart, "page")
+    short = Chart(title="Two", chart="bar", categories=("A",), series=(Series("S", (1,)),), description="A: 1.")
+    assert "A: 1.</p>" in chart_html(short, "print")
