@@ -318,9 +318,18 @@ def build(ctx: PackContext) -> Section | None:
     else:
         blocks.append(Paragraph(f"No line ends later than in baseline '{plan.compared.name}'."))
 
+    # Each line is listed once: a line due this period and complete is under "Completed this
+    # period", so this table holds the exceptions, the lines due and not complete (docs/board-pack.md).
     blocks.append(Heading(f"Due this period ({period})"))
-    if due:
-        blocks.append(_line_table(f"Lines due {period}", due, plan))
+    open_due = [line for line in due if plan.status_of(line) != Status.COMPLETE]
+    if open_due:
+        done = len(due) - len(open_due)
+        lines = "line due this period is" if done == 1 else "lines due this period are"
+        note = f"The other {done} {lines} complete: see Completed this period." if done else ""
+        blocks.append(_line_table(f"Lines due {period} and not complete", open_due, plan, note=note))
+    elif due:
+        lines = "The line due this period is" if len(due) == 1 else f"All {len(due)} lines due this period are"
+        blocks.append(Paragraph(f"{lines} complete: see Completed this period."))
     else:
         blocks.append(Paragraph("No line was due this period."))
 

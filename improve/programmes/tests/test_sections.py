@@ -62,8 +62,10 @@ def test_due_next_period_uses_the_dates_as_they_stood(bd):
     found = tables(section)
     # 217-219 moved into November: due next period, not this one.
     assert {"217", "218", "219", "25"} <= set(column(found["Lines due 01/11/2019 to 30/11/2019"], "ID"))
-    assert not {"217", "218", "219"} & set(column(found["Lines due 01/10/2019 to 31/10/2019"], "ID"))
-    assert "162" in column(found["Lines due 01/10/2019 to 31/10/2019"], "ID")  # moved to 04/10 in August
+    assert not {"217", "218", "219"} & set(column(found["Lines due 01/10/2019 to 31/10/2019 and not complete"], "ID"))
+    assert "162" in column(
+        found["Lines due 01/10/2019 to 31/10/2019 and not complete"], "ID"
+    )  # moved to 04/10 in August
     gates = found["Gates due by 31/10/2019 and not yet decided"]
     assert "166" in column(gates, "ID")  # 04/10/2019, not started
     assert "217" not in column(gates, "ID")
@@ -111,11 +113,33 @@ def test_completed_lines_count_only_once_their_end_has_passed(db):
     section = sections.build(ctx)
     assert section is not None
     assert column(tables(section)["Lines completed 01/10/2019 to 31/10/2019"], "ID") == ["1"]
+    # Each line is listed once: due this period and complete, it is under "completed" only.
+    assert "Lines due 01/10/2019 to 31/10/2019 and not complete" not in tables(section)
+    assert any(
+        isinstance(b, Paragraph) and b.text.startswith("The line due this period is complete") for b in section.blocks
+    )
     # Line 2 is complete now but due in November: at 31/10/2019 it was still in progress.
     assert column(tables(section)["Lines due 01/11/2019 to 30/11/2019"], "Status") == ["In progress"]
     assert "1 'Early' completed (due 10/10/2019)" in [c.text for c in sections.changes(ctx)]
     # No baseline: the section says slippage cannot be measured.
     assert any(isinstance(b, Note) and "no baseline" in b.text for b in section.blocks)
+
+
+def test_a_line_due_this_period_is_listed_once_and_the_open_ones_are_the_exceptions(db):
+    programme = ProgrammeFactory(status_date=dt.date(2019, 10, 31))
+    strand = StrandFactory(programme=programme, code="1", name="Practice")
+    PlanItemFactory(strand=strand, uid="1", title="Done", end_date=dt.date(2019, 10, 10), status="complete")
+    PlanItemFactory(strand=strand, uid="2", title="Also done", end_date=dt.date(2019, 10, 11), status="complete")
+    PlanItemFactory(strand=strand, uid="3", title="Late", end_date=dt.date(2019, 10, 20), status="in_progress")
+    section = sections.build(PackContext(programme, **OCTOBER))
+    assert section is not None
+    found = tables(section)
+    open_due = found["Lines due 01/10/2019 to 31/10/2019 and not complete"]
+    assert column(open_due, "ID") == ["3"]
+    assert open_due.note == "The other 2 lines due this period are complete: see Completed this period."
+    assert column(found["Lines completed 01/10/2019 to 31/10/2019"], "ID") == ["1", "2"]
+    bullets = next(b for b in section.blocks if hasattr(b, "items"))
+    assert "3 due this period (01/10/2019 to 31/10/2019), 2 of them complete" in bullets.items
 
 
 def test_a_later_plan_does_not_alter_a_month_already_baselined(bd):
@@ -125,7 +149,7 @@ def test_a_later_plan_does_not_alter_a_month_already_baselined(bd):
     bd.save()
     section = sections.build(PackContext(bd, **OCTOBER))
     assert section is not None
-    assert "162" in column(tables(section)["Lines due 01/10/2019 to 31/10/2019"], "ID")
+    assert "162" in column(tables(section)["Lines due 01/10/2019 to 31/10/2019 and not complete"], "ID")
     # A month with no baseline taken in it has only the plan itself to go on, and says so.
     december = PackContext(bd, dt.date(2020, 5, 31), dt.date(2020, 5, 1), dt.date(2020, 4, 30))
     section = sections.build(december)
