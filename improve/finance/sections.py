@@ -384,7 +384,9 @@ def forecast_blocks(pressure: ForecastPressure) -> list[doc.Block]:
     )
     blocks.append(
         doc.BulletList(
-            tuple(f"{s.title} ({s.room or 'another room'}, {s.key}): {s.provenance}." for s in pressure.sources())
+            tuple(
+                f"{s.title} from the {s.room or 'another'} room ({s.key}): {s.provenance}." for s in pressure.sources()
+            )
         )
     )
     return blocks

@@ -226,7 +226,7 @@ def _pressure_sheet(book: xlsxwriter.Workbook, budget: BudgetSummary, pressure: 
     differences: list[int] = []
     for x in pressure.lines:
         follows = (
-            f"follows {x.series.title} ({x.series.room or 'another room'}, {x.key})"
+            f"follows {x.series.title} from the {x.series.room or 'another'} room ({x.key})"
             + (", SYNTHETIC" if x.series.synthetic else "")
             if x.series
             else f"follows {x.key}, which no room offers for this programme now"
@@ -264,5 +264,7 @@ def _pressure_sheet(book: xlsxwriter.Workbook, budget: BudgetSummary, pressure: 
     sheet.write(row, 0, "Where the forecasts come from", bold)
     for series in pressure.sources():
         row += 1
-        sheet.write(row, 0, f"{series.title} ({series.room or 'another room'}, {series.key}): {series.provenance}.")
+        sheet.write(
+            row, 0, f"{series.title} from the {series.room or 'another'} room ({series.key}): {series.provenance}."
+        )
     sheet.freeze_panes(5, 1)

@@ -63,7 +63,7 @@ def test_the_summary_shows_a_followed_forecast_beside_the_plan_and_not_in_its_to
     )  # planned, projected, actual, totals and funding: not a figure changed
     assert "1,200" not in table and "1,096" in table  # programme total: £953k + £143k contingency
     # the pressure, by year: 2019/20 planned 953, forecast 1,200 (1,199 to 1,201), 247 over; 2020/21 nothing planned
-    assert "Projected placement spend (Stub, <code>stub:placements</code>)" in pressure
+    assert "follows Projected placement spend from the Stub room (<code>stub:placements</code>)" in pressure
     cells = [c.split(">")[-1] for c in pressure.split("</td>")[:-1]]
     assert cells == ["953", "–", "1,200", "1,300", "1,199 to 1,201", "1,299 to 1,301", "247", "–"]
     assert "Stub projection from 31/03/2019" in pressure  # as at which projection
@@ -147,7 +147,9 @@ def test_the_pack_section_lists_the_pressure_apart_from_the_budget_table(program
         ["Programme team", "2020/21", None, D("1300000.00"), D("1299000.00"), D("1301000.00"), None],
     ]
     sources = next(b for b in section.blocks if b.kind == "list")
-    assert sources.items == ("Projected placement spend (Stub, stub:placements): Stub projection from 31/03/2019.",)
+    assert sources.items == (
+        "Projected placement spend from the Stub room (stub:placements): Stub projection from 31/03/2019.",
+    )
     assert "; forecast £247,000.00 above plan on lines that follow a forecast." in section.summary
 
 
@@ -168,7 +170,7 @@ def test_a_new_projection_shows_at_once_on_the_kept_summary(programme, budget, m
     services.forecast_link_set(actor=SYSTEM, line=budget["line"], series="demand:placements")
     viewer = member(Role.VIEWER)
     first = parts(summary(viewer, programme))[1]
-    assert "Projected placement spend (Demand, <code>demand:placements</code>)" in first
+    assert "follows Projected placement spend from the Demand room (<code>demand:placements</code>)" in first
     assert "synthetic data made up for a demonstration" in first
     assert parts(summary(viewer, programme))[1] == first  # kept
     # dearer fostering changes no stored run: the page (kept afresh under the new count) shows the same
