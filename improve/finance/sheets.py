@@ -37,6 +37,7 @@ from improve.finance.models import (
     DemoData,
     Duration,
     FinancialYear,
+    ForecastLink,
     FundingSource,
     LineAmount,
     Measure,
@@ -57,6 +58,8 @@ from improve.modelling.money import AmountError, parse_amount, read_printed
 from improve.programmes.models import Owner, Strand
 
 YES, NO = "yes", "no"
+#: a forecast series' key, as :class:`~improve.finance.models.ForecastLink` keeps it
+FORECAST_KEY_LENGTH = 100
 
 
 def _year_label(value: Any) -> None:
@@ -138,6 +141,7 @@ LINES = SheetSpec(
         _money_col("original_estimate"),
         Column("order", INT, minimum=0, default=0, width=7),
         Column("notes", max_length=5000, multiline=True, width=40),
+        Column("forecast", max_length=FORECAST_KEY_LENGTH, width=24),
     ),
     key=("code",),
     required_sheet=False,
@@ -376,6 +380,8 @@ class State:
     adjustments: list[Adjustment] = field(default_factory=list)
     drawdowns: list[ContingencyDrawdown] = field(default_factory=list)
     change_costs: list[ChangeCost] = field(default_factory=list)
+    #: the forecast each line follows, by the line's code
+    links: dict[str, str] = field(default_factory=dict)
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
@@ -443,6 +449,7 @@ def load_state(programme: Any) -> State:
     state.change_costs = list(
         ChangeCost.objects.filter(programme=programme).select_related("line", "year").order_by("reference")
     )
+    state.links = dict(ForecastLink.objects.filter(programme=programme).values_list("line__code", "series"))
     state.closed = {
         (fiscal.label(p["year__start_year"]), p["number"])
         for p in Period.objects.filter(programme=programme, closed_at__isnull=False).values(
@@ -480,6 +487,7 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
                 "original_estimate": _plain(x.original_estimate),
                 "order": x.order,
                 "notes": x.notes,
+                "forecast": state.links.get(x.code, ""),
             },
         )
         for x in sorted(state.lines.values(), key=lambda x: (x.group.order, x.group.code, x.order, x.code))
@@ -728,6 +736,7 @@ class FinanceWorkbook:
             checker.add(sheet, row.number, "year", rules.year_outside(label, year_list) or "")
             return False
 
+        self._check_forecasts(checker, ctx, state)
         for row in checker.rows.get(LINES.name, []):
             need(LINES.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
             need(LINES.name, row, "owner", row.get("owner"), owners, "person, board or team", "owners")
@@ -847,6 +856,40 @@ class FinanceWorkbook:
                         f"{row.get('year')} already has its {TrajectoryFigure.Kind(kind).label.lower()} "
                         f"(row {first.number}): a year prints it once",
                     )
+
+    def _check_forecasts(self, checker: Checker, ctx: ImportContext, state: State) -> None:
+        """Each line's forecast: one a room offers, the one it follows already, or blank (none).
+
+        While no room offers any forecast for the programme (its data is loaded after the workbook,
+        as an example's demand data is), a key is taken with a warning; the line shows it once a
+        room offers it. A workbook without the column leaves every line's forecast as it is.
+        """
+        rows = checker.rows.get(LINES.name, [])
+        sheet = checker.sheets.get(LINES.name)
+        if sheet is not None and "forecast" not in sheet.columns:
+            for row in rows:
+                row.values["forecast"] = state.links.get(str(row.get("code")), "")
+            return
+        if not any(row.good("forecast") for row in rows):
+            return
+        from improve.core.registry import registry
+
+        offered = {key: s.title for key, s in registry.forecast_series(ctx.programme).items()} if ctx.programme else {}
+        for row in rows:
+            key = row.get("forecast")
+            if not row.good("forecast"):
+                continue
+            current = state.links.get(str(row.get("code")), "")
+            if message := rules.forecast_refused(key, offered, current=current, waiting=True):
+                checker.add(LINES.name, row.number, "forecast", f"{message}; or leave it blank for none")
+            elif key not in offered and key != current:
+                checker.warn(
+                    LINES.name,
+                    row.number,
+                    "forecast",
+                    f"No room offers a forecast for this programme yet: the line will follow '{key}' and show it "
+                    "once a room offers it (the demand room does once a projection is stored)",
+                )
 
     def _check_closing(self, checker: Checker, state: State, years: set[str]) -> dict[str, int]:
         """How far each year is closed once the import is done; a closed period is never reopened."""
@@ -1298,6 +1341,7 @@ class _Writer:
         for source, row, _changes in plan.changed[SOURCES.name]:
             self._restore(source)
             services.source_save(actor=self.actor, programme=self.programme, source=source, data=self._source(row))
+        self.write_forecasts()
         self.write_funding()
         self.write_amounts()
         self.write_printed()
@@ -1321,6 +1365,18 @@ class _Writer:
             services.finance_archive(actor=self.actor, instance=group)
         for year in plan.removed[YEARS.name]:
             services.finance_archive(actor=self.actor, instance=year)
+
+    def write_forecasts(self) -> None:
+        """Set or clear the forecast each new or changed line follows (audited, through the services)."""
+        rows = [*self.plan.created[LINES.name], *(row for _x, row, _c in self.plan.changed[LINES.name])]
+        for row in rows:
+            code, wanted = row.values["code"], row.values.get("forecast") or ""
+            if wanted == self.state.links.get(code, ""):
+                continue
+            if wanted:
+                services.forecast_link_set(actor=self.actor, line=self.lines[code], series=wanted, waiting=True)
+            else:
+                services.forecast_link_remove(actor=self.actor, line=self.lines[code])
 
     def write_closing(self) -> None:
         """Close the periods the financial_years sheet closes, in order (after the amounts are written)."""
