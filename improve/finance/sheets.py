@@ -52,6 +52,7 @@ from improve.finance.models import (
     TrajectoryFigure,
     Unit,
 )
+from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
 from improve.finance.services import MEASURES, AmountEntry
 from improve.modelling import fiscal, trajectory
 from improve.modelling.money import AmountError, parse_amount, read_printed
@@ -111,9 +112,10 @@ def _year_col(required: bool = True) -> Column:
 
 YEARS = SheetSpec(
     "financial_years",
-    (_year_col(), Column("closed_to", INT, minimum=0, maximum=12, default=0, width=9)),
+    (_year_col(), Column("closed_to", INT, minimum=0, maximum=12, default=0, width=9, change_perm=CLOSE_PERIODS)),
     key=("year",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 GROUPS = SheetSpec(
     "budget_groups",
@@ -124,6 +126,7 @@ GROUPS = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 LINES = SheetSpec(
     "budget_lines",
@@ -145,6 +148,7 @@ LINES = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 AMOUNTS = SheetSpec(
     "budget_amounts",
@@ -158,6 +162,7 @@ AMOUNTS = SheetSpec(
     ),
     key=("line", "year", "period"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SOURCES = SheetSpec(
@@ -177,12 +182,14 @@ SOURCES = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 SOURCE_AMOUNTS = SheetSpec(
     "funding_amounts",
     (_key("source", required=True), _year_col(), _money_col("amount", required=True)),
     key=("source", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 ALLOCATIONS = SheetSpec(
@@ -190,6 +197,7 @@ ALLOCATIONS = SheetSpec(
     (_key("line", required=True), _key("source", required=True), _year_col(), _money_col("amount", required=True)),
     key=("line", "source", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 PRINTED = SheetSpec(
@@ -207,6 +215,7 @@ PRINTED = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 TRAJECTORY = SheetSpec(
@@ -221,6 +230,7 @@ TRAJECTORY = SheetSpec(
     ),
     key=("year", "order"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SAVINGS = SheetSpec(
@@ -237,6 +247,7 @@ SAVINGS = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 SAVINGS_AMOUNTS = SheetSpec(
     "savings_amounts",
@@ -249,6 +260,7 @@ SAVINGS_AMOUNTS = SheetSpec(
     ),
     key=("plan", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 DEMO = SheetSpec(
@@ -260,6 +272,7 @@ DEMO = SheetSpec(
     ),
     key=("year", "measure"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 ADJUSTMENTS = SheetSpec(
@@ -274,6 +287,7 @@ ADJUSTMENTS = SheetSpec(
     ),
     key=("number",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 DRAWDOWNS = SheetSpec(
@@ -290,6 +304,7 @@ DRAWDOWNS = SheetSpec(
     ),
     key=("number",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 CHANGE_COSTS = SheetSpec(
     "change_costs",
@@ -305,6 +320,7 @@ CHANGE_COSTS = SheetSpec(
     ),
     key=("reference",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SHEETS = (
