@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,7 +172,8 @@ class ForecastSeries:
     ``key`` is stable across new forecasts (a budget line links to the key and always shows the
     newest figures); ``provenance`` says where the figures come from in words (which run, made
     when and by whom, on what data); ``made_at`` is when they were made; ``synthetic`` is True
-    when the data behind them is made up (a demo), so whoever shows them can say so.
+    when the data behind them is made up (a demo), so whoever shows them can say so. ``room`` is
+    the title of the room that offers it (filled in by :meth:`Registry.forecast_series`).
     """
 
     key: str
@@ -181,6 +182,7 @@ class ForecastSeries:
     provenance: str
     made_at: dt.datetime
     synthetic: bool = False
+    room: str = ""
 
     def year(self, start_year: int) -> ForecastYear | None:
         return next((y for y in self.years if y.start_year == start_year), None)
@@ -355,7 +357,7 @@ class Registry:
                 for series in source(programme):
                     if series.key in found:
                         raise ValueError(f"Forecast series '{series.key}' of room {room.label} is offered twice")
-                    found[series.key] = series
+                    found[series.key] = series if series.room else replace(series, room=room.title)
         return found
 
     def children_in_care(self, programme: Any) -> ChildrenInCare | None:

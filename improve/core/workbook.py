@@ -66,6 +66,9 @@ class Column:
     default_position: bool = False
     #: a text column that also takes ``TBD`` (in any case), kept as ``"TBD"``
     tbd: bool = False
+    #: the permission a member needs to set or change this column by import, beyond the sheet's
+    #: (e.g. the finance lead's "close a period"); empty: the sheet's own (:func:`refused`)
+    change_perm: str = ""
 
     def check(self, value: Any) -> str | None:
         """What is wrong with a value read from this column, by its ``validator``; None if nothing."""
@@ -89,6 +92,9 @@ class SheetSpec:
     key_separator: str = " / "
     #: what happens to a row missing from the sheet: "archived" or "removed"
     removal: str = "archived"
+    #: the permission a member needs to add, change or remove this sheet's rows by import, as on
+    #: the room's pages (the import door's own permission is not enough); empty: none beyond it
+    change_perm: str = ""
     by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -562,6 +568,52 @@ def diff(
 
 def _is_archived(obj: Any) -> bool:
     return bool(getattr(obj, "archived", False))
+
+
+def refused(
+    plan: Plan, specs: Sequence[SheetSpec], may: Callable[[str], bool], describe: Callable[[str], str]
+) -> list[Problem]:
+    """What in ``plan`` the importer may not write: a problem for each row (and column) needing a
+    permission ``may`` says they lack (:attr:`SheetSpec.change_perm`, :attr:`Column.change_perm`).
+
+    Rows left as exported are no change, so a member may import a whole workbook and change only
+    the sheets their role keeps. ``describe(perm)`` words a permission for the message. In workbook order.
+    """
+    out: list[Problem] = []
+    for spec in specs:
+        guarded = {c.name: c for c in spec.columns if c.change_perm}
+        whole = spec.change_perm and not may(spec.change_perm)
+
+        def refuse(row: int | None, column: str, perm: str, what: str, spec: SheetSpec = spec) -> None:
+            out.append(
+                Problem(
+                    spec.name, row, column, f"{what} needs the permission to {describe(perm)}: leave it as exported"
+                )
+            )
+
+        for row in plan.created[spec.name]:
+            if whole:
+                refuse(row.number, "", spec.change_perm, "Adding this row")
+                continue
+            for name, column in guarded.items():
+                value = row.values.get(name)
+                if value not in ("", None, column.default) and not may(column.change_perm):
+                    refuse(row.number, name, column.change_perm, f"Setting {name} to {cell_text(value)}")
+        for _obj, row, changes in plan.changed[spec.name]:
+            for change in changes:
+                column_perm = guarded[change.column].change_perm if change.column in guarded else ""
+                perm = column_perm or spec.change_perm
+                if perm and not may(perm):
+                    refuse(row.number, change.column, perm, f"Changing {change.column} from {change.before or 'blank'}")
+        if whole:
+            for key in plan.removed_keys[spec.name]:
+                refuse(
+                    None,
+                    "",
+                    spec.change_perm,
+                    f"Leaving out the row {key_label(spec, key)} ({spec.removal} if imported)",
+                )
+    return sort_problems(out, specs)
 
 
 def result_sheets(plan: Plan, specs: Sequence[SheetSpec]) -> list[SheetChanges]:

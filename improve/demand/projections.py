@@ -180,13 +180,14 @@ def _money_rows(spend: Any, *, yearly: bool) -> list[dict[str, Any]]:
     rows = []
     labels = spend.years if yearly else [f"{y}-{m:02d}" for y, m in spend.months]
     days = spend.year_days if yearly else spend.month_days
-    for i, label in enumerate(labels):
-        by_cat, tot = spend.year(i) if yearly else spend.month(i)
+    for label, day_count, (by_cat, tot) in zip(
+        labels, days, spend.by_year() if yearly else spend.by_month(), strict=True
+    ):
         everything = {**by_cat, "total": tot}
         rows.append(
             {
                 "label": label,
-                "days": int(days[i]),
+                "days": int(day_count),
                 "mean": {name: str(v.mean) for name, v in everything.items()},
                 "intervals": {
                     str(level): {

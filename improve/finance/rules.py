@@ -167,3 +167,18 @@ def rag_override_problem(rag: str, reason: str) -> tuple[str, str] | None:
     if reason.strip() and not rag:
         return "rag_override", "Choose the RAG the reason is for, or clear the reason"
     return None
+
+
+def forecast_refused(key: str, offered: dict[str, str], *, current: str = "", waiting: bool = False) -> str | None:
+    """Why a budget line may not follow the forecast ``key`` (None: it may).
+
+    ``offered`` maps each key the rooms offer for the programme now to its title. A key offered may
+    be followed, and so may the one the line follows already (a forecast no longer offered is kept,
+    and named as such on the line's page). ``waiting`` (a workbook import) accepts any key while no
+    room offers a forecast for the programme at all: the data a forecast is made from may be
+    loaded after the workbook (an example's demand data is), and the line shows it once it is.
+    """
+    if key in offered or key == current or (waiting and not offered):
+        return None
+    choices = ", ".join(f"'{k}' ({title})" for k, title in offered.items()) or "none is offered yet"
+    return f"No forecast '{key}' is offered for this programme: choose {choices}"

@@ -5,7 +5,9 @@ as at that date: a line's actual is what was spent to the end of the month of ``
 projection is those actuals and, for the months after, what is projected (a line projected for the
 whole year keeps its yearly projection). Beside it: funding rules broken (warnings), the figure
 check's findings, a chart of monthly planned against actual spend, and savings expected against
-delivered.
+delivered. Lines that follow another room's forecast get their own table, **Forecast pressure**:
+plan, forecast mean, 95 % interval and forecast − planned for each year, where each forecast comes
+from, and a warning when it is synthetic demo data — never mixed into the budget's figures.
 
 ``changes`` gives the pack's "what changed" facts: spend lines whose variation (projected −
 planned for the year) moved past the tolerance since the last pack (:func:`tolerance`), and the
@@ -22,7 +24,7 @@ from decimal import Decimal
 from improve.core import document as doc
 from improve.core.registry import PackContext, PackSection
 from improve.finance import figurecheck, selectors
-from improve.finance.selectors import BudgetSummary, MonthFigures
+from improve.finance.selectors import BudgetSummary, ForecastPressure, MonthFigures
 from improve.modelling import fiscal
 from improve.modelling.budget import ZERO, total
 from improve.modelling.money import pounds
@@ -309,6 +311,87 @@ def _savings(programme: Programme, day: dt.date) -> list[doc.Block]:
     ]
 
 
+def forecast_blocks(pressure: ForecastPressure) -> list[doc.Block]:
+    """The forecasts the lines follow, beside their plans: a table by line and year (£000), and sources."""
+    if not pressure.lines:
+        return []
+    count = len(pressure.lines)
+    blocks: list[doc.Block] = [
+        doc.Heading("Forecast pressure"),
+        doc.Paragraph(
+            f"{'One line follows' if count == 1 else f'{count} lines follow'} a forecast made by another room. "
+            "The plan is the approved budget; the forecast says how the spend may turn out. Forecasts are not in "
+            "the budget's figures above."
+        ),
+    ]
+    if pressure.synthetic:
+        blocks.append(
+            doc.Note(
+                "Demo data: a forecast below comes from synthetic data made up for a demonstration, not from the "
+                "council's own return.",
+                tone="warning",
+            )
+        )
+    rows: list[tuple[doc.Cell, ...]] = []
+    for x in pressure.lines:
+        name = x.name + (" (contingency)" if x.contingency else "")
+        if x.series is None:
+            rows.append((doc.Cell(name), doc.Cell(f"{x.key}: no room offers it now"), *[_money(None)] * 5))
+            continue
+        for r in x.rows:
+            if r.planned is None and r.forecast is None:
+                continue
+            rows.append(
+                (
+                    doc.Cell(name),
+                    doc.Cell(r.year),
+                    _money(r.planned),
+                    doc.Cell(r.forecast, "money", unit=K, note=f"{r.days} of {r.year_days} days" if r.partial else ""),
+                    _money(r.low),
+                    _money(r.high),
+                    _money(r.difference),
+                )
+            )
+    if count > 1:
+        for label, found in zip(pressure.year_labels, pressure.total_difference(), strict=True):
+            if found is not None:
+                rows.append(
+                    (
+                        doc.Cell("Forecast pressure over these lines", total=True),
+                        doc.Cell(label, total=True),
+                        *[_money(None)] * 4,
+                        _money(found, is_total=True),
+                    )
+                )
+    blocks.append(
+        doc.Table(
+            caption="Forecast pressure: plan and forecast by financial year (£000)",
+            columns=(
+                doc.Column("Line"),
+                doc.Column("Year"),
+                doc.Column("Planned", numeric=True),
+                doc.Column("Forecast (mean)", numeric=True),
+                doc.Column("95% interval: low", numeric=True),
+                doc.Column("95% interval: high", numeric=True),
+                doc.Column("Forecast − planned", numeric=True),
+            ),
+            rows=tuple(rows),
+            note=(
+                "£000, negatives in brackets. Forecast − planned above 0 is a pressure. Nothing planned shows no "
+                "difference. Intervals of different lines do not add."
+            ),
+        )
+    )
+    blocks.append(
+        doc.BulletList(
+            tuple(
+                f"{s.title} from the {s.room or 'another'} room ({s.key}): {s.provenance}." for s in pressure.sources()
+            )
+        )
+    )
+    return blocks
+
+
 def build_summary(ctx: PackContext) -> doc.Section | None:
     """The money as at the pack's status date, or None when the programme has no budget."""
     programme = ctx.programme
@@ -329,6 +412,8 @@ def build_summary(ctx: PackContext) -> doc.Section | None:
             continue
         for breach in row.breaches:
             blocks.append(doc.Note(f"Funding rule broken ({row.allocation.year}): {breach}.", tone="warning"))
+    pressure = selectors.forecast_pressure(budget)
+    blocks += forecast_blocks(pressure)
     if chart := _monthly_chart(lines, start, ended):
         blocks.append(chart)
     blocks += _findings(programme)
@@ -338,9 +423,21 @@ def build_summary(ctx: PackContext) -> doc.Section | None:
         f"Planned {pounds(budget.figures.programme.planned.get(start, ZERO))} in {fiscal.label(start)}"
         + (f", projected {pounds(total_line)} over plan" if total_line and total_line > 0 else "")
         + (f", {pounds(total_line.copy_abs())} under plan" if total_line and total_line < 0 else "")
+        + _pressure_summary(pressure, start)
         + "."
     )
     return doc.Section("finance-summary", "Money", tuple(blocks), summary=summary)
+
+
+def _pressure_summary(pressure: ForecastPressure, start: int) -> str:
+    """``; forecast £1,234.00 above plan on lines that follow a forecast`` for the pack's year (or "")."""
+    if start not in pressure.years:
+        return ""
+    found = pressure.total_difference()[pressure.years.index(start)]
+    if not found:
+        return ""
+    word = "above" if found > 0 else "below"
+    return f"; forecast {pounds(found.copy_abs())} {word} plan on lines that follow a forecast"
 
 
 def _variations(programme: Programme, start: int, day: dt.date) -> dict[str, tuple[Decimal, Decimal | None]]:

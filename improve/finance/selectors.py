@@ -778,11 +778,23 @@ class ForecastRow:
     low: Decimal | None
     high: Decimal | None
     days: int | None
+    start_year: int = 0
 
     @property
     def difference(self) -> Decimal | None:
         """Forecast − planned (positive: the forecast is above the plan)."""
         return None if self.forecast is None or self.planned is None else self.forecast - self.planned
+
+    @property
+    def year_days(self) -> int:
+        """How many days the financial year has (366 when it holds a 29 February)."""
+        first, last = fiscal.bounds(self.start_year or fiscal.parse(self.year))
+        return (last - first).days + 1
+
+    @property
+    def partial(self) -> bool:
+        """The forecast covers only part of the year (it starts or ends inside it)."""
+        return self.days is not None and self.days < self.year_days
 
 
 @dataclass(frozen=True)
@@ -801,16 +813,13 @@ def forecast_series(programme: Programme) -> dict[str, ForecastSeries]:
     return registry.forecast_series(programme)
 
 
-def line_forecast(line: BudgetLine, years: list[LineYear]) -> LineForecast | None:
-    """The forecast ``line`` follows, year by year next to its plan (``years`` from :func:`line_detail`)."""
-    link = ForecastLink.objects.filter(line=line).first()
-    if link is None:
-        return None
-    series = forecast_series(line.programme).get(link.series)
-    planned = {entry.year.start_year: entry.figures.planned for entry in years}
+def _forecast_rows(
+    planned: dict[int, Decimal | None], series: ForecastSeries | None, years: list[int] | None = None
+) -> list[ForecastRow]:
+    """A row per year (``years``, or those planned or forecast) with the plan and the forecast [£]."""
     offered = {y.start_year: y for y in series.years} if series else {}
     rows = []
-    for start in sorted(set(planned) | set(offered)):
+    for start in years if years is not None else sorted(set(planned) | set(offered)):
         found = offered.get(start)
         low, high = found.intervals.get(95, (None, None)) if found else (None, None)
         rows.append(
@@ -821,6 +830,100 @@ def line_forecast(line: BudgetLine, years: list[LineYear]) -> LineForecast | Non
                 low,
                 high,
                 found.days if found else None,
+                start,
             )
         )
-    return LineForecast(link, series, rows)
+    return rows
+
+
+def line_forecast(line: BudgetLine, years: list[LineYear]) -> LineForecast | None:
+    """The forecast ``line`` follows, year by year next to its plan (``years`` from :func:`line_detail`)."""
+    link = ForecastLink.objects.filter(line=line).first()
+    if link is None:
+        return None
+    series = forecast_series(line.programme).get(link.series)
+    planned = {entry.year.start_year: entry.figures.planned for entry in years}
+    return LineForecast(link, series, _forecast_rows(planned, series))
+
+
+@dataclass(frozen=True)
+class LinePressure:
+    """A line of the summary that follows a forecast: which one, and a row per year of the pressure."""
+
+    code: str
+    name: str
+    contingency: bool
+    key: str
+    series: ForecastSeries | None  # None: no room offers the key now
+    rows: list[ForecastRow]
+
+
+@dataclass(frozen=True)
+class ForecastPressure:
+    """The forecasts the summary's lines follow, beside their plans, year by year [£].
+
+    Kept apart from the budget's planned, projected and actual figures: the plan is the approved
+    budget, the forecast says how it may turn out. ``years`` are the budget's years and every year
+    a followed forecast covers.
+    """
+
+    years: list[int]
+    lines: list[LinePressure]
+
+    @property
+    def year_labels(self) -> list[str]:
+        return [fiscal.label(y) for y in self.years]
+
+    @property
+    def synthetic(self) -> bool:
+        return any(x.series is not None and x.series.synthetic for x in self.lines)
+
+    def total_difference(self) -> list[Decimal | None]:
+        """Each year's forecast − planned over the lines with both (None where no line has both)."""
+        out: list[Decimal | None] = []
+        for n in range(len(self.years)):
+            found = [d for x in self.lines if (d := x.rows[n].difference) is not None]
+            out.append(total(found) if found else None)
+        return out
+
+    def sources(self) -> list[ForecastSeries]:
+        """Each series followed (once, however many lines follow it), in the order first followed."""
+        seen: dict[str, ForecastSeries] = {}
+        for x in self.lines:
+            if x.series is not None:
+                seen.setdefault(x.key, x.series)
+        return list(seen.values())
+
+
+def forecast_pressure(budget: BudgetSummary) -> ForecastPressure:
+    """The forecasts followed by the summary's lines (:func:`budget_summary`), next to their plans.
+
+    One query for the links; the rooms are asked for their forecasts (through the registry) only
+    when a line follows one, once however many do.
+    """
+    links = dict(
+        ForecastLink.objects.filter(programme=budget.programme, line__archived_at__isnull=True).values_list(
+            "line_id", "series"
+        )
+    )
+    if not links:
+        return ForecastPressure(list(budget.years), [])
+    offered = forecast_series(budget.programme)
+    followed = [
+        (row, offered.get(links[row.line.pk])) for group in budget.groups for row in group.lines if row.line.pk in links
+    ]
+    years = sorted(set(budget.years) | {y.start_year for _r, s in followed if s for y in s.years})
+    return ForecastPressure(
+        years,
+        [
+            LinePressure(
+                row.line.code,
+                row.line.name,
+                row.line.contingency,
+                links[row.line.pk],
+                series,
+                _forecast_rows({y: f.planned for y, f in row.years.items()}, series, years),
+            )
+            for row, series in followed
+        ],
+    )

@@ -962,18 +962,19 @@ def savings_evidence_add(
 
 
 @transaction.atomic
-def forecast_link_set(*, actor: Actor, line: BudgetLine, series: str) -> ForecastLink:
+def forecast_link_set(*, actor: Actor, line: BudgetLine, series: str, waiting: bool = False) -> ForecastLink:
     """Make ``line`` follow the forecast ``series`` (a key offered through the registry); audited.
 
-    A line follows one forecast at most: linking it again changes which.
+    A line follows one forecast at most: linking it again changes which. ``waiting`` (the workbook
+    import) also accepts a key while no room offers any forecast for the programme yet
+    (:func:`improve.finance.rules.forecast_refused`).
     """
     from improve.core.registry import registry
 
-    offered = registry.forecast_series(line.programme)
-    if series not in offered:
-        choices = ", ".join(f"'{key}' ({s.title})" for key, s in offered.items()) or "none is offered yet"
-        raise ValidationError({"series": f"No forecast '{series}' is offered for this programme: choose {choices}"})
     link = ForecastLink.objects.select_for_update().filter(line=line).first()
+    offered = {key: s.title for key, s in registry.forecast_series(line.programme).items()}
+    if message := rules.forecast_refused(series, offered, current=link.series if link else "", waiting=waiting):
+        raise ValidationError({"series": message})
     if link is None:
         return model_create(
             actor=actor,

@@ -37,6 +37,7 @@ from improve.finance.models import (
     DemoData,
     Duration,
     FinancialYear,
+    ForecastLink,
     FundingSource,
     LineAmount,
     Measure,
@@ -51,12 +52,15 @@ from improve.finance.models import (
     TrajectoryFigure,
     Unit,
 )
+from improve.finance.permissions import CLOSE_PERIODS, EDIT_FINANCE
 from improve.finance.services import MEASURES, AmountEntry
 from improve.modelling import fiscal, trajectory
 from improve.modelling.money import AmountError, parse_amount, read_printed
 from improve.programmes.models import Owner, Strand
 
 YES, NO = "yes", "no"
+#: a forecast series' key, as :class:`~improve.finance.models.ForecastLink` keeps it
+FORECAST_KEY_LENGTH = 100
 
 
 def _year_label(value: Any) -> None:
@@ -108,9 +112,10 @@ def _year_col(required: bool = True) -> Column:
 
 YEARS = SheetSpec(
     "financial_years",
-    (_year_col(), Column("closed_to", INT, minimum=0, maximum=12, default=0, width=9)),
+    (_year_col(), Column("closed_to", INT, minimum=0, maximum=12, default=0, width=9, change_perm=CLOSE_PERIODS)),
     key=("year",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 GROUPS = SheetSpec(
     "budget_groups",
@@ -121,6 +126,7 @@ GROUPS = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 LINES = SheetSpec(
     "budget_lines",
@@ -138,9 +144,11 @@ LINES = SheetSpec(
         _money_col("original_estimate"),
         Column("order", INT, minimum=0, default=0, width=7),
         Column("notes", max_length=5000, multiline=True, width=40),
+        Column("forecast", max_length=FORECAST_KEY_LENGTH, width=24),
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 AMOUNTS = SheetSpec(
     "budget_amounts",
@@ -154,6 +162,7 @@ AMOUNTS = SheetSpec(
     ),
     key=("line", "year", "period"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SOURCES = SheetSpec(
@@ -173,12 +182,14 @@ SOURCES = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 SOURCE_AMOUNTS = SheetSpec(
     "funding_amounts",
     (_key("source", required=True), _year_col(), _money_col("amount", required=True)),
     key=("source", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 ALLOCATIONS = SheetSpec(
@@ -186,6 +197,7 @@ ALLOCATIONS = SheetSpec(
     (_key("line", required=True), _key("source", required=True), _year_col(), _money_col("amount", required=True)),
     key=("line", "source", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 PRINTED = SheetSpec(
@@ -203,6 +215,7 @@ PRINTED = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 TRAJECTORY = SheetSpec(
@@ -217,6 +230,7 @@ TRAJECTORY = SheetSpec(
     ),
     key=("year", "order"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SAVINGS = SheetSpec(
@@ -233,6 +247,7 @@ SAVINGS = SheetSpec(
     ),
     key=("code",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 SAVINGS_AMOUNTS = SheetSpec(
     "savings_amounts",
@@ -245,6 +260,7 @@ SAVINGS_AMOUNTS = SheetSpec(
     ),
     key=("plan", "year"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 DEMO = SheetSpec(
@@ -256,6 +272,7 @@ DEMO = SheetSpec(
     ),
     key=("year", "measure"),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 ADJUSTMENTS = SheetSpec(
@@ -270,6 +287,7 @@ ADJUSTMENTS = SheetSpec(
     ),
     key=("number",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 DRAWDOWNS = SheetSpec(
@@ -286,6 +304,7 @@ DRAWDOWNS = SheetSpec(
     ),
     key=("number",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
 )
 CHANGE_COSTS = SheetSpec(
     "change_costs",
@@ -301,6 +320,7 @@ CHANGE_COSTS = SheetSpec(
     ),
     key=("reference",),
     required_sheet=False,
+    change_perm=EDIT_FINANCE,
     removal="removed",
 )
 SHEETS = (
@@ -376,6 +396,8 @@ class State:
     adjustments: list[Adjustment] = field(default_factory=list)
     drawdowns: list[ContingencyDrawdown] = field(default_factory=list)
     change_costs: list[ChangeCost] = field(default_factory=list)
+    #: the forecast each line follows, by the line's code
+    links: dict[str, str] = field(default_factory=dict)
     closed: set[tuple[str, int]] = field(default_factory=set)
     #: the sheets the workbook being imported has (a sheet left out changes nothing)
     present: set[str] = field(default_factory=set)
@@ -443,6 +465,7 @@ def load_state(programme: Any) -> State:
     state.change_costs = list(
         ChangeCost.objects.filter(programme=programme).select_related("line", "year").order_by("reference")
     )
+    state.links = dict(ForecastLink.objects.filter(programme=programme).values_list("line__code", "series"))
     state.closed = {
         (fiscal.label(p["year__start_year"]), p["number"])
         for p in Period.objects.filter(programme=programme, closed_at__isnull=False).values(
@@ -480,6 +503,7 @@ def _rows(state: State) -> dict[str, list[tuple[Any, dict[str, Any]]]]:
                 "original_estimate": _plain(x.original_estimate),
                 "order": x.order,
                 "notes": x.notes,
+                "forecast": state.links.get(x.code, ""),
             },
         )
         for x in sorted(state.lines.values(), key=lambda x: (x.group.order, x.group.code, x.order, x.code))
@@ -728,6 +752,7 @@ class FinanceWorkbook:
             checker.add(sheet, row.number, "year", rules.year_outside(label, year_list) or "")
             return False
 
+        self._check_forecasts(checker, ctx, state)
         for row in checker.rows.get(LINES.name, []):
             need(LINES.name, row, "group", row.get("group"), groups, "budget group", "budget_groups")
             need(LINES.name, row, "owner", row.get("owner"), owners, "person, board or team", "owners")
@@ -847,6 +872,40 @@ class FinanceWorkbook:
                         f"{row.get('year')} already has its {TrajectoryFigure.Kind(kind).label.lower()} "
                         f"(row {first.number}): a year prints it once",
                     )
+
+    def _check_forecasts(self, checker: Checker, ctx: ImportContext, state: State) -> None:
+        """Each line's forecast: one a room offers, the one it follows already, or blank (none).
+
+        While no room offers any forecast for the programme (its data is loaded after the workbook,
+        as an example's demand data is), a key is taken with a warning; the line shows it once a
+        room offers it. A workbook without the column leaves every line's forecast as it is.
+        """
+        rows = checker.rows.get(LINES.name, [])
+        sheet = checker.sheets.get(LINES.name)
+        if sheet is not None and "forecast" not in sheet.columns:
+            for row in rows:
+                row.values["forecast"] = state.links.get(str(row.get("code")), "")
+            return
+        if not any(row.good("forecast") for row in rows):
+            return
+        from improve.core.registry import registry
+
+        offered = {key: s.title for key, s in registry.forecast_series(ctx.programme).items()} if ctx.programme else {}
+        for row in rows:
+            key = row.get("forecast")
+            if not row.good("forecast"):
+                continue
+            current = state.links.get(str(row.get("code")), "")
+            if message := rules.forecast_refused(key, offered, current=current, waiting=True):
+                checker.add(LINES.name, row.number, "forecast", f"{message}; or leave it blank for none")
+            elif key not in offered and key != current:
+                checker.warn(
+                    LINES.name,
+                    row.number,
+                    "forecast",
+                    f"No room offers a forecast for this programme yet: the line will follow '{key}' and show it "
+                    "once a room offers it (the demand room does once a projection is stored)",
+                )
 
     def _check_closing(self, checker: Checker, state: State, years: set[str]) -> dict[str, int]:
         """How far each year is closed once the import is done; a closed period is never reopened."""
@@ -1298,6 +1357,7 @@ class _Writer:
         for source, row, _changes in plan.changed[SOURCES.name]:
             self._restore(source)
             services.source_save(actor=self.actor, programme=self.programme, source=source, data=self._source(row))
+        self.write_forecasts()
         self.write_funding()
         self.write_amounts()
         self.write_printed()
@@ -1321,6 +1381,18 @@ class _Writer:
             services.finance_archive(actor=self.actor, instance=group)
         for year in plan.removed[YEARS.name]:
             services.finance_archive(actor=self.actor, instance=year)
+
+    def write_forecasts(self) -> None:
+        """Set or clear the forecast each new or changed line follows (audited, through the services)."""
+        rows = [*self.plan.created[LINES.name], *(row for _x, row, _c in self.plan.changed[LINES.name])]
+        for row in rows:
+            code, wanted = row.values["code"], row.values.get("forecast") or ""
+            if wanted == self.state.links.get(code, ""):
+                continue
+            if wanted:
+                services.forecast_link_set(actor=self.actor, line=self.lines[code], series=wanted, waiting=True)
+            else:
+                services.forecast_link_remove(actor=self.actor, line=self.lines[code])
 
     def write_closing(self) -> None:
         """Close the periods the financial_years sheet closes, in order (after the amounts are written)."""

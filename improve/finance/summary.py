@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from improve.core.validators import is_url_key
-from improve.finance.selectors import BudgetSummary, budget_summary
+from improve.finance.selectors import BudgetSummary, ForecastPressure, budget_summary, forecast_pressure
 from improve.modelling import fiscal
 from improve.modelling.budget import Totals, YearFigures, total
 from improve.modelling.money import cabinet
@@ -188,13 +188,15 @@ KEEP_SECONDS = 10 * 60
 
 @dataclass(frozen=True)
 class SummaryPage:
-    """What the summary page shows of the budget: the table of one year, and funding by year."""
+    """What the summary page shows of the budget: the table of one year, funding by year, and the
+    forecasts its lines follow by year (apart from the budget's figures)."""
 
     years: list[int]
     current_year: int
     shown: int
     body: SafeString
     funding: list[FundingRow]
+    pressure: ForecastPressure
 
     @property
     def year_labels(self) -> list[str]:
@@ -207,6 +209,8 @@ def summary_page(programme: Programme, wanted: int | None = None) -> SummaryPage
     Kept in Django's cache under the programme, its as-at date, the year and
     :func:`~improve.programmes.selectors.change_count` (decision 0014's key): every write to the
     money is audited, so any change makes a new key and a kept summary is never shown after it.
+    So is what a followed forecast is made from (the demand room's stored projections and unit
+    costs are audited writes to the programme), so a new projection makes a new key too.
     Reading and deriving 60,000 amounts is most of the page's time; the budget changes far less
     often than it is looked at.
     """
@@ -217,7 +221,12 @@ def summary_page(programme: Programme, wanted: int | None = None) -> SummaryPage
     budget = budget_summary(programme)
     shown = wanted if wanted in budget.years else budget.current_year
     page = SummaryPage(
-        budget.years, budget.current_year, shown, render(table(budget, shown), len(COLUMNS)), funding(budget)
+        budget.years,
+        budget.current_year,
+        shown,
+        render(table(budget, shown), len(COLUMNS)),
+        funding(budget),
+        forecast_pressure(budget),
     )
     cache.set(key, page, KEEP_SECONDS)
     return page

@@ -16,6 +16,12 @@ What is a formula, so that finance can keep working in Excel and every total can
   funding the ``=SUM`` of the sources' rows, additional funding required ``=MAX(0, requirement −
   available)``, and *All years* the ``=SUM`` across the years.
 
+A second sheet, **Forecast pressure**, is there when a line follows another room's forecast
+(docs/finance.md, "Forecasts"): for each such line and each year, the plan, the forecast's mean
+and 95 % interval, and ``=forecast − planned``; then the sum of those differences, and where each
+forecast comes from (synthetic demo data said so at the top). Nothing of it is in the summary's
+totals: the plan is the approved budget, the forecast how it may turn out.
+
 Excel and LibreOffice work the formulas out when the file is opened. Cells are Excel numbers
 (binary floating point, as every spreadsheet holds them); the product's own figures stay exact
 Decimals.
@@ -30,7 +36,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from improve.finance import selectors
-from improve.finance.selectors import BudgetSummary
+from improve.finance.selectors import BudgetSummary, ForecastPressure
 from improve.modelling import fiscal
 from improve.modelling.budget import ZERO, YearFigures
 
@@ -178,5 +184,87 @@ def summary_xlsx_bytes(budget: BudgetSummary, year: int) -> bytes:
             fmt = money_total if r == additional_row else money_bold if r == available_row else money
             sheet.write_formula(r, all_col, f"=SUM({_cell(first, r)}:{_cell(last, r)})", fmt)
     sheet.freeze_panes(head + 1, 1)
+    pressure = selectors.forecast_pressure(budget)
+    if pressure.lines:
+        _pressure_sheet(book, budget, pressure)
     book.close()
     return out.getvalue()
+
+
+def _pressure_sheet(book: xlsxwriter.Workbook, budget: BudgetSummary, pressure: ForecastPressure) -> None:
+    """The forecasts the lines follow, beside their plans, year by year (see the module's docstring)."""
+    sheet = book.add_worksheet("Forecast pressure")
+    title = book.add_format({"bold": True, "font_size": 14})
+    bold = book.add_format({"bold": True})
+    warning = book.add_format({"bold": True, "font_color": "#d4351c"})
+    muted = book.add_format({"italic": True, "font_color": "#505a5f"})
+    money = book.add_format({"num_format": THOUSANDS_FORMAT})
+    money_bold = book.add_format({"num_format": THOUSANDS_FORMAT, "bold": True, "top": 1})
+    money_total = book.add_format({"num_format": THOUSANDS_FORMAT, "bold": True, "top": 1, "bottom": 6})
+    header = book.add_format({"bold": True, "align": "right", "bottom": 1})
+    header_left = book.add_format({"bold": True, "bottom": 1})
+    sheet.set_column(0, 0, 48)
+    sheet.set_column(1, len(pressure.years), 13)
+    sheet.write(0, 0, f"{budget.programme.name}: forecast pressure (£000)", title)
+    sheet.write(
+        1,
+        0,
+        "Forecasts other rooms make for lines of the budget, beside the plan; not in the Summary's figures. "
+        "Cells hold pounds to the penny and show £000.",
+        muted,
+    )
+    row = 2
+    if pressure.synthetic:
+        sheet.write(
+            row, 0, "Demo data: a forecast here comes from synthetic data, not the council's own return.", warning
+        )
+    row += 2
+    sheet.write(row, 0, "Line and figure", header_left)
+    for n, label in enumerate(pressure.year_labels, start=1):
+        sheet.write(row, n, label, header)
+    row += 1
+    differences: list[int] = []
+    for x in pressure.lines:
+        follows = (
+            f"follows {x.series.title} from the {x.series.room or 'another'} room ({x.key})"
+            + (", SYNTHETIC" if x.series.synthetic else "")
+            if x.series
+            else f"follows {x.key}, which no room offers for this programme now"
+        )
+        sheet.write(row, 0, f"{x.name}: {follows}", bold)
+        planned_row, mean_row = row + 1, row + 2
+        sheet.write(planned_row, 0, "Planned")
+        if x.series is None:
+            for col, r in enumerate(x.rows, start=1):
+                if r.planned is not None:
+                    sheet.write_number(planned_row, col, r.planned, money)
+            row = planned_row + 1
+            continue
+        labels = ("Forecast (mean)", "95% interval: low", "95% interval: high", "Forecast − planned")
+        for offset, label in enumerate(labels, start=2):
+            sheet.write(row + offset, 0, label)
+        for col, r in enumerate(x.rows, start=1):
+            for offset, value in enumerate((r.planned, r.forecast, r.low, r.high), start=1):
+                if value is not None:
+                    sheet.write_number(row + offset, col, value, money)
+            if r.difference is not None:
+                sheet.write_formula(
+                    row + 5, col, f"={_cell(col, mean_row)}-{_cell(col, planned_row)}", money_bold, r.difference
+                )
+        differences.append(row + 5)
+        row += 6
+    if len(pressure.lines) > 1 and differences:
+        sheet.write(row, 0, "Forecast pressure: forecast − planned over these lines", bold)
+        for col, found in enumerate(pressure.total_difference(), start=1):
+            if found is not None:
+                cells = "+".join(_cell(col, r) for r in differences)
+                sheet.write_formula(row, col, f"={cells}", money_total, found)
+        row += 1
+    row += 1
+    sheet.write(row, 0, "Where the forecasts come from", bold)
+    for series in pressure.sources():
+        row += 1
+        sheet.write(
+            row, 0, f"{series.title} from the {series.room or 'another'} room ({series.key}): {series.provenance}."
+        )
+    sheet.freeze_panes(5, 1)

@@ -13,7 +13,7 @@ export makes from the database, so importing an exported workbook changes nothin
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from improve.core.workbook import (
     SheetChanges,
     SheetSpec,
     WorkbookPart,
+    refused,
     result_sheets,
     sort_problems,
 )
@@ -99,15 +100,32 @@ def workbook_export_to(*, programme: Any, target: str | os.PathLike[str]) -> Pat
 
 @collector_paused()
 @transaction.atomic
+def _permission_words(perm: str) -> str:
+    """``perm`` as the message of a refused import row says it: what it lets a member do, and who."""
+    rule = registry.permissions().get(perm)
+    if rule is None:
+        return perm
+    who = ", ".join(sorted(role.replace("_", " ") for role in rule.roles))
+    return f"{rule.description or perm} ({who})"
+
+
 def workbook_import(
-    *, actor: Actor, sheets: Mapping[str, Any], dry_run: bool = False, expect_slug: str | None = None
+    *,
+    actor: Actor,
+    sheets: Mapping[str, Any],
+    dry_run: bool = False,
+    expect_slug: str | None = None,
+    may: Callable[[str], bool] | None = None,
 ) -> ImportResult:
     """Check the workbook ``sheets`` and, if nothing is wrong, bring the programme into line.
 
     ``sheets`` is what :func:`improve.interchange.workbook.read_workbook` returns, or
     ``{sheet: [row dict, ...]}`` as :func:`workbook_export` returns. With ``dry_run`` nothing is
     written; the result says what would be created, changed and removed. ``expect_slug`` (the
-    programme page an upload was made on) must match the workbook's slug.
+    programme page an upload was made on) must match the workbook's slug. ``may(perm)`` says
+    whether the member importing holds a permission: rows they change in sheets their role does not
+    keep are refused (:func:`improve.core.workbook.refused`), nothing written; None (a command run on
+    the server) checks nothing.
     """
     workbook_parts = parts()
     specs = [spec for part in workbook_parts for spec in part.sheets]
@@ -135,6 +153,10 @@ def workbook_import(
     for part in workbook_parts:
         part.compare(ctx, by_key, plan)
     result.sheets = result_sheets(plan, specs)
+    if may is not None and (not_theirs := refused(plan, specs, may, _permission_words)):
+        result.problems = not_theirs[:MAX_PROBLEMS_LISTED]
+        result.problems_not_listed = max(len(not_theirs) - MAX_PROBLEMS_LISTED, 0)
+        return result
     if dry_run or not result.has_changes:
         return result
     for part in workbook_parts:

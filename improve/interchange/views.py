@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -100,6 +101,12 @@ def workbook(request: HttpRequest, slug: str) -> HttpResponse:
     return workbook_page(request)
 
 
+def _may(request: HttpRequest) -> Callable[[str], bool]:
+    """Whether the member importing holds a permission (rows of sheets their role does not keep are refused)."""
+    access = request.access  # type: ignore[attr-defined]
+    return lambda perm: bool(access.can(perm))
+
+
 @programme_view(Perm.EXPORT)
 def export(request: HttpRequest, slug: str) -> HttpResponse:
     programme = request.access.programme  # type: ignore[attr-defined]
@@ -119,7 +126,9 @@ def import_workbook(request: HttpRequest, slug: str) -> HttpResponse:
     form = WorkbookUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return workbook_page(request, form)
-    result = services.workbook_import(actor=_actor(request), sheets=form.sheets, dry_run=True, expect_slug=slug)
+    result = services.workbook_import(
+        actor=_actor(request), sheets=form.sheets, dry_run=True, expect_slug=slug, may=_may(request)
+    )
     return _preview(request, result, filename=form.cleaned_data["file"].name, data=form.file_bytes)
 
 
@@ -157,10 +166,12 @@ def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         _forget_pending(request)
         return workbook_page(request, page_error="The uploaded workbook could not be read again: upload it again")
     # If someone changed the programme since the preview, show the new preview instead.
-    check = services.workbook_import(actor=_actor(request), sheets=sheets, dry_run=True, expect_slug=slug)
+    check = services.workbook_import(
+        actor=_actor(request), sheets=sheets, dry_run=True, expect_slug=slug, may=_may(request)
+    )
     if not check.ok or _fingerprint(check) != pending.get("fingerprint"):
         return _preview(request, check, filename=filename, data=data, changed_meanwhile=True)
-    result = services.workbook_import(actor=_actor(request), sheets=sheets, expect_slug=slug)
+    result = services.workbook_import(actor=_actor(request), sheets=sheets, expect_slug=slug, may=_may(request))
     _forget_pending(request)
     if not result.ok:
         return _preview(request, result, filename=filename, data=None)

@@ -145,26 +145,64 @@ class PlanAsAt:
         return [line for line in self.lines if line.entered]
 
 
+def _records(
+    programme: Programme, *, as_at: dt.date, since: dt.date
+) -> tuple[list[BaselineTaken], BaselineTaken | None, BaselineTaken | None, str]:
+    """The baselines taken by ``as_at``; the one whose dates stand at ``as_at`` (None: the plan's own);
+    the one slippage is compared with, and why that one (the module's note); one query."""
+    baselines = [b for b in selectors.baselines_taken(programme) if b.taken_on <= as_at]
+    threshold = programme.as_at if programme.as_at <= as_at else since
+    later = [b for b in baselines if b.taken_on > threshold]
+    snapshot = later[-1] if later else None
+    before = [b for b in baselines if b.taken_on <= since]
+    if before:
+        return baselines, snapshot, before[-1], f"the latest taken on or before {uk(since)}"
+    if baselines:
+        return (
+            baselines,
+            snapshot,
+            baselines[0],
+            f"the programme's first baseline (none was taken on or before {uk(since)})",
+        )
+    return baselines, snapshot, None, ""
+
+
+@dataclass(frozen=True)
+class WatchedAsAt:
+    """What a dashboard shows of the plan at a date: :class:`~selectors.Watched` and the baseline compared."""
+
+    lines: selectors.Watched
+    compared: BaselineTaken | None
+
+
+def watched_as_at(
+    programme: Programme, *, as_at: dt.date, since: dt.date, horizon: dt.date, where: Q, listed: int
+) -> WatchedAsAt:
+    """The lines ``where`` picks that are due by ``horizon``, overdue or slipped, with the dates as
+    :func:`plan_as_at` reads them, counted and the first ``listed`` of each; four queries however
+    long the plan (the database picks the lines; ``tests/test_watched.py`` checks it agrees with
+    :func:`plan_as_at`)."""
+    _, snapshot, compared, _ = _records(programme, as_at=as_at, since=since)
+    found = selectors.watched_lines(
+        programme,
+        where=where,
+        as_at=as_at,
+        horizon=horizon,
+        snapshot_id=snapshot.pk if snapshot else None,
+        compared_id=compared.pk if compared else None,
+        listed=listed,
+    )
+    return WatchedAsAt(found, compared)
+
+
 def plan_as_at(programme: Programme, *, as_at: dt.date, since: dt.date, where: Q | None = None) -> PlanAsAt:
     """The plan at ``as_at`` (see the module's note for which record gives the dates); four queries at most.
 
     ``where`` keeps only the lines it picks (the dashboard reads only milestones, gates and
     top-level lines), and only their baseline dates are read.
     """
-    baselines = [b for b in selectors.baselines_taken(programme) if b.taken_on <= as_at]
+    baselines, snapshot, compared, why = _records(programme, as_at=as_at, since=since)
     status_date = programme.as_at
-    threshold = status_date if status_date <= as_at else since
-    later = [b for b in baselines if b.taken_on > threshold]
-    snapshot = later[-1] if later else None
-    before = [b for b in baselines if b.taken_on <= since]
-    if before:
-        compared: BaselineTaken | None = before[-1]
-        why = f"the latest taken on or before {uk(since)}"
-    elif baselines:
-        compared = baselines[0]
-        why = f"the programme's first baseline (none was taken on or before {uk(since)})"
-    else:
-        compared, why = None, ""
     lines = selectors.pack_lines(programme, where=where, entered_between=(since, as_at))
     uids = selectors.line_uids(programme, where) if where is not None else None
     snapshot_dates: dict[str, PlanDates] = {}

@@ -9,21 +9,27 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from improve.core.audit import change_count as audit_change_count
@@ -693,6 +699,100 @@ class PackLine:
     dates: PlanDates
     #: entered into the plan within the window :func:`pack_lines` was asked about
     entered: bool = False
+
+
+@dataclass(frozen=True)
+class WatchedLine:
+    """A line a dashboard lists: its end as at the date, and the compared baseline's end if slipped."""
+
+    uid: str
+    title: str
+    strand_name: str
+    end: dt.date | None
+    baseline_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Watched:
+    """The lines due (from the date to a horizon), overdue and slipped, counted; the first few listed."""
+
+    due: list[WatchedLine]
+    due_count: int
+    overdue_count: int
+    slipped: list[WatchedLine]
+    slipped_count: int
+
+
+def _bytewise(field: str) -> Any:
+    """``field`` ordered as Python orders strings (by code point), whatever the database's collation."""
+    name = {"postgresql": "C", "sqlite": "BINARY"}.get(connection.vendor)
+    return Collate(F(field), name) if name else F(field)
+
+
+def watched_lines(
+    programme: Programme,
+    *,
+    where: Q,
+    as_at: dt.date,
+    horizon: dt.date,
+    snapshot_id: int | None,
+    compared_id: int | None,
+    listed: int,
+) -> Watched:
+    """The current lines ``where`` picks that are due, overdue or slipped as at ``as_at``; three queries.
+
+    The database picks them, however long the plan: a line's dates are the ``snapshot_id``
+    baseline's when it holds the line, else the plan's own (as :func:`sections.plan_as_at` reads
+    them); a line is still open at the date unless cancelled, or complete with an end on or before
+    it. Due: open, ending from ``as_at`` to ``horizon``, soonest first (then in the plan's order).
+    Overdue: open, ending before ``as_at``. Slipped: ending later than the ``compared_id``
+    baseline froze (not now TBD), most days first, then by uid.
+    """
+    rows = PlanItem.objects.filter(programme=programme).filter(where)
+    if snapshot_id is not None:
+        frozen = BaselineItem.objects.filter(baseline_id=snapshot_id, uid=OuterRef("uid"))
+        held = Exists(frozen)
+        rows = rows.annotate(
+            at_end=Case(
+                When(held, then=Subquery(frozen.values("end_date")[:1])),
+                default=F("end_date"),
+                output_field=DateField(),
+            ),
+            at_end_tbd=Case(
+                When(held, then=Subquery(frozen.values("end_tbd")[:1])),
+                default=F("end_tbd"),
+                output_field=BooleanField(),
+            ),
+        )
+    else:
+        rows = rows.annotate(at_end=F("end_date"), at_end_tbd=F("end_tbd"))
+    open_at = ~Q(status__in=CLOSED_STATUSES) | Q(status=Status.COMPLETE, at_end__gt=as_at)
+    due = open_at & Q(at_end__gte=as_at, at_end__lte=horizon)
+    overdue = open_at & Q(at_end__lt=as_at)
+    counts = {"due": Count("pk", filter=due), "overdue": Count("pk", filter=overdue)}
+    slipped = Q(pk__in=[])
+    if compared_id is not None:
+        base = BaselineItem.objects.filter(baseline_id=compared_id, uid=OuterRef("uid"), end_date__isnull=False)
+        rows = rows.annotate(base_end=Subquery(base.values("end_date")[:1], output_field=DateField()))
+        slipped = Q(base_end__isnull=False, at_end_tbd=False, at_end__gt=F("base_end"))
+        counts["slipped"] = Count("pk", filter=slipped)
+    found = rows.aggregate(**counts)
+    fields = ("uid", "title", "strand__name", "at_end")
+    plan_order = ("strand__order", "strand__code", "order", "id")
+    due_rows = rows.filter(due).order_by("at_end", *plan_order).values_list(*fields)[:listed]
+    slipped_rows: list[tuple[str, str, str, dt.date, dt.date]] = []
+    if compared_id is not None:
+        later = _DaysFrom(F("base_end"), F("at_end"))
+        slipped_rows = list(
+            rows.filter(slipped).order_by(later.desc(), _bytewise("uid")).values_list(*fields, "base_end")[:listed]
+        )
+    return Watched(
+        due=[WatchedLine(uid, title, strand or "", end) for uid, title, strand, end in due_rows],
+        due_count=found["due"],
+        overdue_count=found["overdue"],
+        slipped=[WatchedLine(uid, title, strand or "", end, was) for uid, title, strand, end, was in slipped_rows],
+        slipped_count=found.get("slipped", 0),
+    )
 
 
 def line_uids(programme: Programme, where: Q) -> QuerySet[PlanItem, Any]:

@@ -40,12 +40,11 @@ from improve.governance import selectors as governance
 from improve.governance.models import ChangeRequest
 from improve.modelling import fiscal
 from improve.programmes.models import (
-    CLOSED_STATUSES,
     ItemKind,
     Programme,
     Strand,
 )
-from improve.programmes.sections import plan_as_at
+from improve.programmes.sections import watched_as_at
 from improve.programmes.selectors import change_count
 from improve.raid import selectors as raid
 from improve.raid.models import Issue, IssueStatus, Risk, RiskStatus
@@ -137,26 +136,21 @@ def dashboard(programme: Programme, *, as_at: dt.date | None = None) -> Dashboar
     # milestones: the plan as it stood at the date (a past month's dates come from the baseline
     # taken then, as in the board pack), slips measured since the month began
     horizon = as_at + dt.timedelta(days=HORIZON_DAYS)
-    watched_only = _milestones(programme)
-    plan = plan_as_at(programme, as_at=as_at, since=as_at.replace(day=1) - dt.timedelta(days=1), where=watched_only)
-    # (end, line) for each watched line still open at the date and with an end date
-    watched = [
-        (end, line)
-        for line in plan.lines
-        if (end := line.dates[2]) is not None and plan.status_of(line) not in CLOSED_STATUSES
-    ]
-    due = sorted(((end, line) for end, line in watched if as_at <= end <= horizon), key=lambda pair: pair[0])
-    out.due = [Milestone(line.uid, line.title, line.strand_name, end) for end, line in due[:LISTED]]
-    out.due_count = len(due)
-    out.overdue_count = sum(1 for end, _ in watched if end < as_at)
+    plan = watched_as_at(
+        programme,
+        as_at=as_at,
+        since=as_at.replace(day=1) - dt.timedelta(days=1),
+        horizon=horizon,
+        where=_milestones(programme),
+        listed=LISTED,
+    )
+    out.due = [Milestone(w.uid, w.title, w.strand_name, w.end) for w in plan.lines.due]
+    out.due_count = plan.lines.due_count
+    out.overdue_count = plan.lines.overdue_count
     if plan.compared is not None:
         out.baseline = f"{plan.compared.name} ({plan.compared.taken_on:%d/%m/%Y})"
-        slipped = [s for s in plan.slipped() if s.days is not None]
-        out.slipped = [
-            Milestone(s.line.uid, s.line.title, s.line.strand_name, s.line.dates[2], s.baseline_end)
-            for s in slipped[:LISTED]
-        ]
-        out.slipped_count = len(slipped)
+        out.slipped = [Milestone(w.uid, w.title, w.strand_name, w.end, w.baseline_end) for w in plan.lines.slipped]
+        out.slipped_count = plan.lines.slipped_count
     # RAG by strand over the last months, from the reports' overall RAG
     last = highlights.first_of_month(as_at)
     if month_end(last) > as_at:  # a month not yet over has no reports to show

@@ -8,42 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from improve.core.models import AuditEvent
-from improve.core.registry import ForecastSeries, ForecastYear, Room, registry
 from improve.finance import selectors, services
 from improve.finance.models import BudgetLine, ForecastLink
 from improve.finance.tests.world import SYSTEM, small_budget
 from improve.programmes.models import Programme, Role
 from improve.programmes.tests.factories import MembershipFactory, UserFactory
-
-#: what the stub room forecasts now: {start year: mean [£]}
-FIGURES: dict[int, D] = {}
-
-
-def _stub_forecasts(programme):
-    if FIGURES:
-        yield ForecastSeries(
-            key="stub:placements",
-            title="Projected placement spend",
-            years=tuple(
-                ForecastYear(year, mean, {95: (mean - 1000, mean + 1000)}, 366 if year == 2019 else 365)
-                for year, mean in sorted(FIGURES.items())
-            ),
-            provenance="Stub projection from 31/03/2019",
-            made_at=timezone.now(),
-        )
-
-
-@pytest.fixture
-def stub_room():
-    FIGURES.clear()
-    FIGURES.update({2019: D("1200000.00"), 2020: D("1300000.00")})
-    registry.register(Room(label="forecast_stub", title="Stub", forecasts=(_stub_forecasts,)))
-    yield FIGURES
-    registry.unregister("forecast_stub")
-    FIGURES.clear()
 
 
 @pytest.fixture
@@ -67,7 +38,10 @@ def test_the_finance_lead_links_a_line_and_its_page_shows_the_forecast_beside_th
     assert link.series == "stub:placements"
     assert AuditEvent.objects.filter(object_type="finance.forecastlink", action="create").count() == 1
     page = member(Role.VIEWER).get(url("line", programme, "1")).content.decode()
-    assert "This line follows <strong>Projected placement spend</strong>: Stub projection from 31/03/2019." in page
+    assert (
+        "This line follows <strong>Projected placement spend</strong> from the Stub room: "
+        "Stub projection from 31/03/2019." in page
+    )
     assert "£1,200,000.00" in page and "£1,199,000.00 to £1,201,000.00" in page
     assert "£247,000.00" in page  # forecast − planned in 2019/20: £1.2m − £953k
     # the plan itself is untouched

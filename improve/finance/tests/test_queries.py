@@ -109,3 +109,33 @@ def test_a_kept_summary_is_never_shown_after_a_change(programme, member):
     )
     page = client.get(address).content.decode()
     assert "Renamed team" in page and "1,143" in page  # £1,000k + £143k contingency, at once
+
+
+@pytest.mark.parametrize("page", ["summary", "summary-xlsx"])
+def test_the_summary_s_queries_stay_flat_as_more_lines_follow_forecasts(programme, member, stub_room, page):
+    """One query for the links and one ask of the rooms, however many lines follow a forecast."""
+    budget = small_budget(programme)
+    client = member(Role.FINANCE_LEAD)
+    address = reverse(f"finance:{page}", args=[programme.slug])
+    services.forecast_link_set(actor=SYSTEM, line=budget["line"], series="stub:placements")
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(address)
+        assert response.status_code == 200
+    for n in range(15):
+        line = services.line_save(
+            actor=SYSTEM,
+            programme=programme,
+            data={"code": f"f{n}", "name": f"Placements {n}", "group": budget["group"], "spend_type": "revenue",
+                  "duration": "permanent"},
+        )  # fmt: skip
+        services.amounts_set(
+            actor=SYSTEM, line=line, year=budget["y1"], entries=[AmountEntry(0, planned=D("1000000.00"))]
+        )
+        services.forecast_link_set(actor=SYSTEM, line=line, series="stub:placements")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(address)
+        assert response.status_code == 200
+    if page == "summary":
+        assert response.content.decode().count("follows Projected placement spend") == 16
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    print(f"{page}: {len(large)} queries with 1 and with 16 lines following a forecast")

@@ -45,6 +45,7 @@ SHEET_OF = {
     Period: "financial_years",  # closed_to: how far the year is closed
     BudgetGroup: "budget_groups",
     BudgetLine: "budget_lines",
+    ForecastLink: "budget_lines",  # forecast: the series the line follows
     LineAmount: "budget_amounts",
     Adjustment: "adjustments",
     ContingencyDrawdown: "drawdowns",
@@ -61,7 +62,6 @@ SHEET_OF = {
 #: Tables that are not in the workbook, and why.
 NOT_IN_THE_WORKBOOK = {
     SavingsEvidence: "files are kept in the file storage, not in a spreadsheet (docs/finance.md)",
-    ForecastLink: "a link to another room's forecast, made on the line's page (docs/finance.md, Forecasts)",
 }
 FINANCE_SHEETS = [spec.name for spec in SHEETS]
 

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from improve.accounts.models import User
 from improve.core.models import AuditEvent
+from improve.core.registry import registry
 from improve.interchange.tests.conftest import EXAMPLES, counts
 from improve.interchange.workbook import read_xlsx
 from improve.programmes.models import PlanItem, Programme
@@ -42,6 +43,18 @@ def test_load_example_replace_syncs_to_the_example():
     out, _ = call("load_example", "havering-2019", "--replace")
     assert out.strip() == "Replaced havering-2019 with the example: plan_items 1 changed."
     assert PlanItem.objects.get(uid="102").title == "Health Passport developed"
+
+
+def test_a_room_failing_to_load_its_example_data_leaves_nothing_loaded(monkeypatch):
+    def fail(programme, folder, actor):
+        assert Programme.objects.filter(slug="havering-2019").exists()  # the workbook went in first
+        raise RuntimeError("the room's example data is damaged")
+
+    monkeypatch.setattr(registry, "load_examples", fail)
+    with pytest.raises(RuntimeError, match="damaged"):
+        call("load_example", "havering-2019")
+    assert not Programme.objects.filter(slug="havering-2019").exists()
+    assert not PlanItem.objects.exists()
 
 
 def test_unknown_example_lists_the_available_ones():

@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from improve.modelling.demand.episodes import Floats, date_of
-from improve.modelling.demand.projection import LEVELS, Projection, summarise
+from improve.modelling.demand.projection import LEVELS, Interval, Projection, summarise
 from improve.modelling.fiscal import label, start_year_of
 
 PENNY = Decimal("0.01")
@@ -73,11 +73,19 @@ class Spend:
 
     def month(self, index: int) -> tuple[dict[str, MoneyInterval], MoneyInterval]:
         """Month ``index``: spend by category, and the total (from each path's total)."""
-        return _summaries(self.categories, self.monthly[:, index])
+        return _summaries(self.categories, self.monthly[:, index : index + 1])[0]
 
     def year(self, index: int) -> tuple[dict[str, MoneyInterval], MoneyInterval]:
         """Financial year ``index``: spend by category, and the total."""
-        return _summaries(self.categories, self.yearly[:, index])
+        return _summaries(self.categories, self.yearly[:, index : index + 1])[0]
+
+    def by_month(self) -> list[tuple[dict[str, MoneyInterval], MoneyInterval]]:
+        """Every month's :meth:`month`, worked out together (quicker than one by one)."""
+        return _summaries(self.categories, self.monthly)
+
+    def by_year(self) -> list[tuple[dict[str, MoneyInterval], MoneyInterval]]:
+        """Every financial year's :meth:`year`, worked out together."""
+        return _summaries(self.categories, self.yearly)
 
 
 def daily_costs(categories: tuple[str, ...], unit_costs: Mapping[str, Decimal]) -> Floats:
@@ -113,13 +121,21 @@ def spend(projection: Projection, unit_costs: Mapping[str, Decimal] = WEEKLY_UNI
 
 def money(samples: Floats, levels: tuple[int, ...] = LEVELS) -> MoneyInterval:
     """Mean and intervals over the paths (axis 0) of an amount ``[£]``, rounded to pence."""
-    summary = summarise(samples, levels)
+    return _money_at(summarise(samples, levels), ())
+
+
+def _money_at(summary: Interval, at: tuple[int, ...]) -> MoneyInterval:
+    """The :class:`MoneyInterval` at index ``at`` of a summary of many amounts."""
     return MoneyInterval(
-        pence(float(summary.mean)),
-        {level: (pence(float(low)), pence(float(high))) for level, (low, high) in summary.intervals.items()},
+        pence(float(summary.mean[at])),
+        {level: (pence(float(low[at])), pence(float(high[at]))) for level, (low, high) in summary.intervals.items()},
     )
 
 
-def _summaries(categories: tuple[str, ...], values: Floats) -> tuple[dict[str, MoneyInterval], MoneyInterval]:
-    by_category = {name: money(values[:, k]) for k, name in enumerate(categories)}
-    return by_category, money(values.sum(axis=1))
+def _summaries(categories: tuple[str, ...], values: Floats) -> list[tuple[dict[str, MoneyInterval], MoneyInterval]]:
+    """For each period of ``values[d, period, k]``: spend by category, and the total from each path's total."""
+    each, whole = summarise(values), summarise(values.sum(axis=2))
+    return [
+        ({name: _money_at(each, (i, k)) for k, name in enumerate(categories)}, _money_at(whole, (i,)))
+        for i in range(values.shape[1])
+    ]

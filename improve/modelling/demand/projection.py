@@ -23,10 +23,12 @@ per day, which the simulation uses: so a large group of 15-year-olds at the star
 ``(draws, bands, categories)``). Each day each cell draws how many children leave it — ageing
 out of the band or one of the events, ``Binomial(n, 1 − (1 − h)(1 − p_event))`` — and those
 are shared among their destinations by a multinomial; entries are Poisson. The draws are exact,
-and cheap where most cells see nothing on most days: one exponential variate ``E`` per occupied
-cell decides whether anything happens (``P(none) = e^(−n·hazard)``: something happens when
-``E < n·hazard``, and then the first departure comes a share ``E / (n·hazard)`` into the day), and
-only the cells where it does draw the rest — each of the other ``n − 1`` children leaves in the
+and cheap where most cells see nothing on most days: each cell keeps an exponential variate ``E``
+(its "clock") and a day's ``n·hazard`` is taken off it; the cell's next departure comes when the
+clock runs out (``P(none today) = e^(−n·hazard)``, and by the exponential's lack of memory what is
+left of ``E`` after a quiet day is again exponential, so one variate serves many days). On the day
+it runs out, the first departure comes a share ``E / (n·hazard)`` into the day, the cell draws a
+new variate, and only such cells draw the rest — each of the other ``n − 1`` children leaves in the
 rest of the day with probability ``1 − e^(−hazard·(1 − E / (n·hazard)))``, one binomial — and give
 each departing child a destination. Small entry flows are drawn for the whole horizon at once
 (:func:`_arrivals`: a path's entries on a day are Poisson in its total rate, each going to a cell
@@ -273,7 +275,6 @@ def simulate(
 
     state = np.broadcast_to(cohort.stock(bands, cats), (draws, bands, cats)).copy()
     flat = state.reshape(-1)  # a view: the cells (draw, band, category) in a row
-    daily = np.zeros((draws, horizon, cats), dtype=np.int32)
     snapshots = np.zeros((draws, len(month_ends), bands, cats), dtype=np.int32)
     snapshots[:, 0] = state
     snapshot_at = {int(d - start): i for i, d in enumerate(month_ends)}
@@ -283,9 +284,15 @@ def simulate(
     onward_cell = np.tile(np.arange(per_draw) < (bands - 1) * cats, draws)  # the last band's leave care at 18
     first_of_band = (np.arange(flat.size) // cats) * cats
     event_hazard = -log_no_event  # (draws, cells per draw): −log P(no event in a day) per child
-    # A cell has no departure today when an exponential variate E exceeds n × hazard (P = e^(−n·hazard));
-    # only the cells where it does not are drawn further. Entries likewise, with the Poisson mean.
+    # −log P(a child does not age out of its band today), by day and cell of a path.
+    age_hazard = -np.log1p(-np.minimum(expected.ageing, 1.0 - 1e-12)).reshape(horizon, per_draw)
+    # Where each departing child goes, given it does not age: leaving care, then each category.
+    event_bounds = np.cumsum(event_shares, axis=1)
+    # Each cell's next departure comes when its cumulative hazard (children × hazard, summed over the
+    # days) passes an exponential variate; ``clock`` is what is left of the variate (module note).
+    clock = rng.standard_exponential(flat.size)
     arrivals, arrival_days = _arrivals(rng, few_cells, few_lam, per_draw, horizon)
+    kept = np.empty((horizon, flat.size), dtype=np.int32)  # each day's state, summed over bands at the end
     for t in range(horizon):
         # Entries.
         if arrival_days[t + 1] > arrival_days[t]:
@@ -295,7 +302,7 @@ def simulate(
         # Departures (ageing into the next band or out at 18, leaving care, moving): per cell, a
         # binomial for how many go, then a multinomial for where.
         ageing = expected.ageing[t].reshape(-1)
-        hazard = (event_hazard - np.log1p(-np.minimum(ageing, 1.0 - 1e-12))).reshape(-1)
+        hazard = (event_hazard + age_hazard[t]).reshape(-1)
         at_risk = flat.copy()  # children who arrive in a cell today by a move are not at risk there today
         expected_out = at_risk * hazard
         crowded = np.flatnonzero(expected_out > DEPARTURE_WALK)
@@ -324,32 +331,36 @@ def simulate(
                 flat += np.bincount(first_of_band[cells] + k, weights=moved, minlength=flat.size).astype(np.int64)
             expected_out[cells] = 0.0  # done: no sparse draw for these
         # Sparse cells: the few with a departure (see the module's note).
-        occupied = np.flatnonzero(expected_out)
-        e = rng.standard_exponential(len(occupied))
-        hit = np.flatnonzero(e < expected_out[occupied])
+        hit = np.flatnonzero(clock < expected_out)
+        clock -= expected_out
         if len(hit):
-            cells = occupied[hit]
-            p_leave = -np.expm1(-hazard[cells])
-            # The cell's first departure comes a share τ = e / (n × hazard) into the day; each of the
+            cells = hit
+            # The cell's first departure comes a share τ = clock / (n × hazard) into the day; each of the
             # other n − 1 children leaves in the rest of it with probability 1 − e^(−hazard × (1 − τ)).
-            rest = 1.0 - e[hit] / expected_out[cells]
-            left = 1 + rng.binomial(at_risk[cells] - 1, -np.expm1(-hazard[cells] * rest))
+            rest = -clock[cells] / expected_out[cells]  # 1 − τ
+            clock[cells] = rng.standard_exponential(len(cells))  # the next departure's variate
+            p_leave = -np.expm1(-hazard[cells])
+            left = 1 + binomial(rng, at_risk[cells] - 1, -np.expm1(-hazard[cells] * rest))
             flat[cells] -= left
             # Each departing child's destination: one uniform against the shares of ageing, leaving, moving.
             age_share = np.minimum(ageing[cells % per_draw] / p_leave, 1.0)
-            shares = np.concatenate([age_share[:, None], (1.0 - age_share)[:, None] * event_shares[cells]], axis=1)
-            bounds = np.cumsum(shares, axis=1)
-            targets = np.empty((len(cells), cats + 2), dtype=np.int64)
-            targets[:, 0] = np.where(onward_cell[cells], cells + cats, -1)
-            targets[:, 1] = -1
-            targets[:, 2:] = first_of_band[cells][:, None] + np.arange(cats)
             child = np.repeat(np.arange(len(cells)), left)
-            pick = (rng.random(len(child))[:, None] * bounds[child, -1:] >= bounds[child]).sum(axis=1)
-            where = targets[child, np.minimum(pick, cats + 1)]
-            flat += np.bincount(where[where >= 0], minlength=flat.size)
-        daily[:, t] = np.einsum("dbk->dk", state)  # (quicker than state.sum(axis=1))
+            share = age_share[child]
+            events = event_bounds[cells, -1][child]  # 1, or 0 where the cell has no events but ageing
+            u = rng.random(len(child)) * (share + (1.0 - share) * events)
+            aged = u < share
+            onward = aged & onward_cell[cells[child]]
+            flat += np.bincount(cells[child[onward]] + cats, minlength=flat.size)
+            event = np.flatnonzero(~aged)
+            at = cells[child[event]]
+            v = (u[event] - share[event]) / (1.0 - share[event])  # uniform on [0, 1) again, given no ageing
+            pick = (v[:, None] >= event_bounds[at]).sum(axis=1)
+            moved = pick >= 1  # 0 is leaving care; k + 1 a move to category k
+            flat += np.bincount(first_of_band[at[moved]] + np.minimum(pick[moved], cats) - 1, minlength=flat.size)
+        kept[t] = flat
         if t + 1 in snapshot_at:
             snapshots[:, snapshot_at[t + 1]] = state
+    daily = kept.reshape(horizon, draws, bands, cats).sum(axis=2, dtype=np.int32).transpose(1, 0, 2).copy()
     days = np.arange(start + 1, start + horizon + 1, dtype=np.int64)
     return Projection(classification, start, days, month_ends, daily, snapshots, expected)
 

@@ -182,3 +182,17 @@ def test_intervals_of_counts_are_whole_children_holding_at_least_their_level_of_
         assert (low == np.floor(low)).all() and (high == np.floor(high)).all()
         inside = ((paths >= low) & (paths <= high)).mean(axis=0)
         assert (inside >= level / 100).all()
+
+
+def test_departing_children_go_where_the_rates_send_them_in_the_expected_shares():
+    moves, exits = np.zeros((5, 4, 4)), np.zeros((5, 4))
+    moves[:, 0, 1], moves[:, 0, 2], exits[:, 0] = 2.0, 1.0, 5.0  # per 1,000 child-days
+    # Some cross into the next band (9.9 → 10–16) and some reach 18 within the six months.
+    cohort = cohort_of([8.0] * 120 + [9.9] * 60 + [17.9] * 20, [0] * 200)
+    projection = simulate(cohort, rates_of(moves=moves, exits=exits), 6, draws=800, seed=4, parameter_uncertainty=False)
+    end = projection.snapshots[:, -1].mean(axis=0)  # (bands, categories), the paths' mean
+    expected = projection.expected_at(int(projection.month_ends[-1]))
+    assert end.sum(axis=0) == pytest.approx(expected.sum(axis=0), rel=0.03, abs=0.3)
+    assert end[2:4].sum() == pytest.approx(expected[2:4].sum(), rel=0.03)  # 5–10 and 10–16: the ageing
+    assert end[4].sum() == pytest.approx(0.0, abs=0.01)  # nobody was 16–18 but those who left at 18
+    assert end[:, 3].sum() == 0  # no rate sends anyone to "other"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from improve.core.audit import Actor
 from improve.core.models import programme_model
@@ -64,10 +65,15 @@ class Command(BaseCommand):
                 f"The programme '{check.slug}' already exists. Use --replace to bring it into line "
                 f"with the example (rows missing from the example are removed; plan items archived)."
             )
-        result = services.workbook_import(actor=actor, sheets=sheets)
-        if result.problems:
-            print_problems(self, result)
-            raise CommandError(f"The example '{name}' has problems: nothing was loaded")
+        # The workbook and every room's own example data in one transaction: all of it, or nothing.
+        with transaction.atomic():
+            result = services.workbook_import(actor=actor, sheets=sheets)
+            if result.problems:
+                print_problems(self, result)
+                raise CommandError(f"The example '{name}' has problems: nothing was loaded")
+            # Each room's own example data (e.g. the demand room's synthetic return), after the workbook.
+            programme = programme_model()._default_manager.get(slug=result.slug)
+            said = registry.load_examples(programme, examples_dir() / name, actor)
         if not exists:
             counts = {s.sheet: len(s.created) for s in result.sheets}
             words = [
@@ -84,7 +90,5 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Replaced {result.slug} with the example: {sheet_counts(result)}.")
-        # Each room's own example data (e.g. the demand room's synthetic return), after the workbook.
-        programme = programme_model()._default_manager.get(slug=result.slug)
-        for said in registry.load_examples(programme, examples_dir() / name, actor):
-            self.stdout.write(said)
+        for line in said:
+            self.stdout.write(line)
