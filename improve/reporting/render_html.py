@@ -80,11 +80,17 @@ def _cell(numeric: bool, cell: Cell, header: bool, mode: Mode = "page") -> str:
     return f'<{tag}{scope} class="{" ".join(classes)}">{text}</{tag}>'
 
 
+#: a printed table of at most this many rows is kept on one page (moved to the next whole)
+KEEP_WHOLE_ROWS = 12
+
+
 def table_html(table: Table, *, caption_class: str = "govuk-table__caption--s", mode: Mode = "page") -> str:
     """The table; on paper with its columns' widths worked out beforehand (:mod:`widths`)."""
     # a table of many columns is set smaller on paper, so it fits the page's width
     is_wide = len(table.columns) > 6
     wide = " io-wide-table" if is_wide else ""
+    if mode == "print" and len(table.rows) <= KEEP_WHOLE_ROWS:
+        wide += " io-keep"  # a short table is not split over two pages
     out = [
         f'<table class="govuk-table io-pack-table{wide}">',
         f'<caption class="govuk-table__caption {caption_class}">{escape(table.caption)}</caption>',

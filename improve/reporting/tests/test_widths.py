@@ -106,3 +106,40 @@ def test_a_long_chart_description_is_left_to_the_alt_text_on_paper():
     assert f"{description}</p>" in chart_html(chart, "page")
     short = Chart(title="Two", chart="bar", categories=("A",), series=(Series("S", (1,)),), description="A: 1.")
     assert "A: 1.</p>" in chart_html(short, "print")
+
+
+def _pages(pack: Pack) -> list[str]:
+    document = pypdfium2.PdfDocument(formats.render(pack, "pdf"))
+    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    document.close()
+    return pages
+
+
+@pytest.mark.parametrize(("rows", "whole"), [(5, True), (40, False)])
+def test_a_short_printed_table_is_never_split_over_two_pages(rows, whole):
+    from improve.core.document import Paragraph
+
+    # enough text that the table starts near the foot of the first page
+    filler = tuple(Paragraph(f"Paragraph {n}: " + "words to fill the page " * 12) for n in range(11))
+    table = Table(
+        caption="Short table",
+        columns=(Column("Row"), Column("Value")),
+        rows=tuple((Cell(f"Row R{n:02d}"), Cell(f"Value {n}")) for n in range(1, rows + 1)),
+    )
+    pack = Pack(
+        title="Board: October 2019",
+        programme="P",
+        council="C",
+        board="B",
+        as_at=dt.date(2019, 10, 31),
+        period_start=dt.date(2019, 10, 1),
+        status="Draft",
+        sections=(Section(key="s", title="Section", blocks=(*filler, table)),),
+    )
+    assert ("io-keep" in table_html(table, mode="print")) is whole
+    assert "io-keep" not in table_html(table)  # the screen page scrolls
+    pages = _pages(pack)
+    first = next(i for i, text in enumerate(pages) if "Row R01" in text)
+    last = next(i for i, text in enumerate(pages) if f"Row R{rows:02d}" in text)
+    assert (first == last) is whole
+    assert "Short table" in pages[first]  # the caption goes with the table's first row
