@@ -90,28 +90,44 @@ def context_for(
     )
 
 
+#: "what changed" facts the summary lists in each area before it counts the rest (each room gives
+#: its most telling first, e.g. the plan its longest slips); the rest are in the area's section
+SUMMARY_LISTED = 12
+
+
 def changes_since(ctx: PackContext, sections: Iterable[PackSection]) -> dict[str, list[str]]:
     """Every section's "what changed" facts, grouped by area (areas in the order first met)."""
-    grouped: dict[str, list[str]] = {}
+    return {area: texts for area, (texts, _) in _changes_by_area(ctx, sections).items()}
+
+
+def _changes_by_area(ctx: PackContext, sections: Iterable[PackSection]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each area's facts, and the titles of the sections that gave them."""
+    grouped: dict[str, tuple[list[str], list[str]]] = {}
     for section in sections:
         if section.changes is None or section.key == SUMMARY:
             continue
         for change in section.changes(ctx) or ():
             assert isinstance(change, Change)
-            grouped.setdefault(change.area, []).append(change.text)
+            texts, titles = grouped.setdefault(change.area, ([], []))
+            texts.append(change.text)
+            if section.title not in titles:
+                titles.append(section.title)
     return grouped
 
 
 def summary_build(ctx: PackContext, sections: Iterable[PackSection] | None = None) -> Section:
     """The pack's summary: what changed since the last pack, by area; facts only."""
     offered = registry.pack_sections() if sections is None else list(sections)
-    grouped = changes_since(ctx, offered)
+    grouped = _changes_by_area(ctx, offered)
     blocks: list[Block] = [Heading(f"What changed since {ctx.since:%d/%m/%Y}")]
     if not grouped:
         blocks.append(Paragraph(f"No changes recorded since {ctx.since:%d/%m/%Y}."))
-    for area, texts in grouped.items():
+    for area, (texts, titles) in grouped.items():
         blocks.append(Heading(area, level=4))
-        blocks.append(BulletList(tuple(texts)))
+        blocks.append(BulletList(tuple(texts[:SUMMARY_LISTED])))
+        if len(texts) > SUMMARY_LISTED:
+            where = " and ".join(f"the {title} section" for title in titles)
+            blocks.append(Paragraph(f"… and {len(texts) - SUMMARY_LISTED} more changes, listed in {where}."))
     return Section(
         key=SUMMARY,
         title="Summary",

@@ -113,3 +113,26 @@ def test_a_meeting_s_pack_is_judged_at_the_meeting_and_covers_since_the_last_one
 def test_a_bad_month_is_refused_with_what_would_be_accepted(text):
     with pytest.raises(ValueError, match="write it as YYYY-MM, e.g. 2019-10"):
         packs.parse_month(text)
+
+
+def test_the_summary_lists_the_first_changes_of_a_busy_area_and_counts_the_rest():
+    from improve.core.document import Change
+    from improve.core.registry import PackContext, PackSection
+
+    many = PackSection(
+        key="plan",
+        title="Plan",
+        build=lambda ctx: None,
+        changes=lambda ctx: [Change("Plan", f"line {n} slipped {40 - n} days") for n in range(30)],
+    )
+    few = PackSection(
+        key="raid", title="Risks", build=lambda ctx: None, changes=lambda ctx: [Change("Risks", "R1 rose to 16")]
+    )
+    ctx = PackContext(
+        programme=None, as_at=dt.date(2019, 10, 31), period_start=dt.date(2019, 10, 1), since=dt.date(2019, 9, 30)
+    )
+    texts = _texts(packs.summary_build(ctx, [many, few]))
+    listed = [t for t in texts if t.startswith("line ")]
+    assert listed == [f"line {n} slipped {40 - n} days" for n in range(packs.SUMMARY_LISTED)]  # the first, in order
+    assert f"… and {30 - packs.SUMMARY_LISTED} more changes, listed in the Plan section." in texts
+    assert "R1 rose to 16" in texts and not any("more changes" in t and "Risks" in t for t in texts)
