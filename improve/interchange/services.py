@@ -98,8 +98,6 @@ def workbook_export_to(*, programme: Any, target: str | os.PathLike[str]) -> Pat
     return write_workbook(workbook_export(programme=programme), target)
 
 
-@collector_paused()
-@transaction.atomic
 def _permission_words(perm: str) -> str:
     """``perm`` as the message of a refused import row says it: what it lets a member do, and who."""
     rule = registry.permissions().get(perm)
@@ -109,6 +107,8 @@ def _permission_words(perm: str) -> str:
     return f"{rule.description or perm} ({who})"
 
 
+@collector_paused()
+@transaction.atomic
 def workbook_import(
     *,
     actor: Actor,

@@ -689,3 +689,24 @@ def test_a_nul_byte_in_a_csv_file_is_refused_by_the_cli(tmp_path):
         .startswith("owners / row 4 / name / The text has a control character U+0000 (character 4)")
     )
     assert counts()["Programme"] == 0
+
+
+def test_a_failure_in_a_later_room_s_write_undoes_every_room_s_writes(havering, monkeypatch):
+    """One transaction for the whole import: the plan's rows are written first, then a later
+    room's write fails, and nothing of either is left."""
+    from improve.finance.sheets import FinanceWorkbook
+    from improve.programmes.models import PlanItem
+
+    sheets = services.workbook_export(programme=havering)
+    next(r for r in sheets["plan_items"] if r["uid"] == "102")["title"] = "Changed before the failure"
+    sheets["financial_years"] = [{"year": "2019/20", "closed_to": 0}]
+
+    def fail(self, ctx, plan, rows):
+        raise RuntimeError("the money room could not write")
+
+    monkeypatch.setattr(FinanceWorkbook, "write", fail)
+    events = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError, match="could not write"):
+        services.workbook_import(actor=ACTOR, sheets=sheets)
+    assert PlanItem.objects.get(programme=havering, uid="102").title == "Health Passport developed"
+    assert AuditEvent.objects.count() == events
