@@ -340,7 +340,16 @@ def simulate(
             rest = -clock[cells] / expected_out[cells]  # 1 − τ
             clock[cells] = rng.standard_exponential(len(cells))  # the next departure's variate
             p_leave = -np.expm1(-hazard[cells])
-            left = 1 + binomial(rng, at_risk[cells] - 1, -np.expm1(-hazard[cells] * rest))
+            # Binomial(n − 1, p_rest) by inversion from one uniform (as :func:`binomial` does for a small
+            # mean: here at most DEPARTURE_WALK), walking up only where another child leaves too.
+            others = (at_risk[cells] - 1).astype(np.float64)
+            p_rest = -np.expm1(-hazard[cells] * rest)
+            u = rng.random(len(cells))
+            none = np.exp(others * np.log1p(-p_rest))  # P(no other child leaves today)
+            left = np.ones(len(cells), dtype=np.int64)
+            more = np.flatnonzero(u > none)
+            if len(more):
+                left[more] += _walk(u[more], others[more], p_rest[more], none[more], binomial=True)
             flat[cells] -= left
             # Each departing child's destination: one uniform against the shares of ageing, leaving, moving.
             age_share = np.minimum(ageing[cells % per_draw] / p_leave, 1.0)
