@@ -188,13 +188,15 @@ def projection_run(
     scenario: str = "",
     seed: int = 0,
     progress: Callable[[float, str], None] | None = None,
+    parallel: bool = False,
 ) -> ProjectionRun:
     """Project the programme's children in care from ``start`` and store the run (audited).
 
     The rates come from the ``reference_months`` before ``start``; the cost from the programme's
     weekly unit costs. Raises ValidationError naming the field when the parameters, the data or
     the scenario cannot support the run; nothing is stored then. The model runs before the
-    transaction opens, so a long run holds no lock.
+    transaction opens, so a long run holds no lock. ``parallel``: see :func:`projections.compute`
+    (the command asks for it; a web request does not).
     """
     from improve.demand import projections, selectors
 
@@ -226,6 +228,7 @@ def projection_run(
             scenario=projections.SCENARIOS[scenario] if scenario else None,
             progress=progress,
             backtest=selectors.stored_backtest(programme, reference_months=reference_months, seed=seed),
+            parallel=parallel,
         )
     except projections.ProjectionError as exc:
         raise ValidationError({"start": str(exc)}) from exc

@@ -149,3 +149,26 @@ def test_a_new_load_makes_the_next_run_backtest_again(loaded, tmp_path, monkeypa
     monkeypatch.setattr(model_backtest, "backtest", lambda *a, **k: calls.append(1) or real(*a, **k))
     run(loaded)
     assert calls == [1]
+
+
+def test_a_backtest_worked_out_in_a_second_process_is_the_same_as_in_this_one(loaded):
+    from improve.demand import projections
+
+    table = selectors.episode_table(loaded)
+    first, last = selectors.data_range(loaded)
+    kw = {"start": START, "months": 6, "draws": 100, "data_start": first, "data_end": last, "unit_costs": {}}
+    kw["unit_costs"] = selectors.unit_costs(loaded)
+    here = projections.compute(table, **kw)
+    there = projections.compute(table, parallel=True, **kw)
+    assert there["backtest"] is not None and there == here
+
+
+def test_an_error_in_the_second_process_is_raised_here():
+    from improve.demand.projections import in_another_process
+
+    def fails() -> int:
+        raise ArithmeticError("the backtest could not be worked out")
+
+    with pytest.raises(ArithmeticError, match="could not be worked out"):
+        in_another_process(fails)()
+    assert in_another_process(lambda: 6 * 7)() == 42

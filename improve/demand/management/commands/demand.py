@@ -143,6 +143,7 @@ class Command(BaseCommand):
                 scenario=options["scenario"],
                 seed=options["seed"],
                 progress=bar.step,
+                parallel=True,
             )
         except ValidationError as exc:
             bar.close()
