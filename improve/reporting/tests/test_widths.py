@@ -69,22 +69,31 @@ def test_the_footer_is_a_css_string_that_cannot_break_out_of_the_stylesheet():
     assert css_string("Children's Board: October 2019 · Draft") == '"Children\'s Board: October 2019 · Draft"'
 
 
-def test_the_printed_footer_names_the_pack_and_its_status_from_page_two_on():
-    section = Section(key="s", title="Section", blocks=(_table(),))
-    pack = Pack(
-        title='Board "B": October 2019',
+def _one_section_pack(blocks: tuple, title: str = "Board: October 2019") -> Pack:
+    return Pack(
+        title=title,
         programme="P",
         council="C",
         board="B",
         as_at=dt.date(2019, 10, 31),
         period_start=dt.date(2019, 10, 1),
         status="Draft",
-        sections=(section,),
+        sections=(Section(key="s", title="Section", blocks=blocks),),
     )
-    assert "io-running-footer" not in pack_document_html(pack)
+
+
+def _pages(pack: Pack) -> list[str]:
+    """The text of each page of the pack's PDF."""
     document = pypdfium2.PdfDocument(formats.render(pack, "pdf"))
     pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
     document.close()
+    return pages
+
+
+def test_the_printed_footer_names_the_pack_and_its_status_from_page_two_on():
+    pack = _one_section_pack((_table(),), title='Board "B": October 2019')
+    assert "io-running-footer" not in pack_document_html(pack)
+    pages = _pages(pack)
     assert 'Board "B": October 2019 · Draft' not in pages[0]
     assert 'Board "B": October 2019 · Draft' in pages[1]
 
@@ -108,13 +117,6 @@ def test_a_long_chart_description_is_left_to_the_alt_text_on_paper():
     assert "A: 1.</p>" in chart_html(short, "print")
 
 
-def _pages(pack: Pack) -> list[str]:
-    document = pypdfium2.PdfDocument(formats.render(pack, "pdf"))
-    pages = [document[i].get_textpage().get_text_range() for i in range(len(document))]
-    document.close()
-    return pages
-
-
 @pytest.mark.parametrize(("rows", "whole"), [(5, True), (40, False)])
 def test_a_short_printed_table_is_never_split_over_two_pages(rows, whole):
     from improve.core.document import Paragraph
@@ -126,16 +128,7 @@ def test_a_short_printed_table_is_never_split_over_two_pages(rows, whole):
         columns=(Column("Row"), Column("Value")),
         rows=tuple((Cell(f"Row R{n:02d}"), Cell(f"Value {n}")) for n in range(1, rows + 1)),
     )
-    pack = Pack(
-        title="Board: October 2019",
-        programme="P",
-        council="C",
-        board="B",
-        as_at=dt.date(2019, 10, 31),
-        period_start=dt.date(2019, 10, 1),
-        status="Draft",
-        sections=(Section(key="s", title="Section", blocks=(*filler, table)),),
-    )
+    pack = _one_section_pack((*filler, table))
     assert ("io-keep" in table_html(table, mode="print")) is whole
     assert "io-keep" not in table_html(table)  # the screen page scrolls
     pages = _pages(pack)
